@@ -1,0 +1,56 @@
+"""Build the argument parser from the sub-command modules and run one command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from ldapconnector.errors import ConfigurationError, LdapConnectorError
+
+EXIT_OK = 0
+EXIT_SOME_FAILED = 1
+EXIT_USAGE = 2
+
+Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
+
+
+def _registrars() -> list[Registrar]:
+    # Imported here so that a broken sub-command cannot stop `--help` of the others loading.
+    from ldapconnector.cli import _demo
+
+    return [_demo.register]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the top-level parser with every sub-command registered."""
+    parser = argparse.ArgumentParser(
+        prog="ldapconnector",
+        description="A generic LDAP connector: detect, schema, map, import, export.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for register in _registrars():
+        register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        code: int = handler(args)
+    except ConfigurationError as exc:
+        print(f"ldapconnector: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except LdapConnectorError as exc:
+        print(f"ldapconnector: error: {exc}", file=sys.stderr)
+        return EXIT_SOME_FAILED
+    except KeyboardInterrupt:
+        print("ldapconnector: interrupted", file=sys.stderr)
+        return 130
+    return code

@@ -1,0 +1,3 @@
+"""Attribute mappings: turn a source record into the desired directory entry."""
+
+__all__: list[str] = []
