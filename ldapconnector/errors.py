@@ -10,6 +10,7 @@ caller can catch everything with one ``except`` clause and still tell the cases 
     ├── LdifError                     malformed LDIF input; names the line
     ├── SchemaError                   input that is not a subschema at all
     ├── DetectionError                detection could not run (not: "unknown vendor")
+    ├── InvalidRequestError           a malformed filter, DN or value, caught before sending
     ├── ExpressionError               attribute-mapping expressions
     │   ├── ExpressionSyntaxError     .source, .position; str() draws a caret under it
     │   └── ExpressionEvaluationError .function, .value: a run-time failure
@@ -79,6 +80,7 @@ __all__ = [
     "InsufficientAccessError",
     "InvalidAttributeSyntaxError",
     "InvalidDNSyntaxError",
+    "InvalidRequestError",
     "LdapConnectorError",
     "LdapOperationError",
     "LdifError",
@@ -162,6 +164,10 @@ class SchemaError(LdapConnectorError):
 
 class DetectionError(LdapConnectorError):
     """Detection could not run (an unknown vendor is a result, not an error)."""
+
+
+class InvalidRequestError(LdapConnectorError):
+    """A request was malformed (filter, DN, attribute value) and was not sent."""
 
 
 class ExpressionError(LdapConnectorError):

@@ -1,9 +1,45 @@
 """The only layer that talks to a server (through ldap3).
 
-Opens connections from the connectivity settings (security mode, bind, TLS verification),
-reads the Root DSE and subschema, streams paged searches as frozen entries, and performs
-writes. No ldap3 type or exception leaves this package: failures become
-`ldapconnector.errors` classes.
+How it works: :func:`open_connection` takes a
+:class:`~ldapconnector.config.ConnectivityConfig`, refuses unsafe settings before any
+traffic (a simple bind over clear text, unless allowed by name), opens the socket with
+LDAPS or StartTLS and certificate verification, binds (anonymous, simple, SASL EXTERNAL
+with a client certificate, or Kerberos), and returns an :class:`LdapConnection`. Its
+methods read the Root DSE and subschema, stream paged searches as frozen :class:`Entry`
+values, and write (add, modify, modify DN, delete, password modify). No ldap3 type or
+exception leaves this package: failures become :mod:`ldapconnector.errors` classes.
+:func:`test_connection` walks the same steps and reports which one failed.
 """
 
-__all__: list[str] = []
+from ldapconnector.connection._certificate import ServerCertificate, certificate_from_der
+from ldapconnector.connection._connection import (
+    LdapConnection,
+    Modification,
+    ModifyOp,
+    SearchScope,
+    open_connection,
+)
+from ldapconnector.connection._diagnose import (
+    ConnectionStage,
+    ConnectionTestReport,
+    StageResult,
+    test_connection,
+)
+from ldapconnector.connection._entry import DEFAULT_BINARY_ATTRIBUTES, Entry, Value
+
+__all__ = [
+    "DEFAULT_BINARY_ATTRIBUTES",
+    "ConnectionStage",
+    "ConnectionTestReport",
+    "Entry",
+    "LdapConnection",
+    "Modification",
+    "ModifyOp",
+    "SearchScope",
+    "ServerCertificate",
+    "StageResult",
+    "Value",
+    "certificate_from_der",
+    "open_connection",
+    "test_connection",
+]

@@ -1,0 +1,389 @@
+"""``LdapConnection``: one bound connection and the operations the connector needs."""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from types import TracebackType
+from typing import Any
+
+import attrs
+import ldap3
+
+from ldapconnector.config import ConnectivityConfig, Secret
+from ldapconnector.connection._certificate import ServerCertificate, certificate_of
+from ldapconnector.connection._entry import (
+    DEFAULT_BINARY_ATTRIBUTES,
+    Entry,
+    Value,
+    entry_from_raw,
+)
+from ldapconnector.connection._errors import translate_errors
+from ldapconnector.connection._open import bind, connect
+from ldapconnector.errors import InvalidRequestError, LdapConnectorError, NoSuchObjectError
+
+__all__ = ["LdapConnection", "Modification", "ModifyOp", "SearchScope", "open_connection"]
+
+log = logging.getLogger("ldapconnector.connection")
+
+_PAGED_RESULTS_OID = "1.2.840.113556.1.4.319"
+
+
+class SearchScope(enum.Enum):
+    """How deep a search goes below its base (RFC 4511 section 4.5.1.2)."""
+
+    BASE = "base"
+    ONE_LEVEL = "one"
+    SUBTREE = "sub"
+
+
+_LDAP3_SCOPE = {
+    SearchScope.BASE: ldap3.BASE,
+    SearchScope.ONE_LEVEL: ldap3.LEVEL,
+    SearchScope.SUBTREE: ldap3.SUBTREE,
+}
+
+
+class ModifyOp(enum.Enum):
+    """The kind of change a :class:`Modification` makes (RFC 4511 section 4.6)."""
+
+    ADD = "add"
+    DELETE = "delete"
+    REPLACE = "replace"
+    INCREMENT = "increment"
+
+
+_LDAP3_MODIFY = {
+    ModifyOp.ADD: ldap3.MODIFY_ADD,
+    ModifyOp.DELETE: ldap3.MODIFY_DELETE,
+    ModifyOp.REPLACE: ldap3.MODIFY_REPLACE,
+    ModifyOp.INCREMENT: ldap3.MODIFY_INCREMENT,
+}
+
+
+def _to_values(values: Iterable[Value] | Value) -> tuple[Value, ...]:
+    if isinstance(values, str | bytes):
+        return (values,)
+    return tuple(values)
+
+
+@attrs.frozen
+class Modification:
+    """One change to one attribute of an entry.
+
+    Attributes:
+        op: add values, delete values (all of them when ``values`` is empty), replace all
+            values (delete the attribute when empty), or increment.
+        attribute: the attribute name.
+        values: the values concerned.
+    """
+
+    op: ModifyOp
+    attribute: str
+    values: tuple[Value, ...] = attrs.field(default=(), converter=_to_values)
+
+
+@attrs.define(repr=False)
+class LdapConnection:
+    """A bound connection to one directory server.
+
+    Use :func:`open_connection` to get one; close it with :meth:`close` or a ``with`` block.
+    Every method raises an :class:`~ldapconnector.errors.LdapConnectorError` subclass on
+    failure and returns plain values; no ldap3 object leaves this class.
+    """
+
+    settings: ConnectivityConfig
+    _ldap: ldap3.Connection
+    certificate: ServerCertificate | None = None
+    _requests_sent: int = 0
+
+    def __repr__(self) -> str:
+        # The ldap3 connection's own repr contains the bind password: never show it.
+        return (
+            f"LdapConnection(host={self.settings.host!r}, port={self.settings.effective_port},"
+            f" security={self.settings.security.value!r}, bound={self._ldap.bound})"
+        )
+
+    def __enter__(self) -> LdapConnection:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def bound(self) -> bool:
+        """True while the connection is open and bound."""
+        return bool(self._ldap.bound) and not self._ldap.closed
+
+    def close(self) -> None:
+        """Unbind and close the socket; closing twice is harmless."""
+        if not self._ldap.closed:
+            try:
+                self._ldap.unbind()
+            except (ldap3.core.exceptions.LDAPException, OSError):
+                log.debug("unbind from %s failed; socket dropped", self.settings.host)
+
+    @property
+    def requests_sent(self) -> int:
+        """How many LDAP requests (searches pages, writes, extended operations) were sent."""
+        return self._requests_sent
+
+    def _request(self, operation: str, dn: str | None = None) -> AbstractContextManager[None]:
+        # Every operation goes through here once per request, so it also counts them.
+        self._requests_sent += 1
+        return translate_errors(
+            operation=operation,
+            host=self.settings.host,
+            port=self.settings.effective_port,
+            dn=dn,
+        )
+
+    def who_am_i(self) -> str:
+        """Return the authorization identity the server sees (RFC 4532), e.g. ``dn:cn=x``."""
+        with self._request("whoami"):
+            identity = self._ldap.extend.standard.who_am_i()
+        return str(identity or "")
+
+    def read_entry(
+        self,
+        dn: str,
+        attributes: Sequence[str] = ("*",),
+        *,
+        binary_attributes: frozenset[str] = DEFAULT_BINARY_ATTRIBUTES,
+    ) -> Entry | None:
+        """Read one entry by DN; return None when it does not exist."""
+        try:
+            for entry in self.search(
+                dn,
+                "(objectClass=*)",
+                scope=SearchScope.BASE,
+                attributes=attributes,
+                page_size=0,
+                binary_attributes=binary_attributes,
+            ):
+                return entry
+        except NoSuchObjectError:
+            return None
+        return None
+
+    def read_root_dse(self, attributes: Sequence[str] = ("*", "+")) -> Entry:
+        """Read the Root DSE (RFC 4512 section 5.1).
+
+        Args:
+            attributes: what to ask for; some servers (AD) only return certain
+                operational attributes when asked by name.
+        """
+        entry = self.read_entry("", attributes)
+        if entry is None:  # pragma: no cover - every LDAPv3 server has a Root DSE
+            raise LdapConnectorError(f"{self.settings.host} returned no Root DSE")
+        return entry
+
+    def read_subschema(
+        self,
+        dn: str | None = None,
+        attributes: Sequence[str] = (
+            "objectClasses",
+            "attributeTypes",
+            "ldapSyntaxes",
+            "matchingRules",
+            "matchingRuleUse",
+            "dITContentRules",
+            "dITStructureRules",
+            "nameForms",
+        ),
+    ) -> Entry:
+        """Read the subschema subentry (RFC 4512 section 4.2).
+
+        Args:
+            dn: the subschema DN; by default the Root DSE's ``subschemaSubentry``.
+            attributes: asked for by name, since AD returns them only that way.
+        """
+        if dn is None:
+            root = self.read_root_dse(("subschemaSubentry",))
+            found = root.first("subschemaSubentry")
+            dn = found if isinstance(found, str) else "cn=Subschema"
+        entries = list(
+            self.search(
+                dn,
+                "(objectClass=subschema)",
+                scope=SearchScope.BASE,
+                attributes=attributes,
+                page_size=0,
+            )
+        )
+        if not entries:
+            raise LdapConnectorError(f"no subschema entry at {dn!r} on {self.settings.host}")
+        return entries[0]
+
+    def search(
+        self,
+        base: str,
+        search_filter: str = "(objectClass=*)",
+        *,
+        scope: SearchScope = SearchScope.SUBTREE,
+        attributes: Sequence[str] = ("*",),
+        page_size: int = 1000,
+        size_limit: int = 0,
+        binary_attributes: frozenset[str] = DEFAULT_BINARY_ATTRIBUTES,
+    ) -> Iterator[Entry]:
+        """Stream the entries a search finds, one page at a time.
+
+        Pages are requested with the paged-results control (RFC 2696) as the caller
+        consumes entries, so memory holds one page at most. Continuation references are
+        skipped. Values placed in ``search_filter`` must already be escaped (RFC 4515).
+
+        Args:
+            base: the search base DN.
+            search_filter: an RFC 4515 filter string.
+            scope: base, one level or subtree.
+            attributes: names to return (``*`` user attributes, ``+`` operational ones).
+            page_size: entries per page; 0 sends one unpaged search.
+            size_limit: at most this many entries (0 = the server's limit).
+            binary_attributes: lower-case names whose values stay bytes.
+
+        Raises:
+            SizeLimitExceededError: the server stopped early at its size limit.
+            LdapOperationError: any other failure result.
+        """
+        if page_size < 0:
+            raise InvalidRequestError(f"page_size must be >= 0, got {page_size}")
+        cookie: bytes | None = None
+        while True:
+            with self._request("search", base):
+                self._ldap.search(
+                    base,
+                    search_filter,
+                    search_scope=_LDAP3_SCOPE[scope],
+                    attributes=list(attributes),
+                    size_limit=size_limit,
+                    paged_size=page_size or None,
+                    paged_cookie=cookie,
+                )
+            response = self._ldap.response
+            result = self._ldap.result
+            for item in response:
+                if item.get("type") == "searchResEntry":
+                    yield entry_from_raw(item["dn"], item["raw_attributes"], binary_attributes)
+            cookie = _next_cookie(result) if page_size else None
+            if not cookie:
+                return
+
+    def add(self, dn: str, attributes: Mapping[str, Iterable[Value] | Value]) -> None:
+        """Add an entry (its ``objectClass`` values go in ``attributes``).
+
+        Raises:
+            AlreadyExistsError: an entry with this DN exists.
+            NoSuchObjectError: the parent does not exist (never created implicitly).
+        """
+        payload = {name: list(_to_values(values)) for name, values in attributes.items()}
+        with self._request("add", dn):
+            self._ldap.add(dn, attributes=payload)
+        log.debug("added %s", dn)
+
+    def modify(self, dn: str, changes: Sequence[Modification]) -> None:
+        """Apply modifications to one entry, atomically, in the order given."""
+        if not changes:
+            raise InvalidRequestError(f"modify of {dn!r} has no changes")
+        payload: dict[str, list[tuple[str, list[Value]]]] = {}
+        for change in changes:
+            payload.setdefault(change.attribute, []).append(
+                (_LDAP3_MODIFY[change.op], list(change.values))
+            )
+        with self._request("modify", dn):
+            self._ldap.modify(dn, payload)
+        log.debug("modified %s (%d changes)", dn, len(changes))
+
+    def modify_dn(
+        self,
+        dn: str,
+        new_rdn: str,
+        *,
+        delete_old_rdn: bool = True,
+        new_superior: str | None = None,
+    ) -> str:
+        """Rename and/or move an entry (RFC 4511 section 4.9); return the new DN."""
+        with self._request("modify DN", dn):
+            self._ldap.modify_dn(
+                dn, new_rdn, delete_old_dn=delete_old_rdn, new_superior=new_superior
+            )
+        parent = new_superior if new_superior is not None else _parent_dn(dn)
+        new_dn = f"{new_rdn},{parent}" if parent else new_rdn
+        log.debug("renamed %s to %s", dn, new_dn)
+        return new_dn
+
+    def delete(self, dn: str) -> None:
+        """Delete a leaf entry."""
+        with self._request("delete", dn):
+            self._ldap.delete(dn)
+        log.debug("deleted %s", dn)
+
+    def password_modify(
+        self,
+        dn: str,
+        new_password: Secret | None = None,
+        *,
+        old_password: Secret | None = None,
+    ) -> Secret | None:
+        """Set a password with the Password Modify extended operation (RFC 3062).
+
+        Returns:
+            The password the server generated when ``new_password`` is None, else None.
+        """
+        with self._request("password modify", dn):
+            result = self._ldap.extend.standard.modify_password(
+                user=dn,
+                old_password=old_password.reveal() if old_password else None,
+                new_password=new_password.reveal() if new_password else None,
+            )
+        log.debug("password set for %s", dn)
+        if isinstance(result, str | bytes) and new_password is None:
+            text = result.decode("utf-8") if isinstance(result, bytes) else result
+            return Secret(text)
+        return None
+
+
+def _next_cookie(result: Mapping[str, Any]) -> bytes | None:
+    controls = result.get("controls") or {}
+    control = controls.get(_PAGED_RESULTS_OID)
+    if not control:
+        return None
+    cookie = control.get("value", {}).get("cookie")
+    return bytes(cookie) if cookie else None
+
+
+def _parent_dn(dn: str) -> str:
+    # Split at the first comma that is not escaped (RFC 4514).
+    escaped = False
+    for index, char in enumerate(dn):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == ",":
+            return dn[index + 1 :].strip()
+    return ""
+
+
+def open_connection(settings: ConnectivityConfig) -> LdapConnection:
+    """Connect, secure and bind as ``settings`` say, and return the connection.
+
+    Raises:
+        InsecureOperationError: a simple bind over clear text was not allowed.
+        TransportError: the server could not be reached or TLS failed (``stage`` tells).
+        AuthenticationFailedError: the credentials were refused.
+    """
+    raw = connect(settings)
+    try:
+        certificate = certificate_of(raw.socket)
+        bind(raw, settings)
+    except BaseException:
+        raw.unbind()
+        raise
+    return LdapConnection(settings, raw, certificate)

@@ -1,0 +1,153 @@
+"""Open and bind an ldap3 connection from a :class:`~ldapconnector.config.ConnectivityConfig`.
+
+The safety rules live here: certificates are verified unless the caller set
+``insecure_skip_certificate_verification``; a simple bind over an unprotected connection is
+refused *before* anything is sent unless ``allow_cleartext_bind`` is set.
+"""
+
+from __future__ import annotations
+
+import logging
+import ssl
+
+import ldap3
+
+from ldapconnector.config import Binding, ConnectivityConfig, Security
+from ldapconnector.connection._errors import translate_errors
+from ldapconnector.errors import (
+    ConfigurationError,
+    InsecureOperationError,
+    UnsupportedFeatureError,
+)
+
+__all__ = ["bind", "check_settings", "connect"]
+
+log = logging.getLogger("ldapconnector.connection")
+
+
+def check_settings(settings: ConnectivityConfig) -> None:
+    """Refuse settings that would be unsafe or cannot work, before any network traffic.
+
+    Raises:
+        InsecureOperationError: a simple bind over clear text without ``allow_cleartext_bind``.
+        ConfigurationError: a binding that is missing what it needs.
+    """
+    if settings.binding is Binding.SIMPLE:
+        problems = []
+        if not settings.user:
+            problems.append("connectivity.user: required for simple binding")
+        if settings.password is None:
+            problems.append("connectivity.password: required for simple binding")
+        if problems:
+            raise ConfigurationError(problems)
+        if settings.security is Security.NONE and not settings.allow_cleartext_bind:
+            raise InsecureOperationError(
+                f"refusing a simple bind as {settings.user!r} over clear text to "
+                f"{settings.host}:{settings.effective_port}: use security 'starttls' or "
+                "'ldaps', or set allow_cleartext_bind = true"
+            )
+    if settings.binding is Binding.SASL_EXTERNAL:
+        problems = []
+        if settings.security is Security.NONE:
+            problems.append("connectivity.security: sasl-external needs 'starttls' or 'ldaps'")
+        if not settings.client_cert or not settings.client_key:
+            problems.append(
+                "connectivity.client_cert: sasl-external needs client_cert and client_key"
+            )
+        if problems:
+            raise ConfigurationError(problems)
+
+
+def _tls(settings: ConnectivityConfig) -> ldap3.Tls | None:
+    if settings.security is Security.NONE:
+        return None
+    verify = not settings.insecure_skip_certificate_verification
+    if not verify:
+        log.warning(
+            "certificate verification is switched off for %s "
+            "(insecure_skip_certificate_verification)",
+            settings.host,
+        )
+    return ldap3.Tls(
+        validate=ssl.CERT_REQUIRED if verify else ssl.CERT_NONE,
+        ca_certs_file=settings.ca_file,
+        local_certificate_file=settings.client_cert,
+        local_private_key_file=settings.client_key,
+        sni=settings.host,
+    )
+
+
+def _credentials(settings: ConnectivityConfig) -> dict[str, object]:
+    if settings.binding is Binding.SIMPLE and settings.password is not None:
+        # check_settings has refused a simple binding without a password already.
+        return {
+            "authentication": ldap3.SIMPLE,
+            "user": settings.user,
+            "password": settings.password.reveal(),
+        }
+    if settings.binding is Binding.SASL_EXTERNAL:
+        # ldap3 sends no credentials field for None, and slapd then answers 14.
+        return {
+            "authentication": ldap3.SASL,
+            "sasl_mechanism": ldap3.EXTERNAL,
+            "sasl_credentials": "",
+        }
+    if settings.binding is Binding.KERBEROS:
+        try:
+            import gssapi  # noqa: F401
+        except ImportError:
+            raise UnsupportedFeatureError(
+                "kerberos binding needs the optional 'gssapi' package: "
+                "pip install 'ldapconnector[kerberos]'"
+            ) from None
+        return {"authentication": ldap3.SASL, "sasl_mechanism": ldap3.KERBEROS}
+    return {"authentication": ldap3.ANONYMOUS}
+
+
+def connect(settings: ConnectivityConfig) -> ldap3.Connection:
+    """Open the socket (and TLS) to the server, without binding.
+
+    Raises:
+        InsecureOperationError, ConfigurationError: see :func:`check_settings`.
+        TransportError: DNS, TCP, TLS or certificate failure, with ``stage`` set.
+    """
+    check_settings(settings)
+    port = settings.effective_port
+    server = ldap3.Server(
+        settings.host,
+        port=port,
+        use_ssl=settings.security is Security.LDAPS,
+        tls=_tls(settings),
+        get_info=ldap3.NONE,
+        connect_timeout=settings.timeout,
+    )
+    connection = ldap3.Connection(
+        server,
+        auto_bind=ldap3.AUTO_BIND_NONE,
+        raise_exceptions=True,
+        receive_timeout=settings.timeout,
+        auto_referrals=False,
+        return_empty_attributes=False,
+        read_only=False,
+        **_credentials(settings),
+    )
+    with translate_errors(operation="connect", host=settings.host, port=port):
+        connection.open(read_server_info=False)
+        if settings.security is Security.STARTTLS:
+            connection.start_tls(read_server_info=False)
+    log.debug("connected to %s:%d (%s)", settings.host, port, settings.security.value)
+    return connection
+
+
+def bind(connection: ldap3.Connection, settings: ConnectivityConfig) -> None:
+    """Authenticate an open connection as the settings say.
+
+    Raises:
+        AuthenticationFailedError: the server refused the credentials.
+        LdapOperationError: any other bind result.
+    """
+    who = settings.user if settings.binding is Binding.SIMPLE else settings.binding.value
+    port = settings.effective_port
+    with translate_errors(operation="bind", host=settings.host, port=port, dn=who):
+        connection.bind(read_server_info=False)
+    log.debug("bound to %s:%d as %s", settings.host, port, who)
