@@ -1,8 +1,17 @@
-"""``ldapconnector demo``: a throwaway slapd, a connection over LDAPS, a summary."""
+"""``ldapconnector demo``: a throwaway slapd, a connection over LDAPS, a summary.
+
+The demo grows with the library: today it starts the test server, walks the connection
+stages, and prints what the Root DSE and the certificate say.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import time
+from typing import Any
+
+from ldapconnector.connection import ConnectionTestReport, open_connection, test_connection
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -10,10 +19,83 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "demo", help="start a throwaway OpenLDAP server and show what the connector sees"
     )
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.set_defaults(handler=run)
 
 
+def _certificate_lines(report: ConnectionTestReport) -> list[str]:
+    cert = report.certificate
+    if cert is None:
+        return ["  (no certificate)"]
+    return [
+        f"  subject:     {cert.subject}",
+        f"  issuer:      {cert.issuer}",
+        f"  valid:       {cert.not_before:%Y-%m-%d %H:%M} .. {cert.not_after:%Y-%m-%d %H:%M} UTC",
+        f"  SHA-1:       {cert.sha1_thumbprint}",
+        f"  SHA-256:     {cert.sha256_thumbprint}",
+    ]
+
+
+def _summary(server: Any) -> dict[str, Any]:
+    settings = server.connectivity_config(security="ldaps", binding="simple")
+    report = test_connection(settings)
+    with open_connection(settings) as conn:
+        root = conn.read_root_dse()
+        identity = conn.who_am_i()
+    return {
+        "server": settings.host + ":" + str(settings.effective_port),
+        "security": settings.security.value,
+        "bound_as": identity,
+        "stages": {s.stage.value: "ok" if s.ok else s.detail for s in report.stages},
+        "naming_contexts": list(root.texts("namingContexts")),
+        "subschema": root.first("subschemaSubentry"),
+        "supported_ldap_version": list(root.texts("supportedLDAPVersion")),
+        "supported_sasl_mechanisms": list(root.texts("supportedSASLMechanisms")),
+        "supported_controls": len(root.get("supportedControl")),
+        "supported_extensions": len(root.get("supportedExtension")),
+        "certificate": report.certificate,
+        "report": report,
+    }
+
+
 def run(args: argparse.Namespace) -> int:
-    """Run the demo (filled in as the layers land)."""
-    print("ldapconnector demo: nothing to show yet")
-    return 0
+    """Start the server, connect over LDAPS with the throwaway CA, and print a summary."""
+    from ldapconnector.testing import OpenLDAPServer
+
+    started = time.perf_counter()
+    with OpenLDAPServer() as server:
+        ready = time.perf_counter() - started
+        info = _summary(server)
+    report: ConnectionTestReport = info.pop("report")
+    cert = info.pop("certificate")
+    if args.json:
+        info["certificate"] = (
+            None
+            if cert is None
+            else {
+                "subject": cert.subject,
+                "issuer": cert.issuer,
+                "sha1": cert.sha1_thumbprint,
+                "sha256": cert.sha256_thumbprint,
+                "not_before": cert.not_before.isoformat(),
+                "not_after": cert.not_after.isoformat(),
+            }
+        )
+        info["server_start_seconds"] = round(ready, 3)
+        print(json.dumps(info, indent=2))
+        return 0 if report.ok else 1
+    print(f"Started a throwaway OpenLDAP server in {ready:.2f} s; connected to {info['server']}")
+    print(f"over {info['security']} as {info['bound_as']}\n")
+    print("Connection stages:")
+    print("\n".join("  " + line for line in report.summary().splitlines()))
+    print("\nRoot DSE:")
+    print(f"  naming contexts:  {', '.join(info['naming_contexts'])}")
+    print(f"  subschema:        {info['subschema']}")
+    print(f"  LDAP versions:    {', '.join(info['supported_ldap_version'])}")
+    print(f"  SASL mechanisms:  {', '.join(info['supported_sasl_mechanisms']) or '(none)'}")
+    print(f"  controls:         {info['supported_controls']} supported")
+    print(f"  extensions:       {info['supported_extensions']} supported")
+    print("\nServer certificate:")
+    print("\n".join(_certificate_lines(report)))
+    print("\nThe server has been stopped and its files removed.")
+    return 0 if report.ok else 1
