@@ -4,28 +4,42 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 
 import pytest
 
 import ldapconnector
 
 SUBPACKAGES = sorted(m.name for m in pkgutil.iter_modules(ldapconnector.__path__) if m.ispkg)
+# Public single-module layers (no leading underscore), checked like the sub-packages.
+PUBLIC_MODULES = sorted(
+    m.name
+    for m in pkgutil.iter_modules(ldapconnector.__path__)
+    if not m.ispkg and not m.name.startswith("_")
+)
+
+
+def isort_style_key(name: str) -> tuple[int, list[object]]:
+    """Ruff's RUF022 order: CONSTANTS, then Classes, then functions; digits compare as numbers."""
+    category = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    natural = [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+    return category, natural
 
 
 @pytest.mark.parametrize(
     "module_name", ["ldapconnector", *(f"ldapconnector.{n}" for n in SUBPACKAGES)]
 )
 def test_all_is_sorted_and_resolves(module_name: str) -> None:
-    """Each ``__all__`` lists names in sorted order and each name exists in the module."""
+    """Each ``__all__`` lists names in ruff's sorted order and each name exists in the module."""
     module = importlib.import_module(module_name)
     names = list(module.__all__)
-    assert names == sorted(names)
+    assert names == sorted(names, key=isort_style_key)
     missing = [n for n in names if not hasattr(module, n)]
     assert missing == []
 
 
 # The CLI and the test servers are reached through their own packages, not the top level.
-LIBRARY_SUBPACKAGES = [n for n in SUBPACKAGES if n not in {"cli", "testing"}]
+LIBRARY_SUBPACKAGES = [n for n in [*SUBPACKAGES, *PUBLIC_MODULES] if n not in {"cli", "testing"}]
 
 
 @pytest.mark.parametrize("module_name", [f"ldapconnector.{n}" for n in LIBRARY_SUBPACKAGES])

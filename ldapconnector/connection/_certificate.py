@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 import logging
 import ssl
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -51,6 +53,7 @@ class ServerCertificate:
         not_after: end of validity (UTC).
         sha1_thumbprint: SHA-1 of the DER bytes, upper-case hex (what Windows shows).
         sha256_thumbprint: SHA-256 of the DER bytes, upper-case hex.
+        subject_alt_names: the DNS names and IP addresses it is valid for.
         der: the certificate itself.
     """
 
@@ -61,7 +64,25 @@ class ServerCertificate:
     not_after: dt.datetime
     sha1_thumbprint: str
     sha256_thumbprint: str
-    der: bytes = attrs.field(repr=False)
+    subject_alt_names: tuple[str, ...] = ()
+    der: bytes = attrs.field(repr=False, default=b"")
+
+    def is_valid_at(self, moment: dt.datetime) -> bool:
+        """Whether ``moment`` (timezone-aware) lies inside the validity period."""
+        return self.not_before <= moment <= self.not_after
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict (datetimes as ISO 8601 strings, no DER bytes)."""
+        return {
+            "subject": self.subject,
+            "issuer": self.issuer,
+            "serial_number": self.serial_number,
+            "not_before": self.not_before.isoformat(),
+            "not_after": self.not_after.isoformat(),
+            "sha1_thumbprint": self.sha1_thumbprint,
+            "sha256_thumbprint": self.sha256_thumbprint,
+            "subject_alt_names": list(self.subject_alt_names),
+        }
 
 
 def _context_tag(number: int, *, constructed: bool = False) -> tag.Tag:
@@ -114,6 +135,60 @@ _TBS_CERTIFICATE = univ.Sequence(
         ),
     )
 )
+
+
+_SUBJECT_ALT_NAME_OID = "2.5.29.17"
+_EXTENSIONS = univ.SequenceOf(
+    componentType=univ.Sequence(
+        componentType=namedtype.NamedTypes(
+            namedtype.NamedType("extnID", univ.ObjectIdentifier()),
+            namedtype.DefaultedNamedType("critical", univ.Boolean(False)),
+            namedtype.NamedType("extnValue", univ.OctetString()),
+        )
+    )
+)
+# GeneralName tags (RFC 5280 section 4.2.1.6): [2] dNSName and [7] iPAddress, implicit.
+_DNS_NAME_TAG = 0x82
+_IP_ADDRESS_TAG = 0x87
+
+
+def _der_children(data: bytes) -> Iterator[tuple[int, bytes]]:
+    """Yield (tag byte, contents) of each element inside one DER SEQUENCE."""
+    _, offset = _der_header(data, 0)
+    while offset < len(data):
+        tag_byte = data[offset]
+        length, start = _der_header(data, offset)
+        yield tag_byte, data[start : start + length]
+        offset = start + length
+
+
+def _der_header(data: bytes, offset: int) -> tuple[int, int]:
+    # Returns (content length, content offset) of the element starting at offset.
+    length = data[offset + 1]
+    start = offset + 2
+    if length & 0x80:
+        count = length & 0x7F
+        length = int.from_bytes(data[start : start + count], "big")
+        start += count
+    return length, start
+
+
+def _alt_names(tbs: Any) -> tuple[str, ...]:
+    extensions = tbs["extensions"]
+    if not extensions.isValue:
+        return ()
+    decoded, _ = der_decoder.decode(bytes(extensions), asn1Spec=_EXTENSIONS)
+    for extension in decoded:
+        if str(extension["extnID"]) != _SUBJECT_ALT_NAME_OID:
+            continue
+        found: list[str] = []
+        for tag_byte, contents in _der_children(bytes(extension["extnValue"])):
+            if tag_byte == _DNS_NAME_TAG:
+                found.append(contents.decode("ascii", "replace"))
+            elif tag_byte == _IP_ADDRESS_TAG:
+                found.append(str(ipaddress.ip_address(contents)))
+        return tuple(found)
+    return ()
 
 
 def _decode_tbs(der: bytes) -> Any:
@@ -173,9 +248,10 @@ def certificate_from_der(der: bytes) -> ServerCertificate:
             not_after=_time_value(validity["notAfter"]),
             sha1_thumbprint=hashlib.sha1(der, usedforsecurity=False).hexdigest().upper(),
             sha256_thumbprint=hashlib.sha256(der).hexdigest().upper(),
+            subject_alt_names=_alt_names(tbs),
             der=der,
         )
-    except (PyAsn1Error, IndexError, KeyError) as exc:
+    except (PyAsn1Error, IndexError, KeyError, ValueError) as exc:
         raise ValueError(f"not an X.509 certificate: {exc or type(exc).__name__}") from None
 
 

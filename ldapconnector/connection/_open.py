@@ -8,12 +8,13 @@ refused *before* anything is sent unless ``allow_cleartext_bind`` is set.
 from __future__ import annotations
 
 import logging
-import ssl
+import math
 
 import ldap3
 
 from ldapconnector.config import Binding, ConnectivityConfig, Security
 from ldapconnector.connection._errors import translate_errors
+from ldapconnector.connection._tls import tls_for
 from ldapconnector.errors import (
     ConfigurationError,
     InsecureOperationError,
@@ -58,25 +59,6 @@ def check_settings(settings: ConnectivityConfig) -> None:
             raise ConfigurationError(problems)
 
 
-def _tls(settings: ConnectivityConfig) -> ldap3.Tls | None:
-    if settings.security is Security.NONE:
-        return None
-    verify = not settings.insecure_skip_certificate_verification
-    if not verify:
-        log.warning(
-            "certificate verification is switched off for %s "
-            "(insecure_skip_certificate_verification)",
-            settings.host,
-        )
-    return ldap3.Tls(
-        validate=ssl.CERT_REQUIRED if verify else ssl.CERT_NONE,
-        ca_certs_file=settings.ca_file,
-        local_certificate_file=settings.client_cert,
-        local_private_key_file=settings.client_key,
-        sni=settings.host,
-    )
-
-
 def _credentials(settings: ConnectivityConfig) -> dict[str, object]:
     if settings.binding is Binding.SIMPLE and settings.password is not None:
         # check_settings has refused a simple binding without a password already.
@@ -117,7 +99,7 @@ def connect(settings: ConnectivityConfig) -> ldap3.Connection:
         settings.host,
         port=port,
         use_ssl=settings.security is Security.LDAPS,
-        tls=_tls(settings),
+        tls=None if settings.security is Security.NONE else tls_for(settings),
         get_info=ldap3.NONE,
         connect_timeout=settings.timeout,
     )
@@ -125,7 +107,8 @@ def connect(settings: ConnectivityConfig) -> ldap3.Connection:
         server,
         auto_bind=ldap3.AUTO_BIND_NONE,
         raise_exceptions=True,
-        receive_timeout=settings.timeout,
+        # ldap3 packs this into SO_RCVTIMEO as a whole number of seconds.
+        receive_timeout=max(1, math.ceil(settings.timeout)),
         auto_referrals=False,
         return_empty_attributes=False,
         read_only=False,
