@@ -1,7 +1,52 @@
 """Server detection: read the Root DSE, fingerprint the vendor, report capabilities.
 
-Pure: `fingerprint(root_dse, schema)` takes plain attribute mappings and returns a frozen
-`ServerInfo`; only the live `detect()` helper goes through `ldapconnector.connection`.
+How this layer works: it is pure. :func:`fingerprint` takes the Root DSE (RFC 4512 §5.1)
+and, optionally, the subschema entry as plain attribute mappings and returns a frozen
+:class:`ServerInfo`. The decisions live in one declarative rules table (``_rules.py``, plus
+the vendor-independent tables in ``_tables.py``): weighted signals per vendor, products,
+version sources, anchor candidates, delta sources and disable methods. The engine
+(``_fingerprint.py``) only evaluates those rows, never trusts a single weak signal, reports
+conflicting evidence as lowered confidence, and answers ``Vendor.UNKNOWN`` rather than
+raising. ``docs/vendors.md`` is generated from the same tables by
+:func:`render_vendor_matrix`. Live detection (in the connection layer) asks the server for
+:func:`root_dse_attributes_to_request` and :func:`schema_attributes_to_request`, calls
+:func:`fingerprint`, and adds the TLS certificate as a :class:`ServerCertificate`.
 """
 
-__all__: list[str] = []
+from ldapconnector.connection import ServerCertificate
+from ldapconnector.detect._docs import render_vendor_matrix
+from ldapconnector.detect._fingerprint import fingerprint
+from ldapconnector.detect._info import (
+    Confidence,
+    DeltaSource,
+    DisableMethod,
+    FeatureCheck,
+    NamedOid,
+    ServerInfo,
+    Vendor,
+)
+from ldapconnector.detect._oids import oid_name
+from ldapconnector.detect._report import format_server_info
+from ldapconnector.detect._requests import (
+    root_dse_attributes_to_request,
+    schema_attributes_to_request,
+)
+from ldapconnector.detect._rootdse import RootDSE
+
+__all__ = [
+    "Confidence",
+    "DeltaSource",
+    "DisableMethod",
+    "FeatureCheck",
+    "NamedOid",
+    "RootDSE",
+    "ServerCertificate",
+    "ServerInfo",
+    "Vendor",
+    "fingerprint",
+    "format_server_info",
+    "oid_name",
+    "render_vendor_matrix",
+    "root_dse_attributes_to_request",
+    "schema_attributes_to_request",
+]

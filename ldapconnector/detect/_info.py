@@ -1,0 +1,223 @@
+"""What detection reports: the vendor, its capabilities and the recommended settings."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+import attrs
+
+from ldapconnector.connection import ServerCertificate
+from ldapconnector.detect._rootdse import RootDSE
+
+__all__ = [
+    "Confidence",
+    "DeltaSource",
+    "DisableMethod",
+    "FeatureCheck",
+    "NamedOid",
+    "ServerInfo",
+    "Vendor",
+]
+
+
+class Vendor(enum.Enum):
+    """The directory server families detection tells apart (values are a contract)."""
+
+    OPENLDAP = "openldap"
+    AD_LDS = "ad-lds"
+    AD_DS = "ad-ds"
+    DS389 = "389ds"
+    APACHEDS = "apacheds"
+    IBM_SDS = "ibm-sds"
+    ISODE = "isode"
+    EDIRECTORY = "edirectory"
+    OPENDJ = "opendj"
+    OPENDS = "opends"
+    ORACLE_DSEE = "oracle-dsee"
+    RADIANTONE = "radiantone"
+    UNKNOWN = "unknown"
+
+
+class DeltaSource(enum.Enum):
+    """Where a delta import reads changes from (see ``docs/vendors.md``)."""
+
+    ACCESSLOG = "accesslog"
+    """OpenLDAP slapo-accesslog entries under ``cn=accesslog`` (watermark: reqStart/CSN)."""
+    CHANGELOG = "changelog"
+    """draft-good-ldap-changelog entries under ``cn=changelog`` (watermark: changeNumber)."""
+    USN_CHANGED = "usn-changed"
+    """AD uSNChanged above the stored highestCommittedUSN, plus Show Deleted for deletes."""
+    DIRSYNC = "dirsync"
+    """AD DirSync control 1.2.840.113556.1.4.841 with its cookie."""
+    SYNCREPL = "syncrepl"
+    """RFC 4533 content synchronization with its cookie."""
+    TIMESTAMPS = "timestamps"
+    """modifyTimestamp/createTimestamp since the last run; cannot see deletes."""
+
+
+class Confidence(enum.Enum):
+    """How sure detection is about the vendor."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    NONE = "none"
+
+    def lowered(self) -> Confidence:
+        """Return the next lower level (conflicting evidence costs one step)."""
+        order = [Confidence.HIGH, Confidence.MEDIUM, Confidence.LOW, Confidence.LOW]
+        if self is Confidence.NONE:
+            return self
+        return order[order.index(self) + 1]
+
+
+@attrs.frozen(kw_only=True)
+class NamedOid:
+    """An OID from the Root DSE with its name when the OID table knows it."""
+
+    oid: str
+    name: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.oid} ({self.name})" if self.name else self.oid
+
+
+@attrs.frozen(kw_only=True)
+class FeatureCheck:
+    """Whether one feature the connector relies on is advertised.
+
+    Attributes:
+        name: what the feature is for ("Paged results or VLV + sort", ...).
+        present: whether the Root DSE advertises it.
+        oids: the OIDs that satisfy it (any one group of them).
+        note: what happens without it.
+    """
+
+    name: str
+    present: bool
+    oids: tuple[str, ...]
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class DisableMethod:
+    """How to disable an account instead of deleting it.
+
+    Attributes:
+        attribute: the attribute to set.
+        value: the value that means "disabled".
+        description: what it needs or how it behaves (e.g. "needs the ppolicy overlay").
+    """
+
+    attribute: str
+    value: str
+    description: str = ""
+
+
+def _oids_json(items: tuple[NamedOid, ...]) -> list[dict[str, str | None]]:
+    return [{"oid": item.oid, "name": item.name} for item in items]
+
+
+@attrs.frozen(kw_only=True)
+class ServerInfo:
+    """Everything detection learned about a server from its Root DSE (and schema).
+
+    Attributes:
+        vendor: the server family; ``Vendor.UNKNOWN`` is an answer, not an error.
+        product: the product name ("OpenLDAP", "Samba", "Red Hat Directory Server", ...).
+        version: the version the server publishes, or None.
+        confidence: how sure the vendor is.
+        evidence: human-readable reasons, signals first, then recommendations.
+        conflicts: evidence that pointed at another vendor (lowered the confidence).
+        anchor: the recommended anchor attribute ("entryUUID", "objectGUID", "dn", ...).
+        anchor_alternatives: other anchors the server offers, best first.
+        delta_source: the recommended delta-import source, or None when nothing is known.
+        delta_sources: every delta source the server offers (trusted), best first.
+        change_log_dn: the change log to read for ``delta_source``, when it has one.
+        disable_method: how to disable instead of delete, when the vendor has one.
+        naming_contexts: every naming context the Root DSE lists.
+        default_partitions: naming contexts holding data (config, schema and change-log
+            contexts removed), the default for the connector's partitions.
+        subschema_dn: the subschema entry's DN.
+        supported_controls: ``supportedControl`` with names.
+        supported_extensions: ``supportedExtension`` with names.
+        supported_features: ``supportedFeatures`` with names.
+        supported_capabilities: ``supportedCapabilities`` (AD) with names.
+        sasl_mechanisms: ``supportedSASLMechanisms``.
+        ldap_versions: ``supportedLDAPVersion``.
+        mandatory_features: the features the connector relies on, found or not.
+        certificate: the TLS certificate, filled in by live detection only.
+        root_dse: the Root DSE the report was made from.
+    """
+
+    vendor: Vendor
+    product: str | None
+    version: str | None
+    confidence: Confidence
+    evidence: tuple[str, ...]
+    conflicts: tuple[str, ...] = ()
+    anchor: str = "dn"
+    anchor_alternatives: tuple[str, ...] = ()
+    delta_source: DeltaSource | None = None
+    delta_sources: tuple[DeltaSource, ...] = ()
+    change_log_dn: str | None = None
+    disable_method: DisableMethod | None = None
+    naming_contexts: tuple[str, ...] = ()
+    default_partitions: tuple[str, ...] = ()
+    subschema_dn: str | None = None
+    supported_controls: tuple[NamedOid, ...] = ()
+    supported_extensions: tuple[NamedOid, ...] = ()
+    supported_features: tuple[NamedOid, ...] = ()
+    supported_capabilities: tuple[NamedOid, ...] = ()
+    sasl_mechanisms: tuple[str, ...] = ()
+    ldap_versions: tuple[str, ...] = ()
+    mandatory_features: tuple[FeatureCheck, ...] = ()
+    certificate: ServerCertificate | None = None
+    root_dse: RootDSE = attrs.field(factory=RootDSE, repr=False)
+
+    @property
+    def features_found(self) -> tuple[FeatureCheck, ...]:
+        """Mandatory features the server advertises."""
+        return tuple(f for f in self.mandatory_features if f.present)
+
+    @property
+    def features_missing(self) -> tuple[FeatureCheck, ...]:
+        """Mandatory features the server does not advertise."""
+        return tuple(f for f in self.mandatory_features if not f.present)
+
+    def with_certificate(self, certificate: ServerCertificate | None) -> ServerInfo:
+        """Return a copy carrying the server certificate (for live detection)."""
+        return attrs.evolve(self, certificate=certificate)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Return the ``fingerprint --json`` / ``probe --json`` document."""
+        disable = self.disable_method
+        return {
+            "vendor": self.vendor.value,
+            "product": self.product,
+            "version": self.version,
+            "confidence": self.confidence.value,
+            "evidence": list(self.evidence),
+            "conflicts": list(self.conflicts),
+            "anchor": self.anchor,
+            "anchor_alternatives": list(self.anchor_alternatives),
+            "delta_source": self.delta_source.value if self.delta_source else None,
+            "delta_sources": [s.value for s in self.delta_sources],
+            "change_log_dn": self.change_log_dn,
+            "disable_method": attrs.asdict(disable) if disable else None,
+            "naming_contexts": list(self.naming_contexts),
+            "default_partitions": list(self.default_partitions),
+            "subschema_dn": self.subschema_dn,
+            "supported_controls": _oids_json(self.supported_controls),
+            "supported_extensions": _oids_json(self.supported_extensions),
+            "supported_features": _oids_json(self.supported_features),
+            "supported_capabilities": _oids_json(self.supported_capabilities),
+            "sasl_mechanisms": list(self.sasl_mechanisms),
+            "ldap_versions": list(self.ldap_versions),
+            "mandatory_features": [
+                {"name": f.name, "present": f.present, "oids": list(f.oids), "note": f.note}
+                for f in self.mandatory_features
+            ],
+            "certificate": self.certificate.to_json_dict() if self.certificate else None,
+        }
