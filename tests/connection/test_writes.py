@@ -11,6 +11,7 @@ from ldapconnector.config import Secret
 from ldapconnector.connection import LdapConnection, Modification, ModifyOp, open_connection
 from ldapconnector.errors import (
     AlreadyExistsError,
+    InsufficientAccessError,
     NoSuchAttributeError,
     NoSuchObjectError,
     ObjectClassViolationError,
@@ -114,7 +115,7 @@ def test_deleting_absent_value_raises(conn: LdapConnection, person_dn: str) -> N
 def test_modify_dn_rename_and_move(
     conn: LdapConnection, person_dn: str, openldap_server: OpenLDAPServer
 ) -> None:
-    """A rename gives a new RDN; a move with new_superior puts the entry under ou=groups."""
+    """A rename gives a new RDN; a move with new_superior puts the entry in another OU."""
     uid = person_dn.split(",", 1)[0].split("=", 1)[1]
     renamed = conn.modify_dn(person_dn, f"uid={uid}-renamed")
     assert renamed == f"uid={uid}-renamed,ou=people,{openldap_server.base_dn}"
@@ -123,16 +124,26 @@ def test_modify_dn_rename_and_move(
     assert entry is not None
     assert f"{uid}-renamed" in entry.get("uid")
     assert uid not in entry.get("uid")
-    moved = conn.modify_dn(
-        renamed, f"uid={uid}", new_superior=f"ou=groups,{openldap_server.base_dn}"
-    )
-    assert conn.read_entry(moved) is not None
-    # The service account may write only under ou=people: move back as the admin.
-    admin = openldap_server.connectivity_config(
-        security="ldaps", binding="simple", as_service=False
-    )
-    with open_connection(admin) as admin_conn:
-        admin_conn.delete(moved)
+    target_ou = f"ou=moved-{uid},ou=people,{openldap_server.base_dn}"
+    conn.add(target_ou, {"objectClass": "organizationalUnit", "ou": f"moved-{uid}"})
+    try:
+        moved = conn.modify_dn(renamed, f"uid={uid}", new_superior=target_ou)
+        assert moved == f"uid={uid},{target_ou}"
+        assert conn.read_entry(renamed) is None
+        assert conn.read_entry(moved) is not None
+        conn.delete(moved)
+    finally:
+        conn.delete(target_ou)
+
+
+def test_move_outside_granted_subtree_is_refused(
+    conn: LdapConnection, person_dn: str, openldap_server: OpenLDAPServer
+) -> None:
+    """The service account may not move an entry under ou=groups: result 50, entry kept."""
+    uid = person_dn.split(",", 1)[0].split("=", 1)[1]
+    with pytest.raises(InsufficientAccessError):
+        conn.modify_dn(person_dn, f"uid={uid}", new_superior=f"ou=groups,{openldap_server.base_dn}")
+    assert conn.read_entry(person_dn) is not None
 
 
 def test_delete_then_delete_again(conn: LdapConnection, person_dn: str) -> None:
