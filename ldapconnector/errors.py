@@ -10,6 +10,8 @@ caller can catch everything with one ``except`` clause and still tell the cases 
     ├── LdifError                     malformed LDIF input; names the line
     ├── SchemaError                   input that is not a subschema at all
     ├── DetectionError                detection could not run (not: "unknown vendor")
+    ├── TestServerError               a throwaway test server would not start (in
+    │                                 ldapconnector.testing; carries the server log's tail)
     ├── InvalidRequestError           a malformed filter, DN or value, caught before sending
     ├── ExpressionError               attribute-mapping expressions
     │   ├── ExpressionSyntaxError     .source, .position; str() draws a caret under it

@@ -1,0 +1,109 @@
+"""The generated slapd configuration and the OpenLDAPServer object before it starts."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from ldapconnector.testing import OpenLDAPServer, TestServerError
+from ldapconnector.testing._openldap_config import (
+    SlapdSettings,
+    base_entries_ldif,
+    config_ldif,
+    ssha,
+)
+
+
+@pytest.fixture(name="settings")
+def fixture_settings(tmp_path: Path) -> SlapdSettings:
+    """Settings like the server's, in a temp dir."""
+    return SlapdSettings(
+        directory=tmp_path,
+        base_dn=OpenLDAPServer.base_dn,
+        admin_dn=OpenLDAPServer.admin_dn,
+        admin_password="admin-secret",
+        service_dn=OpenLDAPServer.service_dn,
+        service_password="service-secret",
+        accesslog_dn=OpenLDAPServer.accesslog_dn,
+        policy_dn=OpenLDAPServer.policy_dn,
+        client_organization="contoso",
+        ca_file=tmp_path / "ca.pem",
+        cert_file=tmp_path / "server.pem",
+        key_file=tmp_path / "server.key",
+    )
+
+
+def test_main_database_comes_before_the_access_log(settings: SlapdSettings) -> None:
+    """The suffix's database is {1}mdb and cn=accesslog's is {2}mdb, in that order."""
+    text = config_ldif(settings)
+    main = text.index("olcSuffix: dc=contoso,dc=lab")
+    log = text.index("olcSuffix: cn=accesslog")
+    assert text.index("olcDatabase: {1}mdb") < main < text.index("olcDatabase: {2}mdb") < log
+
+
+def test_schemas_load_before_any_database(settings: SlapdSettings) -> None:
+    """core, cosine, inetorgperson and nis are included, in order, before the databases."""
+    text = config_ldif(settings)
+    positions = [
+        text.index(f"/etc/ldap/schema/{n}.ldif") for n in ("core", "cosine", "inetorgperson", "nis")
+    ]
+    assert positions == sorted(positions)
+    assert positions[-1] < text.index("olcDatabase: {-1}frontend")
+    assert "include: file:///etc/ldap/schema/core.ldif\n\ninclude:" in text
+
+
+def test_both_databases_get_a_1_gib_map(settings: SlapdSettings) -> None:
+    """Both mdb databases are sized 1 GiB (the 10 MiB default fills with an access log)."""
+    assert config_ldif(settings).count("olcDbMaxSize: 1073741824") == 2
+
+
+def test_the_service_account_has_no_size_limit(settings: SlapdSettings) -> None:
+    """The service account's size limit is lifted on the suffix and on the access log."""
+    line = f'olcLimits: {{0}}dn.exact="{settings.service_dn}" size=unlimited time=unlimited'
+    assert config_ldif(settings).count(line) == 2
+
+
+def test_no_clear_text_password_in_the_files(settings: SlapdSettings) -> None:
+    """Passwords appear only as {SSHA} hashes in the config and base LDIF."""
+    text = config_ldif(settings) + base_entries_ldif(settings)
+    assert "admin-secret" not in text
+    assert "service-secret" not in text
+    assert text.count("{SSHA}") == 2
+
+
+def test_ssha_matches_rfc2307_layout() -> None:
+    """ssha() is base64 of SHA-1(password + salt) followed by the salt."""
+    value = ssha("secret", salt=b"12345678")
+    raw = base64.b64decode(value.removeprefix("{SSHA}"))
+    assert raw == hashlib.sha1(b"secret12345678", usedforsecurity=False).digest() + b"12345678"
+
+
+def test_base_entries_put_parents_first(settings: SlapdSettings) -> None:
+    """The suffix, containers, service account and policy come with parents before children."""
+    dns = [line[4:] for line in base_entries_ldif(settings).splitlines() if line.startswith("dn: ")]
+    assert dns[0] == "dc=contoso,dc=lab"
+    assert dns.index("ou=services,dc=contoso,dc=lab") < dns.index(settings.service_dn)
+    assert dns.index("ou=policies,dc=contoso,dc=lab") < dns.index(settings.policy_dn)
+    assert {"ou=people,dc=contoso,dc=lab", "ou=groups,dc=contoso,dc=lab"} <= set(dns)
+
+
+def test_properties_need_a_running_server() -> None:
+    """Asking a server that is not running for its URI raises TestServerError."""
+    with pytest.raises(TestServerError, match="not running"):
+        _ = OpenLDAPServer().ldap_uri
+
+
+def test_seed_text_without_entries_is_refused() -> None:
+    """A str seed must be LDIF text; a file name belongs in a Path."""
+    with pytest.raises(ValueError, match="pass a Path"):
+        OpenLDAPServer(seed_ldif="people.ldif")
+
+
+def test_passwords_differ_per_server() -> None:
+    """Each server gets its own random admin and service passwords."""
+    first, second = OpenLDAPServer(), OpenLDAPServer()
+    assert first.admin_password != second.admin_password
+    assert first.service_password != first.admin_password
