@@ -21,7 +21,7 @@ from ldapconnector.connection._entry import (
     entry_from_raw,
 )
 from ldapconnector.connection._errors import translate_errors
-from ldapconnector.connection._open import bind, connect
+from ldapconnector.connection._open import bind, connect, discard
 from ldapconnector.errors import InvalidRequestError, LdapConnectorError, NoSuchObjectError
 
 __all__ = ["LdapConnection", "Modification", "ModifyOp", "SearchScope", "open_connection"]
@@ -384,6 +384,6 @@ def open_connection(settings: ConnectivityConfig) -> LdapConnection:
         certificate = certificate_of(raw.socket)
         bind(raw, settings)
     except BaseException:
-        raw.unbind()
+        discard(raw)
         raise
     return LdapConnection(settings, raw, certificate)

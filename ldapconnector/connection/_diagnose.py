@@ -12,7 +12,7 @@ import ldap3
 from ldapconnector.config import ConnectivityConfig, Security
 from ldapconnector.connection._certificate import ServerCertificate, certificate_of
 from ldapconnector.connection._connection import LdapConnection
-from ldapconnector.connection._open import bind, check_settings, connect
+from ldapconnector.connection._open import bind, check_settings, connect, discard
 from ldapconnector.errors import LdapConnectorError, TransportError
 
 __all__ = ["ConnectionStage", "ConnectionTestReport", "StageResult", "test_connection"]
@@ -139,7 +139,7 @@ def _bind_and_read(
     try:
         bind(raw, settings)
     except LdapConnectorError as exc:
-        raw.unbind()
+        discard(raw)
         stages.append(StageResult(stage=ConnectionStage.BIND, ok=False, detail=str(exc)))
         return ConnectionTestReport(stages=tuple(stages), certificate=certificate)
     stages.append(StageResult(stage=ConnectionStage.BIND, ok=True))

@@ -21,7 +21,7 @@ from ldapconnector.errors import (
     UnsupportedFeatureError,
 )
 
-__all__ = ["bind", "check_settings", "connect"]
+__all__ = ["bind", "check_settings", "connect", "discard"]
 
 log = logging.getLogger("ldapconnector.connection")
 
@@ -114,12 +114,26 @@ def connect(settings: ConnectivityConfig) -> ldap3.Connection:
         read_only=False,
         **_credentials(settings),
     )
-    with translate_errors(operation="connect", host=settings.host, port=port):
-        connection.open(read_server_info=False)
-        if settings.security is Security.STARTTLS:
-            connection.start_tls(read_server_info=False)
+    try:
+        with translate_errors(operation="connect", host=settings.host, port=port):
+            connection.open(read_server_info=False)
+            if settings.security is Security.STARTTLS:
+                connection.start_tls(read_server_info=False)
+    except BaseException:
+        discard(connection)
+        raise
     log.debug("connected to %s:%d (%s)", settings.host, port, settings.security.value)
     return connection
+
+
+def discard(connection: ldap3.Connection) -> None:
+    """Close a connection that failed half-way, whatever state its socket is in."""
+    try:
+        connection.unbind()
+    except (ldap3.core.exceptions.LDAPException, OSError):
+        sock = connection.socket
+        if sock is not None:
+            sock.close()
 
 
 def bind(connection: ldap3.Connection, settings: ConnectivityConfig) -> None:

@@ -8,9 +8,10 @@ version sources, anchor candidates, delta sources and disable methods. The engin
 (``_fingerprint.py``) only evaluates those rows, never trusts a single weak signal, reports
 conflicting evidence as lowered confidence, and answers ``Vendor.UNKNOWN`` rather than
 raising. ``docs/vendors.md`` is generated from the same tables by
-:func:`render_vendor_matrix`. Live detection (in the connection layer) asks the server for
-:func:`root_dse_attributes_to_request` and :func:`schema_attributes_to_request`, calls
-:func:`fingerprint`, and adds the TLS certificate as a :class:`ServerCertificate`.
+:func:`render_vendor_matrix`. Live detection, :func:`detect`, reads through
+:mod:`ldapconnector.connection` the Root DSE (naming :func:`root_dse_attributes_to_request`)
+and the subschema entry (:func:`schema_attributes_to_request`), calls :func:`fingerprint`,
+and adds the TLS certificate as a :class:`ServerCertificate`: two round trips.
 """
 
 from ldapconnector.connection import ServerCertificate
@@ -25,6 +26,7 @@ from ldapconnector.detect._info import (
     ServerInfo,
     Vendor,
 )
+from ldapconnector.detect._live import detect
 from ldapconnector.detect._oids import oid_name
 from ldapconnector.detect._report import format_server_info
 from ldapconnector.detect._requests import (
@@ -43,6 +45,7 @@ __all__ = [
     "ServerCertificate",
     "ServerInfo",
     "Vendor",
+    "detect",
     "fingerprint",
     "format_server_info",
     "oid_name",

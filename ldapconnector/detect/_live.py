@@ -1,0 +1,66 @@
+"""Live detection: read the Root DSE and the schema from a server, then fingerprint.
+
+Costs two round trips (the Root DSE with every attribute the rules look at named, and the
+subschema entry's schema attributes) and reads nothing under the naming contexts.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from ldapconnector.config import ConnectivityConfig
+from ldapconnector.connection import Entry, LdapConnection, open_connection
+from ldapconnector.detect._fingerprint import fingerprint
+from ldapconnector.detect._info import ServerInfo
+from ldapconnector.detect._requests import (
+    root_dse_attributes_to_request,
+    schema_attributes_to_request,
+)
+from ldapconnector.errors import LdapOperationError
+
+__all__ = ["detect"]
+
+log = logging.getLogger("ldapconnector.detect")
+
+
+def _as_text(entry: Entry) -> dict[str, list[str]]:
+    return {name: list(entry.texts(name)) for name in entry.attributes}
+
+
+def _read_schema(connection: LdapConnection, root: Entry) -> dict[str, list[str]] | None:
+    dn = root.first("subschemaSubentry")
+    if not isinstance(dn, str) or not dn:
+        return None
+    try:
+        entry = connection.read_subschema(dn, schema_attributes_to_request())
+    except LdapOperationError as exc:
+        # Some servers hide the schema from the bind account: detect from the Root DSE alone.
+        log.info("schema probe of %s skipped: %s", dn, exc)
+        return None
+    return _as_text(entry)
+
+
+def detect(target: ConnectivityConfig | LdapConnection) -> ServerInfo:
+    """Identify the server behind a connection (or the settings to open one).
+
+    Args:
+        target: connectivity settings (a connection is opened and closed here) or an open
+            :class:`~ldapconnector.connection.LdapConnection`, which is left open.
+
+    Returns:
+        The :class:`ServerInfo`, with the server certificate when TLS was used.
+
+    Raises:
+        TransportError, LdapOperationError: the server could not be reached or read.
+    """
+    if isinstance(target, LdapConnection):
+        return _detect_on(target)
+    with open_connection(target) as connection:
+        return _detect_on(connection)
+
+
+def _detect_on(connection: LdapConnection) -> ServerInfo:
+    root = connection.read_root_dse(root_dse_attributes_to_request())
+    schema = _read_schema(connection, root)
+    info = fingerprint(_as_text(root), schema)
+    return info.with_certificate(connection.certificate)
