@@ -18,8 +18,8 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 lint: setup
-	$(BIN)/ruff check ldapconnector tests benchmarks
-	$(BIN)/ruff format --check ldapconnector tests benchmarks
+	$(BIN)/ruff check
+	$(BIN)/ruff format --check
 
 typecheck: setup
 	$(BIN)/mypy --strict ldapconnector
