@@ -16,10 +16,16 @@ Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], No
 
 
 def _registrars() -> list[Registrar]:
-    # Imported here so that a broken sub-command cannot stop `--help` of the others loading.
-    from ldapconnector.cli import _demo
+    # Imported when the parser is built, so `import ldapconnector.cli` alone stays cheap.
+    from ldapconnector.cli import _demo, _eval, _fingerprint, _probe, _schema
 
-    return [_demo.register]
+    return [
+        _demo.register,
+        _eval.register,
+        _fingerprint.register,
+        _probe.register,
+        _schema.register,
+    ]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,7 +1,42 @@
 """The Entra ID attribute-mapping expression language.
 
-lexer -> parser -> nodes -> compiler -> function registry. Expressions compile once to
-Python closures and evaluate many times. Pure: no I/O.
+How this layer works: ``_lexer`` turns the text into tokens with spans, ``_parser``
+(recursive descent) builds frozen nodes (``_nodes``), and ``_compiler`` binds every call
+against the declarative function table (``_functions_*``: arity and required arguments
+are checked there, so those are compile errors) and turns the tree into nested Python
+closures once. ``Expression.evaluate`` then only runs closures. Pure: no I/O; what an
+evaluation needs from outside (clock, default domain, uniqueness check, randomness)
+comes in an :class:`EvaluationContext`.
+
+Reference: "Reference for writing expressions for attribute mappings in Microsoft Entra
+Application Provisioning" (learn.microsoft.com, functions-for-customizing-application-data);
+see ``docs/expressions.md`` for the value model and every function.
 """
 
-__all__: list[str] = []
+from ldapconnector.expressions._expression import (
+    Expression,
+    compile_expression,
+    evaluate_expression,
+)
+from ldapconnector.expressions._registry import EvaluationContext
+from ldapconnector.expressions._values import (
+    DO_NOT_FLOW,
+    AppRoleAssignment,
+    DoNotFlow,
+    Redacted,
+)
+from ldapconnector.expressions._values import to_json as expression_value_to_json
+from ldapconnector.expressions._values import to_text as expression_value_to_text
+
+__all__ = [
+    "DO_NOT_FLOW",
+    "AppRoleAssignment",
+    "DoNotFlow",
+    "EvaluationContext",
+    "Expression",
+    "Redacted",
+    "compile_expression",
+    "evaluate_expression",
+    "expression_value_to_json",
+    "expression_value_to_text",
+]
