@@ -1,0 +1,118 @@
+"""Errors: syntax errors point at the fault, run-time errors name the function and value."""
+
+from __future__ import annotations
+
+import pytest
+
+from ldapconnector.errors import ExpressionError, ExpressionEvaluationError, ExpressionSyntaxError
+from ldapconnector.expressions import compile_expression
+
+
+def test_syntax_error_draws_a_caret_under_the_fault() -> None:
+    """The message shows the offending line with a caret under the faulty character."""
+    with pytest.raises(ExpressionSyntaxError) as info:
+        compile_expression('Join("", [a] "b")')
+    assert info.value.position == 13
+    lines = str(info.value).splitlines()
+    assert lines[1] == '  Join("", [a] "b")'
+    assert lines[2] == "  " + " " * 13 + "^"
+
+
+def test_syntax_error_on_a_later_line_reports_line_and_column() -> None:
+    """Multi-line expressions report the line and column and show only that line."""
+    source = 'Switch([a], ,\n  "1", Bogus([b]),\n  "0", "x")'
+    with pytest.raises(ExpressionSyntaxError) as info:
+        compile_expression(source)
+    assert info.value.position == source.index("Bogus")
+    assert "line 2, column 8" in str(info.value)
+    assert '  "1", Bogus([b]),' in str(info.value)
+
+
+def test_unknown_function_suggests_the_closest_name() -> None:
+    """An unknown function is a compile error with a did-you-mean from difflib."""
+    with pytest.raises(ExpressionSyntaxError, match="did you mean NormalizeDiacritics"):
+        compile_expression("NormaliseDiacritics([givenName])")
+
+
+def test_unknown_function_without_a_close_name_has_no_suggestion() -> None:
+    """A name like no known function gets no misleading suggestion."""
+    with pytest.raises(ExpressionSyntaxError) as info:
+        compile_expression("Zzzzzz([a])")
+    assert "did you mean" not in str(info.value)
+
+
+def test_wrong_arity_is_a_compile_error_naming_the_signature() -> None:
+    """Calling Word with two arguments fails before evaluation, quoting the signature."""
+    with pytest.raises(ExpressionSyntaxError, match=r"Word\(String, WordNumber, Delimiters\)"):
+        compile_expression("Word([a], 1)")
+
+
+def test_expression_at_the_length_limit_compiles() -> None:
+    """An expression of exactly 10,000 characters is accepted."""
+    source = '"' + "x" * 9998 + '"'
+    assert len(source) == 10_000
+    assert compile_expression(source).evaluate({}) == "x" * 9998
+
+
+def test_expression_over_the_length_limit_is_refused() -> None:
+    """One character more than 10,000 is a syntax error at position 10,000."""
+    source = '"' + "x" * 9999 + '"'
+    with pytest.raises(ExpressionSyntaxError, match="limit is 10,000") as info:
+        compile_expression(source)
+    assert info.value.position == 10_000
+
+
+def test_deep_nesting_is_refused_with_a_clear_error() -> None:
+    """Nesting beyond the depth limit fails cleanly instead of exhausting the stack."""
+    source = "ToLower(" * 200 + "[a]" + ")" * 200
+    with pytest.raises(ExpressionSyntaxError, match="nests deeper than 64"):
+        compile_expression(source)
+
+
+def test_nesting_at_the_depth_limit_still_works() -> None:
+    """Sixty-four nested calls compile and evaluate."""
+    source = "ToLower(" * 64 + "[a]" + ")" * 64
+    assert compile_expression(source).evaluate({"a": "ABC"}) == "abc"
+
+
+def test_runtime_error_names_function_and_value() -> None:
+    """CDate on garbage raises an evaluation error naming CDate and the bad input."""
+    expression = compile_expression("CDate([hire])")
+    with pytest.raises(ExpressionEvaluationError) as info:
+        expression.evaluate({"hire": "next tuesday-ish"})
+    assert info.value.function == "CDate"
+    assert info.value.value == "'next tuesday-ish'"
+    assert "next tuesday-ish" in str(info.value)
+
+
+def test_runtime_error_in_a_nested_call_names_the_inner_function() -> None:
+    """The error comes from the function that failed, not from the outer call."""
+    with pytest.raises(ExpressionEvaluationError) as info:
+        compile_expression('Join(",", Mid([a], 0, 2))').evaluate({"a": "abc"})
+    assert info.value.function == "Mid"
+
+
+def test_invalid_runtime_regex_is_an_evaluation_error() -> None:
+    """A pattern read from an attribute is checked when used and reported clearly."""
+    expression = compile_expression('Replace([a], , [pattern], , "x", , )')
+    with pytest.raises(ExpressionEvaluationError, match="invalid regexPattern"):
+        expression.evaluate({"a": "abc", "pattern": "(["})
+
+
+def test_unsupported_attribute_value_type_is_an_evaluation_error() -> None:
+    """A caller passing an object the value model does not know gets a clear error."""
+    with pytest.raises(ExpressionEvaluationError, match="cannot use a object value as text"):
+        compile_expression("ToLower([a])").evaluate({"a": object()})
+
+
+def test_all_expression_errors_share_the_base_class() -> None:
+    """Both error kinds can be caught as ExpressionError."""
+    assert issubclass(ExpressionSyntaxError, ExpressionError)
+    assert issubclass(ExpressionEvaluationError, ExpressionError)
+
+
+def test_folding_does_not_hide_a_constant_error_until_run_time() -> None:
+    """A constant call that fails compiles, then fails when evaluated, with its own error."""
+    expression = compile_expression('Mid("abc", 0, 1)')
+    with pytest.raises(ExpressionEvaluationError, match="1-based"):
+        expression.evaluate({})
