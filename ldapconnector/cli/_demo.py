@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 from ldapconnector.connection import ConnectionTestReport, open_connection, test_connection
+from ldapconnector.detect import detect
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -42,7 +43,13 @@ def _summary(server: Any) -> dict[str, Any]:
     with open_connection(settings) as conn:
         root = conn.read_root_dse()
         identity = conn.who_am_i()
+        detected = detect(conn)
     return {
+        "vendor": detected.vendor.value,
+        "product": detected.product,
+        "recommended_anchor": detected.anchor,
+        "delta_source": detected.delta_source.value if detected.delta_source else None,
+        "change_log_dn": detected.change_log_dn,
         "server": settings.host + ":" + str(settings.effective_port),
         "security": settings.security.value,
         "bound_as": identity,
@@ -88,6 +95,10 @@ def run(args: argparse.Namespace) -> int:
     print(f"over {info['security']} as {info['bound_as']}\n")
     print("Connection stages:")
     print("\n".join("  " + line for line in report.summary().splitlines()))
+    print("\nDetected:")
+    print(f"  server:           {info['product']} ({info['vendor']})")
+    print(f"  anchor:           {info['recommended_anchor']}")
+    print(f"  delta import:     {info['delta_source']} at {info['change_log_dn']}")
     print("\nRoot DSE:")
     print(f"  naming contexts:  {', '.join(info['naming_contexts'])}")
     print(f"  subschema:        {info['subschema']}")
