@@ -8,7 +8,7 @@ caller can catch everything with one ``except`` clause and still tell the cases 
     ├── InsecureOperationError        refused for safety (clear-text simple bind, ...)
     ├── UnsupportedFeatureError       an optional part is missing (gssapi for Kerberos, ...)
     ├── LdifError                     malformed LDIF input; names the line
-    ├── SchemaError                   input that is not a subschema at all
+    ├── SchemaError                   not a subschema at all, or an unknown object class
     ├── DetectionError                detection could not run (not: "unknown vendor")
     ├── TestServerError               a throwaway test server would not start (in
     │                                 ldapconnector.testing; carries the server log's tail)
@@ -161,7 +161,8 @@ class LdifError(LdapConnectorError):
 
 
 class SchemaError(LdapConnectorError):
-    """Input that cannot be read as a subschema at all (quirks are warnings, not errors)."""
+    """Input that cannot be read as a subschema at all, or a question about a schema element
+    it does not define (an unknown object class). Vendor quirks are warnings, not errors."""
 
 
 class DetectionError(LdapConnectorError):
