@@ -13,6 +13,7 @@ caller can catch everything with one ``except`` clause and still tell the cases 
     ├── TestServerError               a throwaway test server would not start (in
     │                                 ldapconnector.testing; carries the server log's tail)
     ├── InvalidRequestError           a malformed filter, DN or value, caught before sending
+    ├── LinkStoreError                the link store refused an operation or cannot be opened
     ├── ExpressionError               attribute-mapping expressions
     │   ├── ExpressionSyntaxError     .source, .position; str() draws a caret under it
     │   └── ExpressionEvaluationError .function, .value: a run-time failure
@@ -86,6 +87,7 @@ __all__ = [
     "LdapConnectorError",
     "LdapOperationError",
     "LdifError",
+    "LinkStoreError",
     "NamingViolationError",
     "NoSuchAttributeError",
     "NoSuchObjectError",
@@ -171,6 +173,15 @@ class DetectionError(LdapConnectorError):
 
 class InvalidRequestError(LdapConnectorError):
     """A request was malformed (filter, DN, attribute value) and was not sent."""
+
+
+class LinkStoreError(LdapConnectorError):
+    """The link store refused an operation or could not be opened.
+
+    Raised for a file written by a newer ldapconnector, a file that is not a link store,
+    an anchor already linked to another live source id, and a state change for a source
+    id the store does not know.
+    """
 
 
 class ExpressionError(LdapConnectorError):

@@ -1,5 +1,38 @@
-"""Anchors: the immutable identifier that ties a directory object to a source user,
-one codec per kind (objectGUID, GUID, entryUUID, nsUniqueId, ibm-entryUUID, dn). Pure.
+"""Anchors: the immutable identifier that ties a directory entry to a source user.
+
+How this layer works: it is pure. Each kind of anchor (:class:`AnchorKind`: ``dn``,
+``objectGUID``, eDirectory ``GUID``, ``entryUUID``, ``nsUniqueId``, ``ibm-entryUUID``) is
+one row of a declarative table (:data:`ANCHOR_STRATEGIES`) holding its attribute, whether
+it is binary or rename-safe, and one codec between the server's value and a canonical
+string (``objectGUID`` little-endian per MS-ADTS, eDirectory ``GUID`` in network order,
+RFC 4530 ``entryUUID``). An :class:`Anchor` is a frozen, hashable kind + canonical string:
+the key of the link store. It builds its own escaped RFC 4515 filter, its ``<GUID=...>``
+extended DN on AD, and a :class:`LookupPlan` so the connection layer finds the entry in
+one search. :func:`choose_anchor` applies the configuration over detection's
+recommendation and refuses attributes the schema lacks or holds as multi-valued.
 """
 
-__all__: list[str] = []
+from ldapconnector.anchors._anchor import Anchor, LookupPlan
+from ldapconnector.anchors._choose import AttributeFacts, SchemaLookup, choose_anchor
+from ldapconnector.anchors._codecs import AnchorCodec
+from ldapconnector.anchors._strategy import (
+    ANCHOR_STRATEGIES,
+    AnchorKind,
+    AnchorStrategy,
+    strategy_for,
+    supports_guid_base_dn,
+)
+
+__all__ = [
+    "ANCHOR_STRATEGIES",
+    "Anchor",
+    "AnchorCodec",
+    "AnchorKind",
+    "AnchorStrategy",
+    "AttributeFacts",
+    "LookupPlan",
+    "SchemaLookup",
+    "choose_anchor",
+    "strategy_for",
+    "supports_guid_base_dn",
+]

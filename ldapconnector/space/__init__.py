@@ -1,3 +1,31 @@
-"""The connector space: the link store (source id <-> anchor <-> last DN) and watermarks."""
+"""The connector space: the link store (source id <-> anchor <-> last DN) and watermarks.
 
-__all__: list[str] = []
+How this layer works: a :class:`LinkStore` remembers, for each source user, the anchor
+of the directory entry it is linked to, the entry's last confirmed DN, its state (active,
+disabled, deleted) and a hash of the attributes last written (:func:`attributes_hash`),
+so renames, disables and deletes resolve and unchanged users cost nothing. It also keeps
+one :class:`Watermark` per run profile and, for export correlation, what the last full
+import saw of each entry (its DN and matching-attribute values only). The default backend,
+:class:`SqliteLinkStore`, is one SQLite file (stdlib ``sqlite3``, WAL journal, a versioned
+``meta`` table); ``SqliteLinkStore.in_memory()`` is the same code without a file.
+``with store.batch():`` makes one transaction. Callers write a link only after the
+directory confirmed the operation it records; the store holds no passwords.
+"""
+
+from ldapconnector.space._hash import attributes_hash
+from ldapconnector.space._model import ImportedObject, Link, LinkState, Watermark
+from ldapconnector.space._sqlite import SqliteLinkStore
+from ldapconnector.space._sqlite_schema import LINK_STORE_VERSION
+from ldapconnector.space._store import LinkStore, LinkStoreError
+
+__all__ = [
+    "LINK_STORE_VERSION",
+    "ImportedObject",
+    "Link",
+    "LinkState",
+    "LinkStore",
+    "LinkStoreError",
+    "SqliteLinkStore",
+    "Watermark",
+    "attributes_hash",
+]

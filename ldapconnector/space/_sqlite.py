@@ -1,0 +1,327 @@
+"""The SQLite link store: the default backend (a file) and the test backend (in memory)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any
+
+from ldapconnector.anchors import Anchor, AnchorKind
+from ldapconnector.space._model import ImportedObject, Link, LinkState, Watermark
+from ldapconnector.space._sqlite_schema import MEMORY, connect
+from ldapconnector.space._store import LinkStoreError
+
+__all__ = ["SqliteLinkStore"]
+
+_LINK_COLUMNS = "source_id, anchor_kind, anchor_value, dn, state, attributes_hash, updated"
+# Live links first, then the most recently written.
+_PREFERENCE = "ORDER BY state = 'deleted', updated DESC LIMIT 1"
+_FETCH = 256
+_ALL_LINKS = f"SELECT {_LINK_COLUMNS} FROM links ORDER BY source_id"  # noqa: S608 - constant
+_LINKS_IN_STATE = f"SELECT {_LINK_COLUMNS} FROM links WHERE state = ? ORDER BY source_id"  # noqa: S608
+# An upsert on source_id only: a clash on the live-anchor index must raise, not replace
+# another source's link as INSERT OR REPLACE would.
+_UPSERT_LINK = (
+    "INSERT INTO links (source_id, anchor_kind, anchor_value, anchor_key, dn, dn_key, "
+    "state, attributes_hash, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (source_id) DO UPDATE SET anchor_kind = excluded.anchor_kind, "
+    "anchor_value = excluded.anchor_value, anchor_key = excluded.anchor_key, "
+    "dn = excluded.dn, dn_key = excluded.dn_key, state = excluded.state, "
+    "attributes_hash = excluded.attributes_hash, updated = excluded.updated"
+)
+
+
+def _fold(text: str) -> str:
+    return text.casefold()
+
+
+def _utc_text(moment: datetime) -> str:
+    """ISO 8601 in UTC, so that text order is time order (``ORDER BY updated``)."""
+    return moment.astimezone(UTC).isoformat()
+
+
+def _link(row: Sequence[Any]) -> Link:
+    source_id, kind, value, dn, state, digest, updated = row
+    return Link(
+        source_id=source_id,
+        anchor=Anchor(kind=AnchorKind(kind), value=value),
+        dn=dn,
+        state=LinkState(state),
+        attributes_hash=digest,
+        updated=datetime.fromisoformat(updated),
+    )
+
+
+class SqliteLinkStore:
+    """A :class:`LinkStore` in one SQLite database (stdlib ``sqlite3``, WAL journal).
+
+    Open a file with :meth:`open` (created when missing) or a private in-memory store with
+    :meth:`in_memory`; both behave the same. Use it as a context manager, or call
+    :meth:`close`. One connection, one thread: the store is not shared across threads.
+
+    Every write outside :meth:`batch` is its own transaction; inside, the outermost batch
+    commits at exit and rolls everything back on an exception (a nested batch is a
+    savepoint).
+    """
+
+    def __init__(self, db: sqlite3.Connection, *, path: str) -> None:
+        """Wrap an open connection prepared by :meth:`open` (use that instead)."""
+        self._db = db
+        self._depth = 0
+        self.path = path
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> SqliteLinkStore:
+        """Open or create the link store file at ``path``.
+
+        Raises:
+            LinkStoreError: the file cannot be opened, is not a link store, or was
+                written by a newer ldapconnector.
+        """
+        return cls(connect(path), path=os.fspath(path))
+
+    @classmethod
+    def in_memory(cls) -> SqliteLinkStore:
+        """A private, empty store that lives as long as the object (for tests, dry runs)."""
+        return cls(connect(MEMORY), path=MEMORY)
+
+    # -- lifecycle and transactions ---------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the database (an open batch is rolled back by SQLite)."""
+        self._db.close()
+
+    def __enter__(self) -> SqliteLinkStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def journal_mode(self) -> str:
+        """SQLite's journal mode: ``wal`` for files, ``memory`` in memory."""
+        return str(self._db.execute("PRAGMA journal_mode").fetchone()[0])
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """One transaction: committed when the block exits, rolled back if it raises."""
+        depth = self._depth
+        savepoint = f"batch_{depth}"
+        self._db.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT {savepoint}")
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            self._depth = depth
+            if depth == 0:
+                self._db.execute("ROLLBACK")
+            else:
+                self._db.execute(f"ROLLBACK TO {savepoint}")
+                self._db.execute(f"RELEASE {savepoint}")
+            raise
+        self._depth = depth
+        self._db.execute("COMMIT" if depth == 0 else f"RELEASE {savepoint}")
+
+    # -- links ------------------------------------------------------------------------------
+
+    def _one(self, where: str, *params: object) -> Link | None:
+        query = f"SELECT {_LINK_COLUMNS} FROM links WHERE {where}"  # noqa: S608 - constants
+        row = self._db.execute(query, params).fetchone()
+        return None if row is None else _link(row)
+
+    def get_by_source(self, source_id: str) -> Link | None:
+        """The link of a source id, or None."""
+        return self._one("source_id = ?", source_id)
+
+    def get_by_anchor(self, anchor: Anchor) -> Link | None:
+        """The link holding an anchor, preferring a live one over a deleted one."""
+        return self._one(f"anchor_key = ? {_PREFERENCE}", anchor.key)
+
+    def get_by_dn(self, dn: str) -> Link | None:
+        """The link whose last DN matches case-insensitively (live preferred, then newest)."""
+        return self._one(f"dn_key = ? {_PREFERENCE}", _fold(dn.strip()))
+
+    def _conflict(self, link: Link, error: sqlite3.IntegrityError) -> LinkStoreError:
+        holder = self.get_by_anchor(link.anchor)
+        other = f" by source id {holder.source_id!r}" if holder is not None else ""
+        return LinkStoreError(
+            f"anchor {link.anchor} is already linked{other}; cannot link it to source id "
+            f"{link.source_id!r} as well ({error})"
+        )
+
+    def put(self, link: Link) -> None:
+        """Insert or replace the link of ``link.source_id``.
+
+        Raises:
+            LinkStoreError: another source id holds the same anchor in a live link.
+        """
+        row = (
+            link.source_id,
+            link.anchor.kind.value,
+            link.anchor.value,
+            link.anchor.key,
+            link.dn,
+            _fold(link.dn.strip()),
+            link.state.value,
+            link.attributes_hash,
+            _utc_text(link.updated),
+        )
+        try:
+            self._db.execute(_UPSERT_LINK, row)
+        except sqlite3.IntegrityError as error:
+            raise self._conflict(link, error) from error
+
+    def mark(self, source_id: str, state: LinkState) -> Link:
+        """Set a link's state (and its ``updated`` time) and return the updated link.
+
+        Raises:
+            LinkStoreError: no link for the source id, or its anchor is live elsewhere.
+        """
+        link = self.get_by_source(source_id)
+        if link is None:
+            raise LinkStoreError(f"no link for source id {source_id!r}")
+        changed = Link(
+            source_id=link.source_id,
+            anchor=link.anchor,
+            dn=link.dn,
+            state=state,
+            attributes_hash=link.attributes_hash,
+        )
+        self.put(changed)
+        return changed
+
+    def remove(self, source_id: str) -> bool:
+        """Forget a link; return whether there was one."""
+        cursor = self._db.execute("DELETE FROM links WHERE source_id = ?", (source_id,))
+        return cursor.rowcount > 0
+
+    def iter_links(self, state: LinkState | None = None) -> Iterator[Link]:
+        """Every link (of one state), by source id, streamed from storage."""
+        if state is None:
+            cursor = self._db.execute(_ALL_LINKS)
+        else:
+            cursor = self._db.execute(_LINKS_IN_STATE, (state.value,))
+        while rows := cursor.fetchmany(_FETCH):
+            yield from (_link(row) for row in rows)
+
+    def count(self, state: LinkState | None = None) -> int:
+        """How many links there are (of one state)."""
+        if state is None:
+            row = self._db.execute("SELECT COUNT(*) FROM links").fetchone()
+        else:
+            row = self._db.execute(
+                "SELECT COUNT(*) FROM links WHERE state = ?", (state.value,)
+            ).fetchone()
+        return int(row[0])
+
+    # -- watermarks ---------------------------------------------------------------------------
+
+    def get_watermark(self, profile: str) -> Watermark | None:
+        """The watermark stored for a run profile, or None."""
+        row = self._db.execute(
+            "SELECT profile, value, taken_at FROM watermarks WHERE profile = ?", (profile,)
+        ).fetchone()
+        if row is None:
+            return None
+        return Watermark(profile=row[0], value=row[1], taken_at=datetime.fromisoformat(row[2]))
+
+    def set_watermark(self, watermark: Watermark) -> None:
+        """Store (replace) the watermark of ``watermark.profile``."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO watermarks (profile, value, taken_at) VALUES (?, ?, ?)",
+            (watermark.profile, watermark.value, _utc_text(watermark.taken_at)),
+        )
+
+    # -- the full-import cache ----------------------------------------------------------------
+
+    def record_import(
+        self, anchor: Anchor, dn: str, matching_values: Mapping[str, Sequence[str]]
+    ) -> None:
+        """Record (replace) what a full import saw of one entry.
+
+        Args:
+            anchor: the entry's anchor.
+            dn: its DN.
+            matching_values: matching attribute -> its values; only these are stored.
+        """
+        rows = [
+            (anchor.key, name, _fold(name.strip()), value, _fold(value))
+            for name, values in matching_values.items()
+            for value in values
+        ]
+        with self.batch():
+            self._db.execute("DELETE FROM imported_values WHERE anchor_key = ?", (anchor.key,))
+            self._db.execute(
+                "INSERT OR REPLACE INTO imported (anchor_key, anchor_kind, anchor_value, dn) "
+                "VALUES (?, ?, ?, ?)",
+                (anchor.key, anchor.kind.value, anchor.value, dn),
+            )
+            self._db.executemany(
+                "INSERT OR IGNORE INTO imported_values "
+                "(anchor_key, attribute, attribute_key, value, value_key) "
+                "VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    def find_by_matching(self, attribute: str, value: str) -> tuple[Anchor, ...]:
+        """Anchors of imported entries with that value, both compared case-insensitively."""
+        rows = self._db.execute(
+            "SELECT DISTINCT i.anchor_kind, i.anchor_value FROM imported_values v "
+            "JOIN imported i ON i.anchor_key = v.anchor_key "
+            "WHERE v.attribute_key = ? AND v.value_key = ? ORDER BY i.anchor_key",
+            (_fold(attribute.strip()), _fold(value)),
+        ).fetchall()
+        return tuple(Anchor(kind=AnchorKind(kind), value=found) for kind, found in rows)
+
+    def _imported(self, key: str, kind: str, value: str, dn: str) -> ImportedObject:
+        found: dict[str, list[str]] = {}
+        for name, item in self._db.execute(
+            "SELECT attribute, value FROM imported_values WHERE anchor_key = ? "
+            "ORDER BY attribute_key, rowid",
+            (key,),
+        ):
+            found.setdefault(name, []).append(item)
+        anchor = Anchor(kind=AnchorKind(kind), value=value)
+        return ImportedObject(anchor=anchor, dn=dn, matching_values=found)
+
+    def get_imported(self, anchor: Anchor) -> ImportedObject | None:
+        """What the last full import recorded for an anchor, or None."""
+        row = self._db.execute(
+            "SELECT anchor_key, anchor_kind, anchor_value, dn FROM imported WHERE anchor_key = ?",
+            (anchor.key,),
+        ).fetchone()
+        return None if row is None else self._imported(*row)
+
+    def iter_imported(self) -> Iterator[ImportedObject]:
+        """Every imported entry, by anchor, streamed from storage."""
+        cursor = self._db.execute(
+            "SELECT anchor_key, anchor_kind, anchor_value, dn FROM imported ORDER BY anchor_key"
+        )
+        while rows := cursor.fetchmany(_FETCH):
+            yield from (self._imported(*row) for row in rows)
+
+    def forget_import(self, anchor: Anchor) -> bool:
+        """Drop one imported entry; return whether there was one."""
+        with self.batch():
+            self._db.execute("DELETE FROM imported_values WHERE anchor_key = ?", (anchor.key,))
+            cursor = self._db.execute("DELETE FROM imported WHERE anchor_key = ?", (anchor.key,))
+        return cursor.rowcount > 0
+
+    def clear_imports(self) -> None:
+        """Drop every imported entry (a full import starts from nothing)."""
+        with self.batch():
+            self._db.execute("DELETE FROM imported_values")
+            self._db.execute("DELETE FROM imported")
+
+    def imported_count(self) -> int:
+        """How many entries the import cache holds."""
+        return int(self._db.execute("SELECT COUNT(*) FROM imported").fetchone()[0])

@@ -1,0 +1,110 @@
+"""The :class:`LinkStore` protocol every backend implements, and the store's error."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from typing import Protocol
+
+from ldapconnector.anchors import Anchor
+from ldapconnector.errors import LinkStoreError
+from ldapconnector.space._model import ImportedObject, Link, LinkState, Watermark
+
+__all__ = ["LinkStore", "LinkStoreError"]
+
+
+class LinkStore(Protocol):
+    """The connector space: links (source id <-> anchor <-> last DN <-> state), watermarks
+    per run profile, and the full-import cache used for export correlation.
+
+    The contract callers obey: a link is written (``put``, ``mark``, ``remove``) only
+    after the directory confirmed the operation it records. The store holds no passwords
+    and no attribute values except the matching attributes recorded by
+    :meth:`record_import`. Writes outside :meth:`batch` commit one by one.
+    """
+
+    def get_by_source(self, source_id: str) -> Link | None:
+        """The link of a source id, or None."""
+        ...
+
+    def get_by_anchor(self, anchor: Anchor) -> Link | None:
+        """The link holding an anchor, preferring a live one over a deleted one."""
+        ...
+
+    def get_by_dn(self, dn: str) -> Link | None:
+        """The link whose last DN matches case-insensitively (live preferred, then newest)."""
+        ...
+
+    def put(self, link: Link) -> None:
+        """Insert or replace the link of ``link.source_id``.
+
+        Raises:
+            LinkStoreError: another source id holds the same anchor in a live link.
+        """
+        ...
+
+    def mark(self, source_id: str, state: LinkState) -> Link:
+        """Set a link's state and return the updated link.
+
+        Raises:
+            LinkStoreError: no link for the source id, or the anchor is live elsewhere.
+        """
+        ...
+
+    def remove(self, source_id: str) -> bool:
+        """Forget a link; return whether there was one."""
+        ...
+
+    def iter_links(self, state: LinkState | None = None) -> Iterator[Link]:
+        """Every link (of one state), by source id, streamed from storage."""
+        ...
+
+    def count(self, state: LinkState | None = None) -> int:
+        """How many links there are (of one state)."""
+        ...
+
+    def get_watermark(self, profile: str) -> Watermark | None:
+        """The watermark stored for a run profile, or None."""
+        ...
+
+    def set_watermark(self, watermark: Watermark) -> None:
+        """Store (replace) the watermark of ``watermark.profile``."""
+        ...
+
+    def batch(self) -> AbstractContextManager[None]:
+        """One transaction: committed when the block exits, rolled back if it raises."""
+        ...
+
+    def record_import(
+        self, anchor: Anchor, dn: str, matching_values: Mapping[str, Sequence[str]]
+    ) -> None:
+        """Record (replace) what a full import saw of one entry."""
+        ...
+
+    def find_by_matching(self, attribute: str, value: str) -> tuple[Anchor, ...]:
+        """Anchors of imported entries with that value, both compared case-insensitively."""
+        ...
+
+    def get_imported(self, anchor: Anchor) -> ImportedObject | None:
+        """What the last full import recorded for an anchor, or None."""
+        ...
+
+    def iter_imported(self) -> Iterator[ImportedObject]:
+        """Every imported entry, by anchor, streamed from storage."""
+        ...
+
+    def forget_import(self, anchor: Anchor) -> bool:
+        """Drop one imported entry; return whether there was one."""
+        ...
+
+    def clear_imports(self) -> None:
+        """Drop every imported entry (a full import starts from nothing)."""
+        ...
+
+    def imported_count(self) -> int:
+        """How many entries the import cache holds."""
+        ...
+
+    def close(self) -> None:
+        """Release the storage; the store cannot be used afterwards."""
+        ...

@@ -1,0 +1,141 @@
+"""The SQLite file backend: persistence, WAL, versioning, and refusing foreign files."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from ldapconnector.anchors import Anchor
+from ldapconnector.space import (
+    LINK_STORE_VERSION,
+    Link,
+    LinkState,
+    LinkStoreError,
+    SqliteLinkStore,
+    Watermark,
+)
+
+T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+ANCHOR = Anchor.parse("entryUUID", "597ae2f6-16a6-1027-98f4-d28b5365dc14")
+
+
+def test_data_survives_reopening(tmp_path: Path) -> None:
+    """Links, watermarks and imported entries are still there after close and reopen."""
+    path = tmp_path / "links.sqlite"
+    written = Link(source_id="u1", anchor=ANCHOR, dn="uid=a,dc=x", updated=T0)
+    mark = Watermark(profile="delta_import", value="cookie", taken_at=T0)
+    with SqliteLinkStore.open(path) as store:
+        with store.batch():
+            store.put(written)
+            store.set_watermark(mark)
+        store.record_import(ANCHOR, "uid=a,dc=x", {"mail": ["a@x"]})
+    with SqliteLinkStore.open(path) as store:
+        assert store.get_by_source("u1") == written
+        assert store.get_watermark("delta_import") == mark
+        assert store.find_by_matching("mail", "A@X") == (ANCHOR,)
+
+
+def test_rolled_back_batch_is_not_persisted(tmp_path: Path) -> None:
+    """A batch that raised leaves nothing in the file."""
+    path = tmp_path / "links.sqlite"
+
+    def write_then_fail(store: SqliteLinkStore) -> None:
+        with store.batch():
+            store.put(Link(source_id="u1", anchor=ANCHOR, dn="uid=a,dc=x"))
+            raise KeyError("stop")
+
+    with SqliteLinkStore.open(path) as store, pytest.raises(KeyError):
+        write_then_fail(store)
+    with SqliteLinkStore.open(path) as store:
+        assert store.count() == 0
+
+
+def test_wal_mode_is_on(tmp_path: Path) -> None:
+    """A file store uses the write-ahead log; the in-memory one cannot."""
+    with SqliteLinkStore.open(tmp_path / "links.sqlite") as store:
+        assert store.journal_mode == "wal"
+    with SqliteLinkStore.in_memory() as store:
+        assert store.journal_mode == "memory"
+
+
+def test_meta_table_records_the_version(tmp_path: Path) -> None:
+    """A new file carries its format version in the meta table."""
+    path = tmp_path / "links.sqlite"
+    SqliteLinkStore.open(path).close()
+    with sqlite3.connect(path) as db:
+        rows = dict(db.execute("SELECT key, value FROM meta").fetchall())
+    db.close()
+    assert rows["schema_version"] == str(LINK_STORE_VERSION)
+
+
+def test_newer_version_is_refused(tmp_path: Path) -> None:
+    """A file written by a newer format version is refused with a clear message."""
+    path = tmp_path / "links.sqlite"
+    SqliteLinkStore.open(path).close()
+    db = sqlite3.connect(path)
+    with db:
+        db.execute(
+            "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(LINK_STORE_VERSION + 1),)
+        )
+    db.close()
+    with pytest.raises(LinkStoreError, match="newer ldapconnector"):
+        SqliteLinkStore.open(path)
+
+
+def test_foreign_database_is_refused(tmp_path: Path) -> None:
+    """A SQLite file with other tables and no meta table is not taken over."""
+    path = tmp_path / "other.sqlite"
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("CREATE TABLE users (id INTEGER)")
+    db.close()
+    with pytest.raises(LinkStoreError, match="not an ldapconnector link store"):
+        SqliteLinkStore.open(path)
+
+
+def test_non_database_file_is_refused(tmp_path: Path) -> None:
+    """A file that is not SQLite at all gives LinkStoreError, not a sqlite3 exception."""
+    path = tmp_path / "notes.txt"
+    path.write_text("not a database, but long enough to have a header" * 20)
+    with pytest.raises(LinkStoreError, match="cannot open"):
+        SqliteLinkStore.open(path)
+
+
+def test_missing_directory_is_refused(tmp_path: Path) -> None:
+    """A path in a missing directory gives LinkStoreError naming the path."""
+    with pytest.raises(LinkStoreError, match="missing"):
+        SqliteLinkStore.open(tmp_path / "missing" / "links.sqlite")
+
+
+def test_file_holds_no_secrets_or_other_attributes(tmp_path: Path) -> None:
+    """Only the documented columns exist: no password or free attribute storage."""
+    path = tmp_path / "links.sqlite"
+    SqliteLinkStore.open(path).close()
+    db = sqlite3.connect(path)
+    columns = {
+        (table, row[1])
+        for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        for row in db.execute(f"PRAGMA table_info({table})")
+    }
+    db.close()
+    assert not any("password" in column or "pwd" in column for _, column in columns)
+    assert {table for table, _ in columns} == {
+        "meta",
+        "links",
+        "watermarks",
+        "imported",
+        "imported_values",
+    }
+
+
+def test_state_column_matches_the_enum(tmp_path: Path) -> None:
+    """Every LinkState value is accepted by the file's CHECK constraint."""
+    with SqliteLinkStore.open(tmp_path / "links.sqlite") as store:
+        for number, state in enumerate(LinkState):
+            value = f"{number:08x}-0000-0000-0000-000000000000"
+            anchor = Anchor.parse("entryUUID", value)
+            store.put(Link(source_id=str(number), anchor=anchor, dn=f"cn={number}", state=state))
+        assert store.count() == len(LinkState)
