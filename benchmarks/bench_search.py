@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -57,8 +56,20 @@ def child(mode: str, settings_json: str) -> None:
         # "list" keeps every entry (what not to do); "stream" counts and drops them.
         count = len(list(results)) if mode == "list" else sum(1 for _ in results)
     seconds = time.perf_counter() - started
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"count": count, "seconds": seconds, "peak_mib": peak_kib / 1024}))
+    print(json.dumps({"count": count, "seconds": seconds, "peak_mib": peak_rss_kib() / 1024}))
+
+
+def peak_rss_kib() -> int:
+    """This process's peak resident set size (VmHWM).
+
+    Not ``getrusage``: on Linux ``ru_maxrss`` survives ``exec``, so a child started by a
+    large parent would report the parent's size.
+    """
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
 
 
 def run_child(mode: str, section: dict[str, object]) -> dict[str, float]:

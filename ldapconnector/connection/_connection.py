@@ -18,7 +18,6 @@ from ldapconnector.connection._entry import (
     DEFAULT_BINARY_ATTRIBUTES,
     Entry,
     Value,
-    entry_from_raw,
 )
 from ldapconnector.connection._errors import translate_errors
 from ldapconnector.connection._open import bind, connect, discard
@@ -255,6 +254,7 @@ class LdapConnection:
         if page_size < 0:
             raise InvalidRequestError(f"page_size must be >= 0, got {page_size}")
         cookie: bytes | None = None
+        self._ldap.strategy.binary_attributes = binary_attributes
         while True:
             with self._request("search", base):
                 self._ldap.search(
@@ -270,7 +270,7 @@ class LdapConnection:
             result = self._ldap.result
             for item in response:
                 if item.get("type") == "searchResEntry":
-                    yield entry_from_raw(item["dn"], item["raw_attributes"], binary_attributes)
+                    yield item["entry"]
             cookie = _next_cookie(result) if page_size else None
             if not cookie:
                 return

@@ -14,6 +14,7 @@ import ldap3
 
 from ldapconnector.config import Binding, ConnectivityConfig, Security
 from ldapconnector.connection._errors import translate_errors
+from ldapconnector.connection._lean import use_lean_decoder
 from ldapconnector.connection._tls import tls_for
 from ldapconnector.errors import (
     ConfigurationError,
@@ -114,6 +115,7 @@ def connect(settings: ConnectivityConfig) -> ldap3.Connection:
         read_only=False,
         **_credentials(settings),
     )
+    use_lean_decoder(connection.strategy)
     try:
         with translate_errors(operation="connect", host=settings.host, port=port):
             connection.open(read_server_info=False)
