@@ -21,7 +21,12 @@ from ldapconnector.connection._entry import (
 )
 from ldapconnector.connection._errors import translate_errors
 from ldapconnector.connection._open import bind, connect, discard
-from ldapconnector.errors import InvalidRequestError, LdapConnectorError, NoSuchObjectError
+from ldapconnector.errors import (
+    InvalidRequestError,
+    LdapConnectorError,
+    NoSuchObjectError,
+    error_class_for_code,
+)
 
 __all__ = ["LdapConnection", "Modification", "ModifyOp", "SearchScope", "open_connection"]
 
@@ -248,7 +253,9 @@ class LdapConnection:
             binary_attributes: lower-case names whose values stay bytes.
 
         Raises:
-            SizeLimitExceededError: the server stopped early at its size limit.
+            SizeLimitExceededError: the server stopped early at its size limit (not raised
+                when the caller's own ``size_limit`` ended the search).
+            TimeLimitExceededError: the server stopped early at its time limit.
             LdapOperationError: any other failure result.
         """
         if page_size < 0:
@@ -271,6 +278,7 @@ class LdapConnection:
             for item in response:
                 if item.get("type") == "searchResEntry":
                     yield item["entry"]
+            _raise_if_cut_short(result, base, size_limit)
             cookie = _next_cookie(result) if page_size else None
             if not cookie:
                 return
@@ -347,6 +355,24 @@ class LdapConnection:
             text = result.decode("utf-8") if isinstance(result, bytes) else result
             return Secret(text)
         return None
+
+
+# ldap3 does not raise for these two: a search cut short by the server's limits would
+# otherwise look complete, and an import would silently miss objects.
+_CUT_SHORT = (3, 4)  # timeLimitExceeded, sizeLimitExceeded
+
+
+def _raise_if_cut_short(result: Mapping[str, Any], base: str, size_limit: int) -> None:
+    code = int(result.get("result") or 0)
+    if code not in _CUT_SHORT or (code == 4 and size_limit):
+        return  # the caller's own size limit ending a search is not an error
+    raise error_class_for_code(code)(
+        code=code,
+        result_name=str(result.get("description") or ""),
+        operation="search",
+        dn=base,
+        diagnostic=str(result.get("message") or ""),
+    )
 
 
 def _next_cookie(result: Mapping[str, Any]) -> bytes | None:
