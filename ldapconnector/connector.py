@@ -1,0 +1,146 @@
+"""``Connector``: the facade that wires the layers for one configured directory.
+
+It opens the connection from ``[connectivity]``, detects the server once, reads and parses
+its schema once (on first use), chooses the anchor (configuration first, detection's
+recommendation second), and runs the run profiles against the link store.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from types import TracebackType
+
+import attrs
+
+from ldapconnector.anchors import AnchorStrategy, choose_anchor
+from ldapconnector.config import ConnectorConfig
+from ldapconnector.connection import (
+    ConnectionTestReport,
+    LdapConnection,
+    open_connection,
+    test_connection,
+)
+from ldapconnector.detect import ServerInfo, detect, schema_attributes_to_request
+from ldapconnector.errors import ConfigurationError, LdapConnectorError
+from ldapconnector.profiles._full_import import ImportProgress, ImportResult, run_full_import
+from ldapconnector.profiles._import_plan import ImportPlan, plan_full_import
+from ldapconnector.schema import Schema, SchemaOptions
+from ldapconnector.space import LinkStore, SqliteLinkStore
+
+__all__ = ["Connector"]
+
+log = logging.getLogger("ldapconnector")
+
+
+def _schema_options(config: ConnectorConfig) -> SchemaOptions:
+    overrides = {a.name for a in config.attributes if a.single_value}
+    return SchemaOptions(
+        include_operational=config.global_.include_operational_attributes,
+        include_extensible=config.global_.include_extensible_attributes,
+        binary_aliases=frozenset(config.global_.attribute_aliases),
+        single_valued=frozenset(overrides | set(config.global_.single_value_overrides)),
+    )
+
+
+@attrs.define
+class Connector:
+    """One configured directory: connection, detection, schema, anchor and run profiles.
+
+    Use it as a context manager::
+
+        with Connector(config) as connector:
+            result = connector.full_import()
+            for obj in result:
+                ...
+
+    Args:
+        config: the connector configuration.
+        store: the link store (connector space, links, watermarks); an in-memory store
+            when omitted, which forgets everything when the connector closes.
+    """
+
+    config: ConnectorConfig
+    store: LinkStore = attrs.field(factory=SqliteLinkStore.in_memory)
+    _connection: LdapConnection | None = attrs.field(default=None, init=False)
+    _server_info: ServerInfo | None = attrs.field(default=None, init=False)
+    _schema: Schema | None = attrs.field(default=None, init=False)
+
+    def __enter__(self) -> Connector:
+        self.open()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def open(self) -> None:
+        """Connect and bind (done by ``with``); a second call does nothing."""
+        _ = self.connection
+
+    def close(self) -> None:
+        """Close the connection (the store stays open: it belongs to the caller)."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    @property
+    def connection(self) -> LdapConnection:
+        """The bound connection (opened on first use)."""
+        if self._connection is None or not self._connection.bound:
+            self._connection = open_connection(self.config.connectivity)
+        return self._connection
+
+    def test_connection(self) -> ConnectionTestReport:
+        """Walk the connection stages (DNS, TCP, TLS, certificate, bind, read)."""
+        return test_connection(self.config.connectivity)
+
+    @property
+    def server_info(self) -> ServerInfo:
+        """What detection found (read once, two round trips)."""
+        if self._server_info is None:
+            self._server_info = detect(self.connection)
+        return self._server_info
+
+    @property
+    def schema(self) -> Schema:
+        """The server's schema with the configured options (read once)."""
+        if self._schema is None:
+            dn = self.server_info.subschema_dn
+            entry = self.connection.read_subschema(dn, schema_attributes_to_request())
+            texts = {name: entry.texts(name) for name in entry.attributes}
+            self._schema = Schema.from_subschema(texts, options=_schema_options(self.config))
+        return self._schema
+
+    def anchor_strategy(self) -> AnchorStrategy:
+        """The anchor: ``[object_type] anchor`` if set, else detection's recommendation.
+
+        Raises:
+            ConfigurationError: the attribute is unknown, multi-valued or has no codec.
+        """
+        configured = self.config.object_type.anchor if self.config.object_type else None
+        return choose_anchor(configured, self.server_info.anchor, self.schema.attribute)
+
+    def import_plan(self) -> ImportPlan:
+        """The searches a full import would send."""
+        return plan_full_import(
+            self.config, self.anchor_strategy(), self.server_info.default_partitions
+        )
+
+    def full_import(self, progress: Callable[[ImportProgress], None] | None = None) -> ImportResult:
+        """Stream every object of the configured type; fill the connector space.
+
+        Raises:
+            ConfigurationError: the full import profile is switched off, or the bind
+                account's size limit cut the import short (while iterating).
+        """
+        if not self.config.run_profiles.full_import:
+            raise ConfigurationError(["run_profiles.full_import: the profile is switched off"])
+        plan = self.import_plan()
+        if not plan.bases:
+            raise LdapConnectorError("no partition to import: configure global.partitions")
+        return run_full_import(self.connection, plan, self.store, progress)

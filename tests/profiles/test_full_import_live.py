@@ -1,0 +1,131 @@
+"""Full import through the Connector against a real slapd seeded with 2,000 users."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from ldapconnector.anchors import AnchorKind
+from ldapconnector.config import ConnectorConfig
+from ldapconnector.connection import open_connection
+from ldapconnector.connector import Connector
+from ldapconnector.errors import ConfigurationError
+from ldapconnector.space import Link, SqliteLinkStore
+from ldapconnector.testing import OpenLDAPServer
+
+pytestmark = [pytest.mark.integration, pytest.mark.openldap]
+
+BASE = "dc=contoso,dc=lab"
+PEOPLE = f"ou=people,{BASE}"
+USERS = 2000
+IN_SUB_OU = 40
+LIMITED_PASSWORD = "Limited-Pa55"
+
+
+def _seed() -> str:
+    parts = [
+        f"dn: ou=sub,{PEOPLE}\nobjectClass: organizationalUnit\nou: sub\n\n",
+        f"dn: ou=moved,{PEOPLE}\nobjectClass: organizationalUnit\nou: moved\n\n",
+        f"dn: cn=staff,ou=groups,{BASE}\nobjectClass: groupOfNames\ncn: staff\n"
+        f"member: uid=user00000,{PEOPLE}\n\n",
+        f"dn: cn=printer,{PEOPLE}\nobjectClass: device\ncn: printer\n\n",
+        f"dn: uid=limited,ou=groups,{BASE}\nobjectClass: account\n"
+        f"objectClass: simpleSecurityObject\nuid: limited\nuserPassword: {LIMITED_PASSWORD}\n\n",
+    ]
+    for i in range(USERS):
+        parent = f"ou=sub,{PEOPLE}" if i < IN_SUB_OU else PEOPLE
+        parts.append(
+            f"dn: uid=user{i:05d},{parent}\nobjectClass: inetOrgPerson\nuid: user{i:05d}\n"
+            f"cn: User {i}\nsn: User\nmail: user{i:05d}@contoso.lab\n\n"
+        )
+    return "".join(parts)
+
+
+@pytest.fixture(name="server", scope="module")
+def fixture_server() -> Iterator[OpenLDAPServer]:
+    """A slapd of its own with 2,000 users, a sub-OU, a group and a device."""
+    with OpenLDAPServer(seed_ldif=_seed()) as server:
+        yield server
+
+
+def _config(server: OpenLDAPServer, **connectivity: Any) -> ConnectorConfig:
+    section = {**server.connectivity(security="ldaps"), **connectivity}
+    return ConnectorConfig.from_dict(
+        {
+            "connectivity": section,
+            "object_type": {"target": "inetOrgPerson", "containers": [PEOPLE]},
+            "mappings": [
+                {"type": "direct", "source": "mail", "target": "mail", "matching_precedence": 1},
+                {"type": "direct", "source": "uid", "target": "-dn-"},
+            ],
+            "run_profiles": {"export": False},
+        },
+        allow_literal_password=True,
+    )
+
+
+def test_full_import_renames_and_link_store(server: OpenLDAPServer) -> None:
+    """2,000 users with entryUUID anchors; after 20 renames/moves the same anchors follow."""
+    store = SqliteLinkStore.in_memory()
+    with Connector(_config(server), store=store) as connector:
+        first = {obj.anchor: obj.dn for obj in connector.full_import()}
+        assert len(first) == USERS
+        assert {a.kind for a in first} == {AnchorKind.ENTRY_UUID}
+        assert all(dn.startswith("uid=user") for dn in first.values())
+        with store.batch():
+            for anchor, dn in first.items():
+                store.put(Link(source_id=dn.split(",")[0][4:], anchor=anchor, dn=dn))
+        _rename_and_move(server, count=10)
+        result = connector.full_import()
+        second = {obj.anchor: obj.dn for obj in result}
+    assert result.finished
+    assert result.objects == USERS
+    assert result.skipped == 0
+    assert set(second) == set(first)
+    changed = {a for a in first if first[a] != second[a]}
+    assert len(changed) == 20
+    assert result.renamed == 20
+    for anchor in changed:
+        link = store.get_by_anchor(anchor)
+        assert link is not None
+        assert link.dn == second[anchor]
+    assert len(store.find_by_matching("MAIL", "USER01999@contoso.lab")) == 1
+
+
+def _rename_and_move(server: OpenLDAPServer, *, count: int) -> None:
+    """Rename ``count`` users and move ``count`` others, behind the library's back."""
+    with open_connection(server.connectivity_config(security="ldaps")) as conn:
+        for i in range(100, 100 + count):
+            conn.modify_dn(f"uid=user{i:05d},{PEOPLE}", f"uid=renamed{i:05d}")
+        for i in range(200, 200 + count):
+            conn.modify_dn(
+                f"uid=user{i:05d},{PEOPLE}", f"uid=user{i:05d}", new_superior=f"ou=moved,{PEOPLE}"
+            )
+
+
+def test_progress_and_streaming(server: OpenLDAPServer) -> None:
+    """The progress callback sees every page, and objects stream in page-sized steps."""
+    seen: list[int] = []
+    with Connector(_config(server)) as connector:
+        result = connector.full_import(progress=lambda p: seen.append(p.objects))
+        first = next(iter(result))
+        assert result.objects == 1000  # one page recorded before the first object is yielded
+        result.drain()
+    assert first.object_classes == ("inetOrgPerson",)
+    assert seen == [1000, 2000]
+
+
+def test_size_limited_account_gets_a_configuration_error(server: OpenLDAPServer) -> None:
+    """An account held to slapd's default 500-entry limit gets a clear configuration error."""
+    config = _config(
+        server,
+        user=f"uid=limited,ou=groups,{BASE}",
+        password=LIMITED_PASSWORD,
+    )
+    with Connector(config) as connector, pytest.raises(ConfigurationError) as caught:
+        connector.full_import().drain()
+    assert "size limit" in str(caught.value)
+    assert "uid=limited" in str(caught.value)
+    assert LIMITED_PASSWORD not in str(caught.value)
