@@ -53,6 +53,9 @@ from ldapconnector.connection import (
     open_connection,
     test_connection,
 )
+from ldapconnector.connector import (
+    Connector,
+)
 from ldapconnector.detect import (
     Confidence,
     DeltaSource,
@@ -78,6 +81,7 @@ from ldapconnector.errors import (
     AuthMethodNotSupportedError,
     BusyError,
     CertificateVerificationError,
+    ChangeLogDecodeError,
     ConfidentialityRequiredError,
     ConfigurationError,
     ConstraintViolationError,
@@ -197,12 +201,14 @@ __all__ = [
     "Binding",
     "BusyError",
     "CertificateVerificationError",
+    "ChangeLogDecodeError",
     "Confidence",
     "ConfidentialityRequiredError",
     "ConfigurationError",
     "ConnectionStage",
     "ConnectionTestReport",
     "ConnectivityConfig",
+    "Connector",
     "ConnectorConfig",
     "ConstraintViolationError",
     "DeltaSource",

@@ -4,6 +4,7 @@ Every error the library raises on purpose derives from :class:`LdapConnectorErro
 caller can catch everything with one ``except`` clause and still tell the cases apart::
 
     LdapConnectorError
+    ├── ChangeLogDecodeError          a change-log entry could not be decoded; names its position
     ├── ConfigurationError            bad configuration; lists every problem with its key path
     ├── InsecureOperationError        refused for safety (clear-text simple bind, ...)
     ├── UnsupportedFeatureError       an optional part is missing (gssapi for Kerberos, ...)
@@ -72,6 +73,7 @@ __all__ = [
     "AuthenticationFailedError",
     "BusyError",
     "CertificateVerificationError",
+    "ChangeLogDecodeError",
     "ConfidentialityRequiredError",
     "ConfigurationError",
     "ConstraintViolationError",
@@ -118,6 +120,14 @@ __all__ = [
 
 class LdapConnectorError(Exception):
     """Base class of every error ldapconnector raises on purpose."""
+
+
+class ChangeLogDecodeError(LdapConnectorError):
+    """A change-log entry could not be decoded (a malformed ``reqMod``, a missing DN ...).
+
+    The message names the log entry (its position) and what was wrong with it. A reader
+    stops rather than skip it: skipping would lose a change.
+    """
 
 
 class ConfigurationError(LdapConnectorError):

@@ -82,7 +82,7 @@ class Watermark:
         profile: the run profile (and scope) the watermark belongs to, an opaque key such
             as ``"delta_import"``.
         value: the opaque position in the server's change source (an accesslog
-            ``reqStart``, a ``changeNumber``, a USN, a syncrepl cookie ...).
+            ``entryCSN``, a ``changeNumber``, a USN, a syncrepl cookie ...).
         taken_at: when the position was read from the server (timezone-aware).
     """
 
