@@ -5,11 +5,17 @@ Installing ldapconnector makes these fixtures available to any test suite:
 * ``openldap_server`` (session scope): one :class:`~ldapconnector.testing.OpenLDAPServer`
   shared by the whole run; tests that write should use DNs no other test uses.
 * ``fresh_openldap_server`` (function scope): a server of its own for one test (~0.25 s).
+* ``ds389_server`` (session scope): one :class:`~ldapconnector.testing.DS389Server`
+  (~10 s to create).
+* ``samba_ad_server`` (session scope): one :class:`~ldapconnector.testing.SambaADServer`.
+  Samba's ports are fixed, so there is never more than one; a port in use fails the
+  test with a message naming it.
 
 When the programs are missing the fixtures skip the test with the ``apt-get`` line to run,
 except under ``CI=true`` (or ``1``/``yes``), where they fail it instead: integration tests
-are never silently skipped in CI. The plugin also registers the ``integration`` and
-``openldap`` markers so suites using ``--strict-markers`` may mark their tests.
+are never silently skipped in CI. The plugin also registers the ``integration``,
+``openldap``, ``ds389`` and ``samba`` markers so suites using ``--strict-markers`` may mark
+their tests.
 """
 
 from __future__ import annotations
@@ -20,13 +26,17 @@ from typing import NoReturn
 
 import pytest
 
+from ldapconnector.testing._ds389 import DS389Server
 from ldapconnector.testing._openldap import OpenLDAPServer
+from ldapconnector.testing._samba import SambaADServer
 
-__all__ = ["in_ci", "require_openldap"]
+__all__ = ["in_ci", "require_ds389", "require_openldap", "require_samba"]
 
 _MARKERS = (
     "integration: talks to a real directory server started by a fixture",
     "openldap: needs the throwaway OpenLDAP slapd",
+    "ds389: needs the throwaway 389 Directory Server",
+    "samba: needs the throwaway Samba AD DC",
 )
 
 
@@ -62,6 +72,40 @@ def require_openldap() -> None:
         )
 
 
+def require_ds389() -> None:
+    """Skip the current test when 389 DS is not installed, or fail it when in CI.
+
+    Raises:
+        pytest.skip.Exception: the programs are missing (outside CI).
+        pytest.fail.Exception: the programs are missing and ``CI`` is true.
+    """
+    missing = DS389Server.missing_programs()
+    if missing:
+        _unavailable(
+            f"389 Directory Server test server unavailable, missing {', '.join(missing)}: "
+            "apt-get install 389-ds-base ldap-utils"
+        )
+
+
+def require_samba() -> None:
+    """Skip the current test when Samba AD DC is not installed or not root; fail in CI.
+
+    Samba binds the privileged ports 389 and 636, so it needs root.
+
+    Raises:
+        pytest.skip.Exception: the programs are missing or this is not root (outside CI).
+        pytest.fail.Exception: the same, and ``CI`` is true.
+    """
+    missing = SambaADServer.missing_programs()
+    if missing:
+        _unavailable(
+            f"Samba AD DC test server unavailable, missing {', '.join(missing)}: "
+            "apt-get install samba samba-ad-dc samba-ad-provision samba-dsdb-modules ldb-tools"
+        )
+    if os.geteuid() != 0:
+        _unavailable("Samba AD DC test server needs root: it binds the fixed ports 389 and 636")
+
+
 def _serve() -> Iterator[OpenLDAPServer]:
     require_openldap()
     with OpenLDAPServer() as server:
@@ -78,3 +122,19 @@ def fixture_openldap_server() -> Iterator[OpenLDAPServer]:
 def fixture_fresh_openldap_server() -> Iterator[OpenLDAPServer]:
     """A throwaway OpenLDAP slapd for one test only."""
     yield from _serve()
+
+
+@pytest.fixture(scope="session", name="ds389_server")
+def fixture_ds389_server() -> Iterator[DS389Server]:
+    """A throwaway 389 Directory Server shared by the whole test session."""
+    require_ds389()
+    with DS389Server() as server:
+        yield server
+
+
+@pytest.fixture(scope="session", name="samba_ad_server")
+def fixture_samba_ad_server() -> Iterator[SambaADServer]:
+    """The one throwaway Samba AD DC of the test session (its ports are fixed)."""
+    require_samba()
+    with SambaADServer() as server:
+        yield server

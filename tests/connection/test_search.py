@@ -1,59 +1,101 @@
-"""Paged, streaming search as the service account against the real slapd."""
+"""Paged, streaming search as the service account against every real server."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import attrs
 import pytest
 
 from ldapconnector.connection import SearchScope, open_connection
 from ldapconnector.errors import InvalidRequestError, NoSuchObjectError
-from ldapconnector.testing import OpenLDAPServer
+from ldapconnector.testing import DS389Server, OpenLDAPServer
+from ldapconnector.testing.pytest_plugin import require_ds389, require_openldap
 
-pytestmark = [pytest.mark.integration, pytest.mark.openldap]
+if TYPE_CHECKING:
+    from tests.conftest import AnyServer, DirectoryUnderTest
 
-SEEDED = 5000
+pytestmark = [pytest.mark.integration]
+
+BULK_PARAMS = [
+    pytest.param("openldap", marks=pytest.mark.openldap, id="openldap"),
+    pytest.param("ds389", marks=pytest.mark.ds389, id="ds389"),
+    pytest.param("samba", marks=pytest.mark.samba, id="samba"),
+]
+
+# Samba adds ~110 entries/s over LDAP (seeding offline would need a second instance on
+# its fixed ports): 1,200 still exceed its MaxPageSize of 1,000.
+SEEDED = {"openldap": 5000, "ds389": 5000, "samba": 1200}
 
 
-def _people_ldif(base_dn: str, count: int) -> str:
+@attrs.frozen
+class Bulk:
+    """A server holding ``count`` people under ``base``.
+
+    Samba answers a last full page with a cookie, so reading everything takes one more
+    (empty) page request than OpenLDAP and 389 DS need: ``extra_page_requests``.
+    """
+
+    server: AnyServer
+    base: str
+    count: int
+    extra_page_requests: int = 0
+
+
+def _people_ldif(parent: str, naming: str, count: int) -> str:
     return "".join(
-        f"dn: uid=bulk{i:05d},ou=bulk,ou=people,{base_dn}\n"
+        f"dn: {naming}=bulk{i:05d},{parent}\n"
         "objectClass: inetOrgPerson\n"
-        f"uid: bulk{i:05d}\ncn: Bulk User {i}\nsn: User{i}\n\n"
+        f"uid: bulk{i:05d}\ncn: {f'bulk{i:05d}' if naming == 'cn' else f'Bulk User {i}'}\n"
+        f"sn: User{i}\n\n"
         for i in range(count)
     )
 
 
-@pytest.fixture(name="bulk_server", scope="module")
-def fixture_bulk_server() -> OpenLDAPServer:
-    """A slapd of its own seeded with 5,000 people under ou=bulk,ou=people."""
-    base = "dc=contoso,dc=lab"
-    seed = f"dn: ou=bulk,ou=people,{base}\nobjectClass: organizationalUnit\nou: bulk\n\n"
-    with OpenLDAPServer(seed_ldif=seed + _people_ldif(base, SEEDED)) as server:
-        yield server  # type: ignore[misc]
+@pytest.fixture(name="bulk", scope="module", params=BULK_PARAMS)
+def fixture_bulk(request: pytest.FixtureRequest) -> Iterator[Bulk]:
+    """A server with 5,000 people under ou=bulk,ou=people (1,200 on the shared Samba)."""
+    kind = request.param
+    count = SEEDED[kind]
+    if kind == "samba":  # the session's Samba (one at a time), filled over LDAP
+        server = request.getfixturevalue("samba_ad_server")
+        parent = f"OU=bulk,{server.people_dn}"
+        ou = f"dn: {parent}\nobjectClass: organizationalUnit\nou: bulk\n\n"
+        server.add_ldif(ou + _people_ldif(parent, "cn", count))
+        yield Bulk(server, parent, count, extra_page_requests=1)
+        return
+    cls = OpenLDAPServer if kind == "openldap" else DS389Server
+    (require_openldap if kind == "openldap" else require_ds389)()
+    parent = f"ou=bulk,{cls.people_dn}"
+    seed = f"dn: {parent}\nobjectClass: organizationalUnit\nou: bulk\n\n"
+    with cls(seed_ldif=seed + _people_ldif(parent, "uid", count)) as server:
+        yield Bulk(server, parent, count)
 
 
-def test_service_account_pages_past_the_size_limit(bulk_server: OpenLDAPServer) -> None:
-    """All 5,000 entries come back to the service account (the 500 limit does not bite)."""
-    settings = bulk_server.connectivity_config(security="ldaps", binding="simple")
+def test_service_account_pages_past_the_size_limit(bulk: Bulk) -> None:
+    """All seeded entries come back to the service account (size limits do not bite)."""
+    settings = bulk.server.connectivity_config(security="ldaps", binding="simple")
     with open_connection(settings) as conn:
         uids = {
             entry.first("uid")
             for entry in conn.search(
-                f"ou=bulk,ou=people,{bulk_server.base_dn}",
+                bulk.base,
                 "(objectClass=inetOrgPerson)",
                 attributes=["uid"],
                 page_size=1000,
             )
         }
-    assert len(uids) == SEEDED
+    assert len(uids) == bulk.count
 
 
-def test_search_streams_before_the_last_page(bulk_server: OpenLDAPServer) -> None:
+def test_search_streams_before_the_last_page(bulk: Bulk) -> None:
     """The first entry is yielded after one page request, before the rest are asked for."""
-    settings = bulk_server.connectivity_config(security="ldaps", binding="simple")
+    settings = bulk.server.connectivity_config(security="ldaps", binding="simple")
     with open_connection(settings) as conn:
         before = conn.requests_sent
         results = conn.search(
-            f"ou=bulk,ou=people,{bulk_server.base_dn}",
+            bulk.base,
             "(objectClass=inetOrgPerson)",
             attributes=["uid"],
             page_size=100,
@@ -64,22 +106,22 @@ def test_search_streams_before_the_last_page(bulk_server: OpenLDAPServer) -> Non
         after_all = conn.requests_sent
     assert first.first("uid") is not None
     assert after_first - before == 1
-    assert rest == SEEDED - 1
-    assert after_all - before == SEEDED // 100
+    assert rest == bulk.count - 1
+    assert after_all - before == bulk.count // 100 + bulk.extra_page_requests
 
 
-def test_binary_attributes_stay_bytes(openldap_server: OpenLDAPServer) -> None:
+def test_binary_attributes_stay_bytes(directory_server: DirectoryUnderTest) -> None:
     """A jpegPhoto with arbitrary bytes comes back as bytes, byte for byte."""
-    settings = openldap_server.connectivity_config(security="ldaps", binding="simple")
+    settings = directory_server.server.connectivity_config(security="ldaps", binding="simple")
     photo = bytes(range(256))
-    dn = f"uid=photo-user,ou=people,{openldap_server.base_dn}"
+    dn = directory_server.person_dn("photo-user")
     with open_connection(settings) as conn:
         conn.add(
             dn,
             {
                 "objectClass": ["inetOrgPerson"],
                 "uid": "photo-user",
-                "cn": "Photo User",
+                "cn": directory_server.display_cn("photo-user", "Photo User"),
                 "sn": "User",
                 "jpegPhoto": photo,
             },
@@ -90,28 +132,34 @@ def test_binary_attributes_stay_bytes(openldap_server: OpenLDAPServer) -> None:
             conn.delete(dn)
     assert entry is not None
     assert entry.get("jpegPhoto") == (photo,)
-    assert entry.get("CN") == ("Photo User",)
+    assert entry.get("CN") == (directory_server.display_cn("photo-user", "Photo User"),)
 
 
-def test_read_missing_entry_returns_none(openldap_server: OpenLDAPServer) -> None:
+def test_read_missing_entry_returns_none(directory_server: DirectoryUnderTest) -> None:
     """Reading a DN that does not exist returns None rather than raising."""
-    settings = openldap_server.connectivity_config(security="ldaps", binding="simple")
+    settings = directory_server.server.connectivity_config(security="ldaps", binding="simple")
     with open_connection(settings) as conn:
-        assert conn.read_entry(f"uid=nobody-here,ou=people,{openldap_server.base_dn}") is None
+        assert conn.read_entry(directory_server.person_dn("nobody-here")) is None
+        nowhere = f"ou=nowhere,{directory_server.base_dn}"
+        if directory_server.paged_missing_base_is_empty:  # 389 DS: success, no entries
+            assert list(conn.search(nowhere, scope=SearchScope.ONE_LEVEL)) == []
+            with pytest.raises(NoSuchObjectError):
+                list(conn.search(nowhere, scope=SearchScope.ONE_LEVEL, page_size=0))
+            return
         with pytest.raises(NoSuchObjectError):
-            list(conn.search(f"ou=nowhere,{openldap_server.base_dn}", scope=SearchScope.ONE_LEVEL))
+            list(conn.search(nowhere, scope=SearchScope.ONE_LEVEL))
 
 
-def test_malformed_filter_is_refused(openldap_server: OpenLDAPServer) -> None:
+def test_malformed_filter_is_refused(directory_server: DirectoryUnderTest) -> None:
     """A filter with unbalanced parentheses raises InvalidRequestError, not an ldap3 error."""
-    settings = openldap_server.connectivity_config(security="ldaps", binding="simple")
+    settings = directory_server.server.connectivity_config(security="ldaps", binding="simple")
     with open_connection(settings) as conn, pytest.raises(InvalidRequestError):
-        list(conn.search(openldap_server.base_dn, "(uid=x"))
+        list(conn.search(directory_server.base_dn, "(uid=x"))
 
 
-def test_subschema_is_readable(openldap_server: OpenLDAPServer) -> None:
+def test_subschema_is_readable(directory_server: DirectoryUnderTest) -> None:
     """The subschema entry found through the Root DSE lists inetOrgPerson."""
-    settings = openldap_server.connectivity_config(security="ldaps", binding="simple")
+    settings = directory_server.server.connectivity_config(security="ldaps", binding="simple")
     with open_connection(settings) as conn:
         subschema = conn.read_subschema()
     classes = " ".join(subschema.texts("objectClasses"))

@@ -1,0 +1,315 @@
+"""Generated files for the throwaway 389 Directory Server (pure text, no I/O).
+
+Debian's ``dscreate`` assumes systemd and system paths. The fixture gives it a private
+``PREFIX`` instead: :func:`defaults_inf` rewrites ``defaults.inf`` so that every path is
+under the temp dir and ``with_systemd = 0``; :func:`listen_on_loopback` makes the
+instance template listen on 127.0.0.1 only (even during ``dscreate``'s own brief start).
+After ``dscreate`` the server is stopped, so :func:`edit_dse` may rewrite ``dse.ldif``:
+TLS on with our certificate, small caches, and the Retro Changelog with
+``targetUniqueId``/``targetEntryUUID``. :func:`base_entries_ldif` is imported offline
+(``ldif2db``), so the base entries leave no changelog records. See the 389 DS
+Administration Guide, "Using the Retro Changelog Plug-in".
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import attrs
+
+__all__ = [
+    "INSTANCE",
+    "Ds389Settings",
+    "base_entries_ldif",
+    "changelog_aci_ldif",
+    "defaults_inf",
+    "edit_dse",
+    "instance_inf",
+    "listen_on_loopback",
+]
+
+INSTANCE = "test"
+
+# defaults.inf key -> path below the private prefix ({instance_name} is dscreate's).
+_PREFIXED_PATHS = {
+    "sysconf_dir": "etc",
+    "initconfig_dir": "etc/default",
+    "config_dir": "etc/dirsrv/slapd-{instance_name}",
+    "local_state_dir": "var",
+    "run_dir": "run/dirsrv",
+    "ldapi": "run/slapd-{instance_name}.socket",
+    "pid_file": "run/dirsrv/slapd-{instance_name}.pid",
+    "data_dir": "share",
+    "tmp_dir": "tmp",
+    "system_schema_dir": "share/dirsrv/schema",
+    "tmpfiles_d": "etc/tmpfiles.d",
+    "schema_dir": "etc/dirsrv/slapd-{instance_name}/schema",
+    "cert_dir": "etc/dirsrv/slapd-{instance_name}",
+    "lock_dir": "run/lock/dirsrv/slapd-{instance_name}",
+    "log_dir": "var/log/dirsrv/slapd-{instance_name}",
+    "access_log": "var/log/dirsrv/slapd-{instance_name}/access",
+    "audit_log": "var/log/dirsrv/slapd-{instance_name}/audit",
+    "error_log": "var/log/dirsrv/slapd-{instance_name}/errors",
+    "security_log": "var/log/dirsrv/slapd-{instance_name}/security",
+    "db_dir": "var/lib/dirsrv/slapd-{instance_name}/db",
+    "db_home_dir": "var/lib/dirsrv/slapd-{instance_name}/db",
+    "backup_dir": "var/lib/dirsrv/slapd-{instance_name}/bak",
+    "ldif_dir": "var/lib/dirsrv/slapd-{instance_name}/ldif",
+    "inst_dir": "var/lib/dirsrv/slapd-{instance_name}/inst",
+}
+
+_BDB = "cn=bdb,cn=config,cn=ldbm database,cn=plugins,cn=config"
+_RETRO = "cn=Retro Changelog Plugin,cn=plugins,cn=config"
+
+
+@attrs.frozen(kw_only=True)
+class Ds389Settings:
+    """Everything the generated files depend on.
+
+    Attributes:
+        base_dn: the suffix (``dc=contoso,dc=lab``).
+        service_dn: the connector's account, under ``ou=services``.
+        service_password: its password (stored hashed by the server on first bind).
+        root_password: the password of ``cn=Directory Manager``.
+        user: the account ns-slapd runs as (``dirsrv`` when started by root).
+        group: its group.
+        ldap_port: the plain port on 127.0.0.1.
+        ldaps_port: the LDAPS port on 127.0.0.1.
+    """
+
+    base_dn: str
+    service_dn: str
+    service_password: str = attrs.field(repr=False)
+    root_password: str = attrs.field(repr=False)
+    user: str
+    group: str
+    ldap_port: int
+    ldaps_port: int
+
+
+def defaults_inf(text: str, prefix: Path) -> str:
+    """Rewrite Debian's ``defaults.inf`` so every path is under ``prefix``, without systemd.
+
+    Args:
+        text: the content of ``/usr/share/dirsrv/inf/defaults.inf``.
+        prefix: the private prefix (what ``PREFIX`` is set to for ``dscreate``).
+
+    Returns:
+        The rewritten file; keys not listed stay (binaries, libraries and plugins remain
+        Debian's).
+    """
+    values = {key: str(prefix / path) for key, path in _PREFIXED_PATHS.items()}
+    values["with_systemd"] = "0"
+
+    def replace(match: re.Match[str]) -> str:
+        key = match.group(1)
+        return f"{key} = {values[key]}" if key in values else match.group(0)
+
+    return re.sub(r"^(\w+)\s*=.*$", replace, text, flags=re.MULTILINE)
+
+
+def listen_on_loopback(template_dse: str) -> str:
+    """Add ``nsslapd-listenhost``/``nsslapd-securelistenhost: 127.0.0.1`` to the template.
+
+    Args:
+        template_dse: the content of ``template-dse.ldif`` (its ``cn=config`` entry has
+            ``nsslapd-localuser: %ds_user%``).
+
+    Returns:
+        The template with both attributes after ``nsslapd-localuser``.
+
+    Raises:
+        ValueError: the template has no ``nsslapd-localuser`` line to anchor on.
+    """
+    anchor = re.search(r"^nsslapd-localuser:.*$", template_dse, flags=re.MULTILINE)
+    if anchor is None:
+        raise ValueError("template-dse.ldif has no nsslapd-localuser line")
+    extra = "\nnsslapd-listenhost: 127.0.0.1\nnsslapd-securelistenhost: 127.0.0.1"
+    return template_dse[: anchor.end()] + extra + template_dse[anchor.end() :]
+
+
+def instance_inf(settings: Ds389Settings) -> str:
+    """Return the ``dscreate from-file`` answers: no TLS yet, no start, no sample entries."""
+    return (
+        "[general]\n"
+        "full_machine_name = localhost\n"
+        "start = False\n"
+        "strict_host_checking = False\n"
+        "[slapd]\n"
+        f"instance_name = {INSTANCE}\n"
+        f"user = {settings.user}\n"
+        f"group = {settings.group}\n"
+        f"port = {settings.ldap_port}\n"
+        f"secure_port = {settings.ldaps_port}\n"
+        f"root_password = {settings.root_password}\n"
+        "self_sign_cert = False\n"
+        "[backend-userroot]\n"
+        f"suffix = {settings.base_dn}\n"
+        "create_suffix_entry = False\n"
+    )
+
+
+def _records(text: str) -> list[list[str]]:
+    """Split LDIF into records of unfolded lines."""
+    records = []
+    for block in re.split(r"\n\s*\n", text.strip("\n")):
+        lines: list[str] = []
+        for line in block.split("\n"):
+            if line.startswith(" ") and lines:
+                lines[-1] += line[1:]
+            elif line:
+                lines.append(line)
+        records.append(lines)
+    return records
+
+
+def _find(records: Sequence[list[str]], dn: str) -> list[str]:
+    for record in records:
+        if record and record[0].lower() == f"dn: {dn}".lower():
+            return record
+    raise ValueError(f"dse.ldif has no entry {dn}")
+
+
+def _replace(records: Sequence[list[str]], dn: str, attribute: str, *values: str) -> None:
+    record = _find(records, dn)
+    kept = [line for line in record if line.split(":", 1)[0].lower() != attribute.lower()]
+    record[:] = kept + [f"{attribute}: {value}" for value in values]
+
+
+def edit_dse(text: str, settings: Ds389Settings, *, certificate_name: str) -> str:
+    """Configure a stopped instance's ``dse.ldif`` for the fixture.
+
+    Sets the ports (also when they were picked again), turns TLS on with the
+    certificate ``certificate_name`` from the NSS database, shrinks the database caches
+    (autosizing would take a share of the machine's memory), and enables the Retro
+    Changelog recording ``nsUniqueId`` as ``targetUniqueId`` and ``entryUUID`` as
+    ``targetEntryUUID``.
+
+    Args:
+        text: the current ``dse.ldif``.
+        settings: ports and accounts.
+        certificate_name: the nickname of the server certificate in the NSS database.
+
+    Returns:
+        The new ``dse.ldif`` (unfolded lines, which ns-slapd reads as well).
+
+    Raises:
+        ValueError: an entry the edit relies on is missing.
+    """
+    records = _records(text)
+    _replace(records, "cn=config", "nsslapd-port", str(settings.ldap_port))
+    _replace(records, "cn=config", "nsslapd-securePort", str(settings.ldaps_port))
+    _replace(records, "cn=config", "nsslapd-security", "on")
+    for attribute, value in (
+        ("nsslapd-cache-autosize", "0"),
+        ("nsslapd-dbcachesize", "16777216"),
+        ("nsslapd-import-cache-autosize", "0"),
+        ("nsslapd-import-cachesize", "16777216"),
+        ("nsslapd-db-durable-transaction", "off"),
+    ):
+        _replace(records, _BDB, attribute, value)
+    _replace(records, _RETRO, "nsslapd-pluginEnabled", "on")
+    _replace(
+        records,
+        _RETRO,
+        "nsslapd-attribute",
+        "nsuniqueid:targetUniqueId",
+        "entryuuid:targetEntryUUID",
+    )
+    _replace(records, _RETRO, "nsslapd-changelogmaxage", "7d")
+    encryption = _find(records, "cn=encryption,cn=config")
+    records = [r for r in records if r[0].lower() != "dn: cn=rsa,cn=encryption,cn=config"]
+    records.insert(records.index(encryption) + 1, _rsa_entry(certificate_name))
+    return "\n\n".join("\n".join(record) for record in records) + "\n\n"
+
+
+def _rsa_entry(certificate_name: str) -> list[str]:
+    return [
+        "dn: cn=RSA,cn=encryption,cn=config",
+        "objectClass: top",
+        "objectClass: nsEncryptionModule",
+        "cn: RSA",
+        f"nsSSLPersonalitySSL: {certificate_name}",
+        "nsSSLActivation: on",
+        "nsSSLToken: internal (software)",
+    ]
+
+
+def _entry(dn: str, lines: Iterable[str]) -> str:
+    # Imported entries get no entryUUID from the plugin: give them one, as a server would.
+    return "\n".join([f"dn: {dn}", *lines, f"entryUUID: {uuid.uuid4()}"]) + "\n"
+
+
+def base_entries_ldif(settings: Ds389Settings) -> str:
+    """Return the suffix, its containers and the service account, with their ACIs.
+
+    The service account may read the whole suffix (all attributes, operational ones
+    too) and do everything under ``ou=people``; it has no size or look-through limits.
+    Anonymous users see nothing under the suffix (no ACI grants them anything).
+    """
+    base, service = settings.base_dn, settings.service_dn
+    who = f'userdn="ldap:///{service}"'
+    dc = base.split(",", 1)[0].split("=", 1)[1]
+    entries = [
+        _entry(
+            base,
+            [
+                "objectClass: top",
+                "objectClass: domain",
+                f"dc: {dc}",
+                f'aci: (targetattr="*")(version 3.0; acl "connector reads the suffix"; '
+                f"allow (read, search, compare) {who};)",
+            ],
+        ),
+        _entry(
+            f"ou=people,{base}",
+            [
+                "objectClass: top",
+                "objectClass: organizationalUnit",
+                "ou: people",
+                f'aci: (targetattr="*")(version 3.0; acl "connector writes people"; '
+                f"allow (all) {who};)",
+            ],
+        ),
+        _entry(
+            f"ou=groups,{base}",
+            ["objectClass: top", "objectClass: organizationalUnit", "ou: groups"],
+        ),
+        _entry(
+            f"ou=services,{base}",
+            ["objectClass: top", "objectClass: organizationalUnit", "ou: services"],
+        ),
+        _entry(
+            service,
+            [
+                "objectClass: top",
+                "objectClass: applicationProcess",
+                "objectClass: simpleSecurityObject",
+                f"cn: {service.split(',', 1)[0].split('=', 1)[1]}",
+                f"userPassword: {settings.service_password}",
+                "nsSizeLimit: -1",
+                "nsLookThroughLimit: -1",
+                "nsPagedSizeLimit: -1",
+                "nsPagedLookThroughLimit: -1",
+            ],
+        ),
+    ]
+    return "\n".join(entries)
+
+
+def changelog_aci_ldif(service_dn: str, changelog_dn: str = "cn=changelog") -> str:
+    """Return the change that lets the service account read ``cn=changelog``.
+
+    The plugin creates ``cn=changelog`` at the first start, so this is applied then
+    (changes to ``cn=changelog`` itself are not recorded in it).
+    """
+    return (
+        f"dn: {changelog_dn}\n"
+        "changetype: modify\n"
+        "add: aci\n"
+        f'aci: (targetattr="*")(version 3.0; acl "connector reads the changelog"; '
+        f'allow (read, search, compare) userdn="ldap:///{service_dn}";)\n'
+    )

@@ -1,0 +1,161 @@
+"""Generated files and command lines for the throwaway Samba AD DC (pure text, no I/O).
+
+The domain is provisioned with ``samba-tool domain provision`` (realm ``CONTOSO.LAB``,
+RFC 2307 attributes, no DNS) and then given, offline through ``ldbadd``/``ldbmodify`` on
+``sam.ldb``, the OUs and the service account of :func:`base_entries_ldif` and the ACE of
+:func:`people_acl_ldif`. :func:`smb_conf` writes the configuration the server runs with:
+only the ``ldap`` service, bound to 127.0.0.1, and every path (pid, sockets, locks,
+caches, logs, private) inside the instance's directory. See MS-ADTS 3.1.1.3 for the
+``unicodePwd`` rules and ``smb.conf(5)``.
+"""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import attrs
+
+__all__ = [
+    "REALM",
+    "SambaSettings",
+    "add_allow_ace",
+    "base_entries_ldif",
+    "people_acl_ldif",
+    "provision_argv",
+    "smb_conf",
+    "unicode_pwd",
+]
+
+REALM = "CONTOSO.LAB"
+DOMAIN = "CONTOSO"
+HOST_NAME = "dc1"
+
+
+@attrs.frozen(kw_only=True)
+class SambaSettings:
+    """Where one instance lives and which certificate it presents.
+
+    Attributes:
+        directory: the instance's directory (a copy of the provisioned template).
+        cert_file: PEM server certificate for LDAPS/StartTLS.
+        key_file: its private key (mode 0600, as Samba insists).
+        ca_file: the CA that signed it.
+    """
+
+    directory: Path
+    cert_file: Path
+    key_file: Path
+    ca_file: Path
+
+
+def provision_argv(samba_tool: str, target: Path, admin_password: str) -> list[str]:
+    """Return the ``samba-tool domain provision`` command for a DC in ``target``."""
+    return [
+        samba_tool,
+        "domain",
+        "provision",
+        f"--targetdir={target}",
+        f"--realm={REALM}",
+        f"--domain={DOMAIN}",
+        "--server-role=dc",
+        "--dns-backend=NONE",
+        "--use-rfc2307",
+        f"--host-name={HOST_NAME}",
+        "--host-ip=127.0.0.1",
+        f"--adminpass={admin_password}",
+        "--option=interfaces=127.0.0.1",
+        "--option=bind interfaces only=yes",
+    ]
+
+
+def smb_conf(settings: SambaSettings) -> str:
+    """Return the ``smb.conf`` of one instance: LDAP only, loopback only, paths inside."""
+    d = settings.directory
+    options = {
+        "netbios name": HOST_NAME.upper(),
+        "workgroup": DOMAIN,
+        "realm": REALM,
+        "server role": "active directory domain controller",
+        "server services": "ldap",
+        "interfaces": "127.0.0.1",
+        "bind interfaces only": "yes",
+        "idmap_ldb:use rfc2307": "yes",
+        "private dir": d / "private",
+        "state directory": d / "state",
+        "cache directory": d / "cache",
+        "lock directory": d / "lock",
+        "pid directory": d / "run",
+        "binddns dir": d / "bind-dns",
+        "ncalrpc dir": d / "run" / "ncalrpc",
+        "winbindd socket directory": d / "run" / "winbindd",
+        "ntp signd socket directory": d / "run" / "ntp_signd",
+        "usershare path": d / "usershares",
+        "log file": d / "log" / "log.%m",
+        "logging": "file",
+        "tls enabled": "yes",
+        "tls keyfile": settings.key_file,
+        "tls certfile": settings.cert_file,
+        "tls cafile": settings.ca_file,
+    }
+    lines = ["[global]", *(f"\t{key} = {value}" for key, value in options.items())]
+    return "\n".join(lines) + "\n"
+
+
+def unicode_pwd(password: str) -> str:
+    """Return the base64 ``unicodePwd`` value: the quoted password in UTF-16LE."""
+    return base64.b64encode(f'"{password}"'.encode("utf-16-le")).decode("ascii")
+
+
+def base_entries_ldif(base_dn: str, service_dn: str, service_password: str) -> str:
+    """Return the OUs ``people``, ``groups``, ``services`` and the enabled service account."""
+    name = service_dn.split(",", 1)[0].split("=", 1)[1]
+    ous = "".join(
+        f"dn: OU={ou},{base_dn}\nobjectClass: organizationalUnit\nou: {ou}\n\n"
+        for ou in ("people", "groups", "services")
+    )
+    account = (
+        f"dn: {service_dn}\n"
+        "objectClass: user\n"
+        f"cn: {name}\n"
+        f"sAMAccountName: {name}\n"
+        f"userPrincipalName: {name}@{REALM.lower()}\n"
+        f"unicodePwd:: {unicode_pwd(service_password)}\n"
+        "userAccountControl: 66048\n"  # NORMAL_ACCOUNT | DONT_EXPIRE_PASSWORD
+    )
+    return ous + account
+
+
+def add_allow_ace(sddl: str, service_sid: str) -> str:
+    """Return ``sddl`` with an inheritable full-control ACE for ``service_sid`` added.
+
+    The ACE goes first in the DACL, after its flags (an allow ACE needs no particular
+    place when the DACL holds no deny ACEs, as a fresh OU's does not).
+
+    Raises:
+        ValueError: ``sddl`` has no DACL.
+    """
+    start = sddl.find("D:")
+    if start < 0:
+        raise ValueError(f"security descriptor without a DACL: {sddl}")
+    position = sddl.find("(", start)
+    end_of_dacl = sddl.find("S:", start)
+    if position < 0 or (0 <= end_of_dacl < position):
+        position = end_of_dacl if end_of_dacl >= 0 else len(sddl)
+    return f"{sddl[:position]}(A;CI;GA;;;{service_sid}){sddl[position:]}"
+
+
+def people_acl_ldif(people_dn: str, sddl: str, service_sid: str) -> str:
+    """Return the change giving ``service_sid`` full control of the people OU and below.
+
+    Args:
+        people_dn: the OU.
+        sddl: its current ``nTSecurityDescriptor`` in SDDL (as ``ldbsearch`` shows it).
+        service_sid: the service account's ``objectSid``.
+    """
+    return (
+        f"dn: {people_dn}\n"
+        "changetype: modify\n"
+        "replace: nTSecurityDescriptor\n"
+        f"nTSecurityDescriptor: {add_allow_ace(sddl, service_sid)}\n"
+    )

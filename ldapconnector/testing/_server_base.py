@@ -1,0 +1,200 @@
+"""What the 389 DS and Samba fixtures share: the context manager, connectivity, clean-up.
+
+:class:`ServerFixtureMixin` gives a server class ``with`` support and the
+``connectivity()``/``connectivity_config()`` pair from its :attr:`endpoints`, the same
+way :class:`~ldapconnector.testing.OpenLDAPServer` offers them. :func:`kill_strays` ends
+processes a failed start may leave behind (found by their unique temp dir on the command
+line, never by name), and :func:`write_secret` writes a password file for ldap-utils' ``-y``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import types
+from pathlib import Path
+from typing import Self
+
+from ldapconnector.config import Binding, ConnectivityConfig, Security
+from ldapconnector.testing._connectivity import (
+    BindingName,
+    Endpoints,
+    SectionValue,
+    SecurityName,
+    connectivity_config,
+    connectivity_section,
+)
+
+__all__ = ["ServerFixtureMixin", "kill_strays", "processes_using", "tool_env", "write_secret"]
+
+_log = logging.getLogger(__name__)
+
+
+class ServerFixtureMixin:
+    """``with`` support and connectivity settings for a class with start/stop/endpoints."""
+
+    def start(self) -> None:  # pragma: no cover - every server class overrides it
+        """Start the server."""
+        raise NotImplementedError
+
+    def stop(self) -> None:  # pragma: no cover - every server class overrides it
+        """Stop the server and remove its temp dir."""
+        raise NotImplementedError
+
+    @property
+    def endpoints(self) -> Endpoints:  # pragma: no cover - every server class overrides it
+        """Addresses, certificates and accounts."""
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: types.TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def connectivity(
+        self,
+        security: Security | SecurityName = Security.LDAPS,
+        binding: Binding | BindingName = Binding.SIMPLE,
+        *,
+        as_service: bool = True,
+        allow_cleartext_bind: bool = False,
+        timeout: float = 30.0,
+    ) -> dict[str, SectionValue]:
+        """Return a ``[connectivity]`` section for this server, as a dict (tests only).
+
+        The dict holds the literal password under ``password``; the rules are those of
+        :meth:`ldapconnector.testing.OpenLDAPServer.connectivity`.
+
+        Args:
+            security: ``ldaps``, ``starttls`` or ``none``.
+            binding: ``simple``, ``anonymous`` or ``sasl-external`` (where offered).
+            as_service: bind as the service account; False binds as the admin.
+            allow_cleartext_bind: the value of ``allow_cleartext_bind``.
+            timeout: the value of ``timeout``, seconds.
+
+        Returns:
+            The section's keys and values.
+
+        Raises:
+            ValueError: the server cannot be reached that way (see
+                :func:`~ldapconnector.testing._connectivity.connectivity_config`).
+        """
+        config = self.connectivity_config(
+            security,
+            binding,
+            as_service=as_service,
+            allow_cleartext_bind=allow_cleartext_bind,
+            timeout=timeout,
+        )
+        return connectivity_section(config)
+
+    def connectivity_config(
+        self,
+        security: Security | SecurityName = Security.LDAPS,
+        binding: Binding | BindingName = Binding.SIMPLE,
+        *,
+        as_service: bool = True,
+        allow_cleartext_bind: bool = False,
+        timeout: float = 30.0,
+    ) -> ConnectivityConfig:
+        """Return a :class:`~ldapconnector.config.ConnectivityConfig` for this server.
+
+        Same arguments and rules as :meth:`connectivity`; the password is a
+        :class:`~ldapconnector.config.Secret`.
+        """
+        return connectivity_config(
+            self.endpoints,
+            security,
+            binding,
+            as_service=as_service,
+            allow_cleartext_bind=allow_cleartext_bind,
+            timeout=timeout,
+        )
+
+
+def tool_env(ca_file: str) -> dict[str, str]:
+    """Return ``os.environ`` for ldap-utils trusting ``ca_file`` (``LDAPNOINIT`` removed)."""
+    env = dict(os.environ)
+    env.pop("LDAPNOINIT", None)  # it would make libldap ignore the LDAPTLS_* variables too
+    env.update(LDAPTLS_CACERT=ca_file, LDAPTLS_REQCERT="demand")
+    return env
+
+
+def write_secret(path: Path, value: str, *, owner: tuple[int, int] | None = None) -> None:
+    """Write a password file (mode 0600, no newline: ldap-utils' ``-y`` reads it whole).
+
+    Args:
+        path: the file to create; it must not exist.
+        value: the password.
+        owner: uid and gid to give the file, or None to keep the caller's.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(value)
+    if owner is not None:
+        os.chown(path, *owner)
+
+
+def processes_using(marker: str) -> tuple[int, ...]:
+    """Return the ids of processes that name ``marker`` (a temp dir) or hold files in it.
+
+    The command line alone is not enough: Samba rewrites its process title, so open
+    files (its log, databases and sockets) count as well.
+
+    Args:
+        marker: a path unique to one server, such as its temp dir.
+
+    Returns:
+        The matching process ids, excluding this process.
+    """
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid() and _uses(entry, marker):
+            found.append(int(entry.name))
+    return tuple(found)
+
+
+def _uses(process: Path, marker: str) -> bool:
+    try:
+        if marker.encode() in (process / "cmdline").read_bytes():
+            return True
+        links = list((process / "fd").iterdir())
+    except OSError:
+        return False
+    for link in links:
+        try:
+            if os.readlink(link).startswith(marker):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def kill_strays(marker: str) -> tuple[int, ...]:
+    """SIGKILL processes left running with ``marker`` (a server's temp dir) in their argv.
+
+    Only processes this package started carry the unique temp dir path, so nothing else is
+    touched. Never raises.
+
+    Args:
+        marker: the temp dir path of the server being cleaned up.
+
+    Returns:
+        The ids of the processes that were signalled.
+    """
+    pids = processes_using(marker)
+    for pid in pids:
+        _log.warning("killing a process left behind by a test server: pid %d", pid)
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            continue
+    return pids
