@@ -28,10 +28,15 @@ class Paging(enum.Enum):
 
 
 class DeprovisionAction(enum.Enum):
-    """A deprovisioning flow that is not "set attribute value"."""
+    """A deprovisioning flow that is not "set attribute value".
+
+    ``vendor`` uses the detected server's own disable method (MISSION.md section 1: ppolicy
+    lock on OpenLDAP, ``nsAccountLock`` on 389 DS, the ``userAccountControl`` bit on AD).
+    """
 
     NONE = "none"
     DELETE = "delete"
+    VENDOR = "vendor"
 
 
 class MappingType(enum.Enum):
@@ -69,6 +74,8 @@ class GlobalConfig(_Validated):
         allowed_referral_hosts: the only hosts a referral may lead to.
         include_operational_attributes: add operational attributes (``createTimestamp``,
             ...) to the schema (RFC 3673).
+        flow_nulls: a mapping whose result is null clears the target attribute; by
+            default (as in Entra ID) a null result leaves the attribute as it is.
         include_extensible_attributes: allow every attribute on ``extensibleObject``
             entries (RFC 4512 section 4.3); makes the schema very large.
         attribute_aliases: attributes sent with a transfer option, e.g.
@@ -90,6 +97,7 @@ class GlobalConfig(_Validated):
     allowed_referral_hosts: tuple[str, ...] = attrs.field(default=(), metadata=_M(items=(_c.host,)))
     include_operational_attributes: bool = False
     include_extensible_attributes: bool = False
+    flow_nulls: bool = False
     attribute_aliases: tuple[str, ...] = attrs.field(
         default=(), metadata=_M(_c.unique, items=(_c.aliased_attribute,))
     )
@@ -210,8 +218,10 @@ class DeprovisioningConfig(_Validated):
     """The ``[deprovisioning]`` section: what happens to users who leave.
 
     Attributes:
-        disable: the flow for ``isSoftDeleted`` users: none, delete, or set a value.
-        delete: the flow for deleted users (and pruned ones): none, delete, or set a value.
+        disable: the flow for ``isSoftDeleted`` users: none, delete, vendor (the server's
+            own disable method), or set a value.
+        delete: the flow for deleted users (and pruned ones): none, delete, vendor, or set
+            a value.
         max_deletes: the most entries one run may delete (mass-deletion guard; 500 is the
             default threshold of Entra's accidental-deletion prevention).
     """

@@ -23,8 +23,13 @@ from ldapconnector.connection import (
 )
 from ldapconnector.detect import ServerInfo, detect, schema_attributes_to_request
 from ldapconnector.errors import ConfigurationError, LdapConnectorError
-from ldapconnector.profiles._full_import import ImportProgress, ImportResult, run_full_import
-from ldapconnector.profiles._import_plan import ImportPlan, plan_full_import
+from ldapconnector.profiles import (
+    ImportPlan,
+    ImportProgress,
+    ImportResult,
+    plan_full_import,
+    run_full_import,
+)
 from ldapconnector.schema import Schema, SchemaOptions
 from ldapconnector.space import LinkStore, SqliteLinkStore
 

@@ -163,8 +163,8 @@ ENUM_CASES = [
     ("connectivity", "security", '"none", "starttls", "ldaps"'),
     ("connectivity", "binding", '"anonymous", "simple", "sasl-external", "kerberos"'),
     ("global", "paging", '"auto", "paged-results", "vlv", "none"'),
-    ("deprovisioning", "disable", '"none", "delete" or a table {set_attribute, value}'),
-    ("deprovisioning", "delete", '"none", "delete" or a table {set_attribute, value}'),
+    ("deprovisioning", "disable", '"none", "delete", "vendor" or a table {set_attribute, value}'),
+    ("deprovisioning", "delete", '"none", "delete", "vendor" or a table {set_attribute, value}'),
     ("mappings", "type", '"direct", "constant", "expression"'),
     ("mappings", "apply", '"always", "create"'),
 ]

@@ -19,7 +19,7 @@ from typing import IO, Any
 from ldapconnector.config import ConnectorConfig
 from ldapconnector.connection import Value
 from ldapconnector.connector import Connector
-from ldapconnector.profiles._full_import import ImportedEntry, ImportProgress, ImportResult
+from ldapconnector.profiles import ImportedEntry, ImportProgress, ImportResult
 from ldapconnector.space import SqliteLinkStore
 
 

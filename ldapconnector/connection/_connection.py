@@ -21,6 +21,7 @@ from ldapconnector.connection._entry import (
 )
 from ldapconnector.connection._errors import translate_errors
 from ldapconnector.connection._open import bind, connect, discard
+from ldapconnector.dn import renamed_dn
 from ldapconnector.errors import (
     InvalidRequestError,
     LdapConnectorError,
@@ -321,8 +322,7 @@ class LdapConnection:
             self._ldap.modify_dn(
                 dn, new_rdn, delete_old_dn=delete_old_rdn, new_superior=new_superior
             )
-        parent = new_superior if new_superior is not None else _parent_dn(dn)
-        new_dn = f"{new_rdn},{parent}" if parent else new_rdn
+        new_dn = renamed_dn(dn, new_rdn, new_superior)
         log.debug("renamed %s to %s", dn, new_dn)
         return new_dn
 
@@ -382,19 +382,6 @@ def _next_cookie(result: Mapping[str, Any]) -> bytes | None:
         return None
     cookie = control.get("value", {}).get("cookie")
     return bytes(cookie) if cookie else None
-
-
-def _parent_dn(dn: str) -> str:
-    # Split at the first comma that is not escaped (RFC 4514).
-    escaped = False
-    for index, char in enumerate(dn):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == ",":
-            return dn[index + 1 :].strip()
-    return ""
 
 
 def open_connection(settings: ConnectivityConfig) -> LdapConnection:

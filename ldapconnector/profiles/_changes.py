@@ -281,25 +281,6 @@ def group_values(pairs: Iterable[tuple[str, Value]]) -> dict[str, tuple[Value, .
     return {name: tuple(values) for name, values in grouped.items()}
 
 
-def parent_dn(dn: str) -> str:
-    """Return the parent of ``dn``: what follows its first unescaped comma (RFC 4514)."""
-    escaped = False
-    for index, char in enumerate(dn):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == ",":
-            return dn[index + 1 :].strip()
-    return ""
-
-
-def renamed_dn(old_dn: str, new_rdn: str, new_superior: str | None) -> str:
-    """Return the DN a modify-DN gives: ``new_rdn`` under ``new_superior`` or the old parent."""
-    parent = new_superior if new_superior is not None else parent_dn(old_dn)
-    return f"{new_rdn},{parent}" if parent else new_rdn
-
-
 _GENERALIZED_TIME = re.compile(r"(\d{14})(?:[.,](\d{1,6})\d*)?Z")
 
 

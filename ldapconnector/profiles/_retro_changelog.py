@@ -23,6 +23,7 @@ from ldapconnector._ldif_io import read_ldif
 from ldapconnector.anchors import Anchor, AnchorKind
 from ldapconnector.connection import ModifyOp, Value
 from ldapconnector.detect import DeltaSource
+from ldapconnector.dn import renamed_dn
 from ldapconnector.errors import ChangeLogDecodeError
 from ldapconnector.escaping import escape_filter_value
 from ldapconnector.profiles._changes import (
@@ -41,7 +42,6 @@ from ldapconnector.profiles._changes import (
     make_anchor,
     parse_boolean,
     parse_generalized_time,
-    renamed_dn,
 )
 
 __all__ = [

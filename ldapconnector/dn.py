@@ -1,0 +1,200 @@
+"""Distinguished names: parse, build and compare them (RFC 4514).
+
+How this module works: :func:`parse_dn` splits a DN string into :class:`Rdn` values of
+``(attribute type, value)`` pairs with every escape undone, most specific RDN first;
+:meth:`Rdn.__str__` and :func:`format_dn` escape them back (RFC 4514 section 2.4, through
+:func:`~ldapconnector.escaping.escape_dn_value`). :func:`normalize_dn` gives the form two
+DNs are compared in: attribute types lower-cased, values case-folded with runs of spaces
+collapsed (the caseIgnoreMatch rules of RFC 4518 that nearly every naming attribute
+uses), multi-valued RDNs sorted, ``#hex`` values lower-cased. So ``CN=B Simon, DC=Contoso``
+and ``cn=b  simon,dc=contoso`` are the same entry. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+
+from ldapconnector.errors import InvalidRequestError
+from ldapconnector.escaping import escape_dn_value
+
+__all__ = ["Rdn", "dn_equal", "format_dn", "normalize_dn", "parent_dn", "parse_dn", "renamed_dn"]
+
+# RFC 4514 section 3: attributeType = descr / numericoid, then "=".
+_TYPE = re.compile(r"\s*([A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)+)\s*=\s*")
+_HEX_VALUE = re.compile(r"#(?:[0-9A-Fa-f]{2})+")
+_HEX_PAIR = re.compile(r"[0-9A-Fa-f]{2}")
+_ESCAPABLE = frozenset(' "#+,;<=>\\')
+_SPACES = re.compile(r"\s+")
+
+
+@attrs.frozen(kw_only=True)
+class Rdn:
+    """One relative distinguished name: one or more ``(type, value)`` pairs joined by ``+``.
+
+    Attributes:
+        pairs: the attribute type as written and the unescaped value; a ``#hex`` value
+            (the BER form, RFC 4514 section 2.4) is kept as written.
+    """
+
+    pairs: tuple[tuple[str, str], ...] = attrs.field(validator=attrs.validators.min_len(1))
+
+    def __str__(self) -> str:
+        return "+".join(f"{kind}={_escape(value)}" for kind, value in self.pairs)
+
+    def values_of(self, attribute: str) -> tuple[str, ...]:
+        """The values this RDN gives ``attribute`` (case-insensitive name)."""
+        wanted = attribute.lower()
+        return tuple(value for kind, value in self.pairs if kind.lower() == wanted)
+
+    @property
+    def attributes(self) -> tuple[str, ...]:
+        """The attribute types of the RDN, as written, without repeats."""
+        return tuple(dict.fromkeys(kind for kind, _ in self.pairs))
+
+
+def _escape(value: str) -> str:
+    return value if _HEX_VALUE.fullmatch(value) else escape_dn_value(value)
+
+
+def parse_dn(dn: str) -> tuple[Rdn, ...]:
+    """Split a DN into its RDNs, most specific first (RFC 4514 section 3).
+
+    Spaces around ``,``, ``+`` and ``=`` are tolerated, as servers do; the empty DN gives
+    an empty tuple.
+
+    Raises:
+        InvalidRequestError: ``dn`` is not a distinguished name.
+
+    >>> [str(rdn) for rdn in parse_dn("CN=Simon\\\\, Britta , DC=contoso")]
+    ['CN=Simon\\\\, Britta', 'DC=contoso']
+    """
+    if not dn.strip():
+        return ()
+    rdns: list[Rdn] = []
+    pairs: list[tuple[str, str]] = []
+    position = 0
+    while True:
+        match = _TYPE.match(dn, position)
+        if match is None:
+            raise InvalidRequestError(f"{dn!r} is not a distinguished name (RFC 4514)")
+        value, position = _read_value(dn, match.end())
+        pairs.append((match.group(1), value))
+        if position == len(dn) or dn[position] == ",":
+            rdns.append(Rdn(pairs=tuple(pairs)))
+            pairs = []
+        if position == len(dn):
+            return tuple(rdns)
+        position += 1
+
+
+def _read_value(dn: str, start: int) -> tuple[str, int]:
+    """Read one value from ``start``; return it and the index of the separator after it."""
+    hex_match = _HEX_VALUE.match(dn, start)
+    if hex_match is not None:
+        end = _skip_spaces(dn, hex_match.end())
+        if end == len(dn) or dn[end] in ",+":
+            return hex_match.group(), end
+    raw = bytearray()
+    index = start
+    trailing = 0  # unescaped spaces at the end of raw, which RFC 4514 does not keep
+    while index < len(dn) and dn[index] not in ",+":
+        char = dn[index]
+        if char == "\\":
+            escaped, index = _unescape(dn, index)
+            raw += escaped
+            trailing = 0
+            continue
+        if char in '";<>' or (char == "#" and index == start):
+            raise InvalidRequestError(f"{dn!r} is not a distinguished name (RFC 4514)")
+        raw += char.encode("utf-8", "surrogatepass")
+        trailing = trailing + 1 if char == " " else 0
+        index += 1
+    if trailing:
+        del raw[-trailing:]
+    try:
+        return raw.decode("utf-8"), index
+    except UnicodeDecodeError:
+        raise InvalidRequestError(f"{dn!r} holds an escaped value that is not UTF-8") from None
+
+
+def _unescape(dn: str, index: int) -> tuple[bytes, int]:
+    pair = dn[index + 1 : index + 3]
+    if _HEX_PAIR.fullmatch(pair):
+        return bytes.fromhex(pair), index + 3
+    if pair[:1] and pair[0] in _ESCAPABLE:
+        return pair[0].encode(), index + 2
+    raise InvalidRequestError(f"{dn!r} has a bad escape at offset {index} (RFC 4514)")
+
+
+def _skip_spaces(dn: str, index: int) -> int:
+    while index < len(dn) and dn[index] == " ":
+        index += 1
+    return index
+
+
+def format_dn(rdns: tuple[Rdn, ...] | list[Rdn]) -> str:
+    """Join RDNs into a DN string, escaping every value (RFC 4514 section 2)."""
+    return ",".join(str(rdn) for rdn in rdns)
+
+
+def parent_dn(dn: str) -> str:
+    """The DN of the entry's parent, re-escaped (``""`` for a one-RDN DN).
+
+    Raises:
+        InvalidRequestError: ``dn`` is not a distinguished name.
+    """
+    return format_dn(parse_dn(dn)[1:])
+
+
+def renamed_dn(old_dn: str, new_rdn: str, new_superior: str | None = None) -> str:
+    """The DN a modify-DN gives: ``new_rdn`` under ``new_superior``, else under the old parent.
+
+    Raises:
+        InvalidRequestError: ``old_dn`` is not a distinguished name.
+
+    >>> renamed_dn("uid=a,ou=people,dc=lab", "uid=b")
+    'uid=b,ou=people,dc=lab'
+    >>> renamed_dn("uid=a,ou=people,dc=lab", "uid=a", "ou=moved,dc=lab")
+    'uid=a,ou=moved,dc=lab'
+    """
+    parent = new_superior if new_superior is not None else parent_dn(old_dn)
+    return f"{new_rdn},{parent}" if parent else new_rdn
+
+
+def _normal_value(value: str) -> str:
+    if _HEX_VALUE.fullmatch(value):
+        return value.lower()
+    return _SPACES.sub(" ", value.strip()).casefold()
+
+
+def normalize_dn(dn: str) -> str:
+    """The comparison form of a DN: equal for DNs naming the same entry.
+
+    Attribute types are lower-cased, values case-folded with space runs collapsed and
+    outer spaces dropped (caseIgnoreMatch, RFC 4518 section 2), the pairs of a multi-valued
+    RDN sorted, and every value re-escaped the one RFC 4514 way.
+
+    Raises:
+        InvalidRequestError: ``dn`` is not a distinguished name.
+
+    >>> normalize_dn("CN=B  Simon , DC=Contoso,DC=lab")
+    'cn=b simon,dc=contoso,dc=lab'
+    """
+    rdns = []
+    for rdn in parse_dn(dn):
+        pairs = sorted((kind.lower(), _normal_value(value)) for kind, value in rdn.pairs)
+        rdns.append(Rdn(pairs=tuple(pairs)))
+    return format_dn(rdns)
+
+
+def dn_equal(first: str, second: str) -> bool:
+    """Whether two DNs name the same entry (see :func:`normalize_dn`).
+
+    A string that is not a DN equals only the identical string.
+    """
+    try:
+        return normalize_dn(first) == normalize_dn(second)
+    except InvalidRequestError:
+        return first == second
