@@ -8,21 +8,23 @@ recommendation second), and runs the run profiles against the link store.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import TracebackType
 
 import attrs
 
-from ldapconnector.anchors import AnchorStrategy, choose_anchor
+from ldapconnector.anchors import Anchor, AnchorStrategy, choose_anchor, supports_guid_base_dn
 from ldapconnector.config import ConnectorConfig
 from ldapconnector.connection import (
     ConnectionTestReport,
+    Entry,
     LdapConnection,
+    SearchScope,
     open_connection,
     test_connection,
 )
 from ldapconnector.detect import ServerInfo, detect, schema_attributes_to_request
-from ldapconnector.errors import ConfigurationError, LdapConnectorError
+from ldapconnector.errors import ConfigurationError, LdapConnectorError, NoSuchObjectError
 from ldapconnector.profiles import (
     ImportPlan,
     ImportProgress,
@@ -130,11 +132,44 @@ class Connector:
         configured = self.config.object_type.anchor if self.config.object_type else None
         return choose_anchor(configured, self.server_info.anchor, self.schema.attribute)
 
+    def search_bases(self) -> tuple[str, ...]:
+        """Where the configured objects live: containers, else partitions, else detected."""
+        object_type = self.config.object_type
+        containers = object_type.containers if object_type is not None else ()
+        return containers or self.config.global_.partitions or self.server_info.default_partitions
+
+    def resolve(self, anchor: Anchor, attributes: Sequence[str] = ("*",)) -> Entry | None:
+        """The entry an anchor names now (wherever it was renamed or moved to), or None.
+
+        One round trip: a base search of ``<GUID=...>`` on AD-family servers, of the DN for
+        ``dn`` anchors, otherwise an escaped equality filter under the search base (one
+        search per configured base when there are several).
+
+        Raises:
+            LdapConnectorError: two entries carry the anchor (the directory is inconsistent).
+        """
+        guid_base = supports_guid_base_dn(self.server_info.vendor)
+        for base in self.search_bases():
+            plan = anchor.lookup_plan(base, guid_base_dn=guid_base)
+            wanted = [*attributes, *plan.attributes, "objectClass"]
+            try:
+                found = list(
+                    self.connection.search(
+                        plan.base_dn, plan.search_filter, scope=plan.scope,
+                        attributes=wanted, page_size=0,
+                    )
+                )  # fmt: skip
+            except NoSuchObjectError:
+                found = []
+            if len(found) > 1:
+                raise LdapConnectorError(f"{len(found)} entries carry the anchor {anchor}")
+            if found or plan.scope is SearchScope.BASE:
+                return found[0] if found else None
+        return None
+
     def import_plan(self) -> ImportPlan:
         """The searches a full import would send."""
-        return plan_full_import(
-            self.config, self.anchor_strategy(), self.server_info.default_partitions
-        )
+        return plan_full_import(self.config, self.anchor_strategy(), self.search_bases())
 
     def full_import(self, progress: Callable[[ImportProgress], None] | None = None) -> ImportResult:
         """Stream every object of the configured type; fill the connector space.

@@ -16,8 +16,7 @@ class ImportPlan:
     """The searches a full import sends, derived from the configuration and detection.
 
     Attributes:
-        bases: the search bases, in order: the configured containers, else the configured
-            partitions, else the server's data naming contexts.
+        bases: the search bases, in order.
         search_filter: the objects to read (the target structural class).
         attributes: what to request: the selected attributes (or ``*``), ``objectClass``,
             the anchor attribute (operational anchors are only returned when named), the
@@ -53,7 +52,7 @@ def _matching_attributes(config: ConnectorConfig) -> tuple[str, ...]:
 
 
 def plan_full_import(
-    config: ConnectorConfig, anchor: AnchorStrategy, default_partitions: tuple[str, ...]
+    config: ConnectorConfig, anchor: AnchorStrategy, bases: tuple[str, ...]
 ) -> ImportPlan:
     """Work out the full import's searches.
 
@@ -61,12 +60,11 @@ def plan_full_import(
         config: the connector configuration (``[object_type]``, ``[global]``,
             ``[[attributes]]``, the mappings' matching precedence).
         anchor: the chosen anchor strategy (:func:`ldapconnector.anchors.choose_anchor`).
-        default_partitions: detection's data partitions, used when none are configured.
+        bases: where to search (``Connector.search_bases``: the configured containers,
+            else the configured partitions, else detection's data partitions).
     """
     object_type = config.object_type
     target = object_type.target if object_type is not None else "*"
-    containers = object_type.containers if object_type is not None else ()
-    bases = containers or config.global_.partitions or default_partitions
     matching = _matching_attributes(config)
     selected = [a.name for a in config.attributes] or ["*"]
     requested = [*selected, "objectClass", *anchor.search_attributes, *matching]
