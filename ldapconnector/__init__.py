@@ -55,6 +55,7 @@ from ldapconnector.connection import (
 )
 from ldapconnector.connector import (
     Connector,
+    schema_options,
 )
 from ldapconnector.detect import (
     Confidence,
@@ -445,6 +446,7 @@ __all__ = [
     "root_dse_attributes_to_request",
     "run_full_import",
     "schema_attributes_to_request",
+    "schema_options",
     "static_object_classes",
     "strategy_for",
     "supports_guid_base_dn",

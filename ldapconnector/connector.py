@@ -23,7 +23,7 @@ from ldapconnector.connection import (
     open_connection,
     test_connection,
 )
-from ldapconnector.detect import ServerInfo, detect, schema_attributes_to_request
+from ldapconnector.detect import ServerInfo, Vendor, detect, schema_attributes_to_request
 from ldapconnector.errors import ConfigurationError, LdapConnectorError, NoSuchObjectError
 from ldapconnector.profiles import (
     ImportPlan,
@@ -32,21 +32,30 @@ from ldapconnector.profiles import (
     plan_full_import,
     run_full_import,
 )
-from ldapconnector.schema import Schema, SchemaOptions
+from ldapconnector.schema import ACTIVE_DIRECTORY_SERVER_SUPPLIED, Schema, SchemaOptions
 from ldapconnector.space import LinkStore, SqliteLinkStore
 
-__all__ = ["Connector"]
+__all__ = ["Connector", "schema_options"]
 
 log = logging.getLogger("ldapconnector")
 
 
-def _schema_options(config: ConnectorConfig) -> SchemaOptions:
+# Servers that fill in some MUST attributes themselves on add (MS-ADTS 3.1.1.5.2.2).
+_SERVER_SUPPLIED = {
+    Vendor.AD_DS: ACTIVE_DIRECTORY_SERVER_SUPPLIED,
+    Vendor.AD_LDS: ACTIVE_DIRECTORY_SERVER_SUPPLIED,
+}
+
+
+def schema_options(config: ConnectorConfig, vendor: Vendor) -> SchemaOptions:
+    """The schema options the configuration asks for, plus what the server fills in."""
     overrides = {a.name for a in config.attributes if a.single_value}
     return SchemaOptions(
         include_operational=config.global_.include_operational_attributes,
         include_extensible=config.global_.include_extensible_attributes,
         binary_aliases=frozenset(config.global_.attribute_aliases),
         single_valued=frozenset(overrides | set(config.global_.single_value_overrides)),
+        server_supplied=_SERVER_SUPPLIED.get(vendor, frozenset()),
     )
 
 
@@ -120,7 +129,8 @@ class Connector:
             dn = self.server_info.subschema_dn
             entry = self.connection.read_subschema(dn, schema_attributes_to_request())
             texts = {name: entry.texts(name) for name in entry.attributes}
-            self._schema = Schema.from_subschema(texts, options=_schema_options(self.config))
+            options = schema_options(self.config, self.server_info.vendor)
+            self._schema = Schema.from_subschema(texts, options=options)
         return self._schema
 
     def anchor_strategy(self) -> AnchorStrategy:

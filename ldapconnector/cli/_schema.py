@@ -15,6 +15,8 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import attrs
+
 from ldapconnector._ldif_io import read_ldif_file
 from ldapconnector.errors import LdifError, SchemaError
 from ldapconnector.schema import AttributeRequirement, Schema, SchemaOptions
@@ -32,11 +34,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="show the required and optional attributes of object classes",
         description="Show what a structural class plus auxiliary classes require and allow.",
     )
-    parser.add_argument(
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument(
         "--schema",
-        required=True,
         metavar="FILE",
         help="subschema dump: LDIF (ldapsearch -b cn=subschema -s base '+' '*') or JSON",
+    )
+    source.add_argument(
+        "--config", metavar="FILE", help="read the schema live from the configured server"
     )
     parser.add_argument("--class", dest="structural", required=True, help="structural class")
     parser.add_argument(
@@ -105,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
         binary_aliases=frozenset(args.binary_alias),
     )
     try:
-        schema = Schema.from_subschema(load_subschema_file(args.schema), options=options)
+        schema = _load_schema(args, options)
         rows = schema.attribute_requirements(args.structural, auxiliary=args.aux)
     except (LdifError, SchemaError) as exc:
         print(f"ldapconnector schema: {exc}", file=sys.stderr)
@@ -116,6 +121,26 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(_render(report))
     return EXIT_OK
+
+
+def _load_schema(args: argparse.Namespace, options: SchemaOptions) -> Schema:
+    if args.schema is not None:
+        return Schema.from_subschema(load_subschema_file(args.schema), options=options)
+    from ldapconnector.config import ConnectorConfig
+    from ldapconnector.connector import Connector
+
+    with Connector(ConnectorConfig.from_file(args.config)) as connector:
+        live = connector.schema
+    configured = live.options
+    # The command line can only add to what the configuration asks for.
+    return live.with_options(
+        attrs.evolve(
+            configured,
+            include_operational=configured.include_operational or options.include_operational,
+            include_extensible=configured.include_extensible or options.include_extensible,
+            binary_aliases=configured.binary_aliases | options.binary_aliases,
+        )
+    )
 
 
 def _row(row: AttributeRequirement) -> dict[str, Any]:
@@ -137,7 +162,7 @@ def _report(
     structural = schema.object_class(args.structural)
     auxiliary = [schema.object_class(name) for name in args.aux]
     return {
-        "schema": os.fspath(args.schema),
+        "schema": os.fspath(args.schema) if args.schema else f"live ({args.config})",
         "structural": structural.name if structural else args.structural,
         "kind": structural.kind.value if structural else None,
         "superclasses": [cls.name for cls in schema.superclasses(args.structural)],
