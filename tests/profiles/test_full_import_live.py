@@ -1,4 +1,7 @@
-"""Full import through the Connector against a real slapd seeded with 2,000 users."""
+"""Full import on a slapd of its own: streaming, progress and the size-limit error.
+
+Renames, moves and anchors on all three servers are in ``test_full_import_matrix.py``.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +10,9 @@ from typing import Any
 
 import pytest
 
-from ldapconnector.anchors import AnchorKind
 from ldapconnector.config import ConnectorConfig
-from ldapconnector.connection import open_connection
 from ldapconnector.connector import Connector
 from ldapconnector.errors import ConfigurationError
-from ldapconnector.space import Link, SqliteLinkStore
 from ldapconnector.testing import OpenLDAPServer
 
 pytestmark = [pytest.mark.integration, pytest.mark.openldap]
@@ -64,45 +64,6 @@ def _config(server: OpenLDAPServer, **connectivity: Any) -> ConnectorConfig:
         },
         allow_literal_password=True,
     )
-
-
-def test_full_import_renames_and_link_store(server: OpenLDAPServer) -> None:
-    """2,000 users with entryUUID anchors; after 20 renames/moves the same anchors follow."""
-    store = SqliteLinkStore.in_memory()
-    with Connector(_config(server), store=store) as connector:
-        first = {obj.anchor: obj.dn for obj in connector.full_import()}
-        assert len(first) == USERS
-        assert {a.kind for a in first} == {AnchorKind.ENTRY_UUID}
-        assert all(dn.startswith("uid=user") for dn in first.values())
-        with store.batch():
-            for anchor, dn in first.items():
-                store.put(Link(source_id=dn.split(",")[0][4:], anchor=anchor, dn=dn))
-        _rename_and_move(server, count=10)
-        result = connector.full_import()
-        second = {obj.anchor: obj.dn for obj in result}
-    assert result.finished
-    assert result.objects == USERS
-    assert result.skipped == 0
-    assert set(second) == set(first)
-    changed = {a for a in first if first[a] != second[a]}
-    assert len(changed) == 20
-    assert result.renamed == 20
-    for anchor in changed:
-        link = store.get_by_anchor(anchor)
-        assert link is not None
-        assert link.dn == second[anchor]
-    assert len(store.find_by_matching("MAIL", "USER01999@contoso.lab")) == 1
-
-
-def _rename_and_move(server: OpenLDAPServer, *, count: int) -> None:
-    """Rename ``count`` users and move ``count`` others, behind the library's back."""
-    with open_connection(server.connectivity_config(security="ldaps")) as conn:
-        for i in range(100, 100 + count):
-            conn.modify_dn(f"uid=user{i:05d},{PEOPLE}", f"uid=renamed{i:05d}")
-        for i in range(200, 200 + count):
-            conn.modify_dn(
-                f"uid=user{i:05d},{PEOPLE}", f"uid=user{i:05d}", new_superior=f"ou=moved,{PEOPLE}"
-            )
 
 
 def test_progress_and_streaming(server: OpenLDAPServer) -> None:
