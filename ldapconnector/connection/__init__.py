@@ -13,6 +13,7 @@ exception leaves this package: failures become :mod:`ldapconnector.errors` class
 
 from ldapconnector.connection._certificate import ServerCertificate, certificate_from_der
 from ldapconnector.connection._connection import (
+    Control,
     LdapConnection,
     Modification,
     ModifyOp,
@@ -31,6 +32,7 @@ __all__ = [
     "DEFAULT_BINARY_ATTRIBUTES",
     "ConnectionStage",
     "ConnectionTestReport",
+    "Control",
     "Entry",
     "LdapConnection",
     "Modification",

@@ -21,34 +21,39 @@ from ldapconnector.connection._entry import (
 )
 from ldapconnector.connection._errors import translate_errors
 from ldapconnector.connection._open import bind, connect, discard
+from ldapconnector.connection._scope import LDAP3_SCOPE, SearchScope
+from ldapconnector.connection._search_results import (
+    SearchRequest,
+    next_cookie,
+    raise_if_cut_short,
+    vlv_window,
+)
+from ldapconnector.connection._vlv import (
+    SORT_REQUEST_OID,
+    VLV_REQUEST_OID,
+    encode_sort_request,
+    encode_vlv_request,
+)
 from ldapconnector.dn import renamed_dn
 from ldapconnector.errors import (
     InvalidRequestError,
     LdapConnectorError,
     NoSuchObjectError,
-    error_class_for_code,
 )
 
-__all__ = ["LdapConnection", "Modification", "ModifyOp", "SearchScope", "open_connection"]
+#: A request control: (OID, criticality, BER-encoded value or None).
+Control = tuple[str, bool, bytes | None]
+
+__all__ = [
+    "Control",
+    "LdapConnection",
+    "Modification",
+    "ModifyOp",
+    "SearchScope",
+    "open_connection",
+]
 
 log = logging.getLogger("ldapconnector.connection")
-
-_PAGED_RESULTS_OID = "1.2.840.113556.1.4.319"
-
-
-class SearchScope(enum.Enum):
-    """How deep a search goes below its base (RFC 4511 section 4.5.1.2)."""
-
-    BASE = "base"
-    ONE_LEVEL = "one"
-    SUBTREE = "sub"
-
-
-_LDAP3_SCOPE = {
-    SearchScope.BASE: ldap3.BASE,
-    SearchScope.ONE_LEVEL: ldap3.LEVEL,
-    SearchScope.SUBTREE: ldap3.SUBTREE,
-}
 
 
 class ModifyOp(enum.Enum):
@@ -237,6 +242,7 @@ class LdapConnection:
         page_size: int = 1000,
         size_limit: int = 0,
         binary_attributes: frozenset[str] = DEFAULT_BINARY_ATTRIBUTES,
+        controls: Sequence[Control] = (),
     ) -> Iterator[Entry]:
         """Stream the entries a search finds, one page at a time.
 
@@ -252,6 +258,8 @@ class LdapConnection:
             page_size: entries per page; 0 sends one unpaged search.
             size_limit: at most this many entries (0 = the server's limit).
             binary_attributes: lower-case names whose values stay bytes.
+            controls: extra request controls, each ``(oid, critical, BER value or None)``
+                (e.g. AD's Show Deleted, ``("1.2.840.113556.1.4.417", True, None)``).
 
         Raises:
             SizeLimitExceededError: the server stopped early at its size limit (not raised
@@ -261,28 +269,82 @@ class LdapConnection:
         """
         if page_size < 0:
             raise InvalidRequestError(f"page_size must be >= 0, got {page_size}")
-        cookie: bytes | None = None
         self._ldap.strategy.binary_attributes = binary_attributes
+        request = SearchRequest(base, search_filter, scope, tuple(attributes), size_limit)
+        cookie: bytes | None = None
         while True:
-            with self._request("search", base):
-                self._ldap.search(
-                    base,
-                    search_filter,
-                    search_scope=_LDAP3_SCOPE[scope],
-                    attributes=list(attributes),
-                    size_limit=size_limit,
-                    paged_size=page_size or None,
-                    paged_cookie=cookie,
-                )
-            response = self._ldap.response
-            result = self._ldap.result
-            for item in response:
-                if item.get("type") == "searchResEntry":
-                    yield item["entry"]
-            _raise_if_cut_short(result, base, size_limit)
-            cookie = _next_cookie(result) if page_size else None
+            entries, result = self._send_search(
+                request,
+                paged_size=page_size or None,
+                paged_cookie=cookie,
+                controls=list(controls) or None,
+            )
+            yield from entries
+            cookie = next_cookie(result) if page_size else None
             if not cookie:
                 return
+
+    def search_vlv(
+        self,
+        base: str,
+        search_filter: str = "(objectClass=*)",
+        *,
+        sort_key: str,
+        scope: SearchScope = SearchScope.SUBTREE,
+        attributes: Sequence[str] = ("*",),
+        page_size: int = 1000,
+        binary_attributes: frozenset[str] = DEFAULT_BINARY_ATTRIBUTES,
+    ) -> Iterator[Entry]:
+        """Stream a search window by window with Virtual List View and server-side sort.
+
+        For servers that offer VLV (draft-ietf-ldapext-ldapv3-vlv) but not paged results.
+        Windows are addressed by offset in the sorted listing: entries added or removed
+        while the listing is read can shift it, so prefer :meth:`search` where possible.
+
+        Args:
+            sort_key: the attribute the server sorts the listing by (RFC 2891).
+            page_size: entries per window.
+            (the others as for :meth:`search`)
+
+        Raises:
+            LdapOperationError: the server refused the sort or the VLV request.
+        """
+        if page_size < 1:
+            raise InvalidRequestError(f"page_size must be >= 1, got {page_size}")
+        self._ldap.strategy.binary_attributes = binary_attributes
+        request = SearchRequest(base, search_filter, scope, tuple(attributes), 0)
+        offset, total, context = 1, 0, None
+        sort = (SORT_REQUEST_OID, True, encode_sort_request(sort_key))
+        while True:
+            vlv = (VLV_REQUEST_OID, True, encode_vlv_request(offset, page_size, total, context))
+            entries, result = self._send_search(request, controls=[sort, vlv])
+            window = vlv_window(result, base)
+            yield from entries
+            offset += page_size
+            total, context = window.content_count, window.context_id
+            if not entries or offset > total:
+                return
+
+    def _send_search(
+        self, request: SearchRequest, **options: Any
+    ) -> tuple[list[Entry], Mapping[str, Any]]:
+        """Send one search request; return its entries and its result."""
+        with self._request("search", request.base):
+            self._ldap.search(
+                request.base,
+                request.search_filter,
+                search_scope=LDAP3_SCOPE[request.scope],
+                attributes=list(request.attributes),
+                size_limit=request.size_limit,
+                **options,
+            )
+        result = self._ldap.result
+        # Check the result before handing out any entry of a search that was cut short.
+        raise_if_cut_short(result, request.base, request.size_limit)
+        entries = [
+            item["entry"] for item in self._ldap.response if item["type"] == "searchResEntry"
+        ]
+        return entries, result
 
     def add(self, dn: str, attributes: Mapping[str, Iterable[Value] | Value]) -> None:
         """Add an entry (its ``objectClass`` values go in ``attributes``).
@@ -355,33 +417,6 @@ class LdapConnection:
             text = result.decode("utf-8") if isinstance(result, bytes) else result
             return Secret(text)
         return None
-
-
-# ldap3 does not raise for these two: a search cut short by the server's limits would
-# otherwise look complete, and an import would silently miss objects.
-_CUT_SHORT = (3, 4)  # timeLimitExceeded, sizeLimitExceeded
-
-
-def _raise_if_cut_short(result: Mapping[str, Any], base: str, size_limit: int) -> None:
-    code = int(result.get("result") or 0)
-    if code not in _CUT_SHORT or (code == 4 and size_limit):
-        return  # the caller's own size limit ending a search is not an error
-    raise error_class_for_code(code)(
-        code=code,
-        result_name=str(result.get("description") or ""),
-        operation="search",
-        dn=base,
-        diagnostic=str(result.get("message") or ""),
-    )
-
-
-def _next_cookie(result: Mapping[str, Any]) -> bytes | None:
-    controls = result.get("controls") or {}
-    control = controls.get(_PAGED_RESULTS_OID)
-    if not control:
-        return None
-    cookie = control.get("value", {}).get("cookie")
-    return bytes(cookie) if cookie else None
 
 
 def open_connection(settings: ConnectivityConfig) -> LdapConnection:

@@ -1,0 +1,69 @@
+"""Reading search results: paging cookies, VLV windows, and searches cut short."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from ldapconnector.connection._scope import SearchScope
+from ldapconnector.connection._vlv import VLV_RESPONSE_OID, VlvWindow, decode_vlv_response
+from ldapconnector.errors import LdapConnectorError, error_class_for_code
+
+__all__ = ["SearchRequest", "next_cookie", "raise_if_cut_short", "vlv_window"]
+
+_PAGED_RESULTS_OID = "1.2.840.113556.1.4.319"
+
+
+@attrs.frozen
+class SearchRequest:
+    """One search's fixed parts, sent once per page or window."""
+
+    base: str
+    search_filter: str
+    scope: SearchScope
+    attributes: tuple[str, ...]
+    size_limit: int
+
+
+def vlv_window(result: Mapping[str, Any], base: str) -> VlvWindow:
+    """The VLV response of a search's result; raises when the server refused the window."""
+    control = (result.get("controls") or {}).get(VLV_RESPONSE_OID)
+    if not control:
+        raise LdapConnectorError(f"the server sent no VLV response for the search of {base!r}")
+    window = decode_vlv_response(bytes(control["value"]))
+    if window.result != 0:
+        raise error_class_for_code(window.result)(
+            code=window.result, operation="VLV search", dn=base, result_name="vlv"
+        )
+    return window
+
+
+# ldap3 does not raise for these two: a search cut short by the server's limits would
+# otherwise look complete, and an import would silently miss objects.
+_CUT_SHORT = (3, 4)  # timeLimitExceeded, sizeLimitExceeded
+
+
+def raise_if_cut_short(result: Mapping[str, Any], base: str, size_limit: int) -> None:
+    """Raise when the server stopped a search at its size or time limit."""
+    code = int(result.get("result") or 0)
+    if code not in _CUT_SHORT or (code == 4 and size_limit):
+        return  # the caller's own size limit ending a search is not an error
+    raise error_class_for_code(code)(
+        code=code,
+        result_name=str(result.get("description") or ""),
+        operation="search",
+        dn=base,
+        diagnostic=str(result.get("message") or ""),
+    )
+
+
+def next_cookie(result: Mapping[str, Any]) -> bytes | None:
+    """The paged-results cookie for the next page (RFC 2696), or None after the last."""
+    controls = result.get("controls") or {}
+    control = controls.get(_PAGED_RESULTS_OID)
+    if not control:
+        return None
+    cookie = control.get("value", {}).get("cookie")
+    return bytes(cookie) if cookie else None
