@@ -67,16 +67,32 @@ def parse_search_entry(
 
 
 def _attributes(message: bytes, index: int, end: int) -> dict[bytes, list[bytes]]:
+    # The hot loop of every search: short-form lengths (< 128) are read inline, since a
+    # function call per element costs more than the parsing itself.
     attributes: dict[bytes, list[bytes]] = {}
     while index < end:
-        _, index = _length(message, index + 1)  # PartialAttribute SEQUENCE
-        size, index = _length(message, index + 1)  # type
+        size = message[index + 1]  # PartialAttribute SEQUENCE: skip its header
+        index += 2 if size < 0x80 else 2 + (size & 0x7F)
+        size = message[index + 1]  # type
+        if size < 0x80:
+            index += 2
+        else:
+            size, index = _length(message, index + 1)
         name = message[index : index + size]
-        size, index = _length(message, index + size + 1)  # SET OF value
+        index += size
+        size = message[index + 1]  # SET OF value
+        if size < 0x80:
+            index += 2
+        else:
+            size, index = _length(message, index + 1)
         values_end = index + size
         values: list[bytes] = []
         while index < values_end:
-            size, index = _length(message, index + 1)
+            size = message[index + 1]
+            if size < 0x80:
+                index += 2
+            else:
+                size, index = _length(message, index + 1)
             values.append(message[index : index + size])
             index += size
         attributes[name] = values
