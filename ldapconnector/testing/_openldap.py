@@ -16,7 +16,6 @@ import os
 import secrets
 import tempfile
 import time
-import types
 import urllib.parse
 import weakref
 from collections.abc import Mapping
@@ -25,15 +24,9 @@ from typing import ClassVar
 
 import attrs
 
-from ldapconnector.config import Binding, ConnectivityConfig, Security
 from ldapconnector.testing._certs import CertificateFiles, make_test_certificates
 from ldapconnector.testing._connectivity import (
-    BindingName,
     Endpoints,
-    SectionValue,
-    SecurityName,
-    connectivity_config,
-    connectivity_section,
 )
 from ldapconnector.testing._openldap_config import SlapdSettings, base_entries_ldif, config_ldif
 from ldapconnector.testing._ports import LOOPBACK, free_ports, port_is_free
@@ -45,6 +38,7 @@ from ldapconnector.testing._process import (
     remove_directory,
     run_tool,
 )
+from ldapconnector.testing._server_base import ServerFixtureMixin
 
 __all__ = ["OpenLDAPServer"]
 
@@ -77,7 +71,7 @@ def _ldapi_uri(path: Path) -> str:
 
 
 @attrs.define
-class OpenLDAPServer:
+class OpenLDAPServer(ServerFixtureMixin):
     """A throwaway OpenLDAP slapd 2.5 for tests, used as a context manager.
 
     ::
@@ -143,18 +137,6 @@ class OpenLDAPServer:
         return not cls.missing_programs()
 
     # ----------------------------------------------------------------- life cycle
-
-    def __enter__(self) -> OpenLDAPServer:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: types.TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def start(self) -> None:
         """Set up and start slapd; on any failure everything made so far is removed.
@@ -398,70 +380,6 @@ class OpenLDAPServer:
         if client_certificate:
             env.update(LDAPTLS_CERT=self.client_cert_file, LDAPTLS_KEY=self.client_key_file)
         return env
-
-    def connectivity(
-        self,
-        security: Security | SecurityName = Security.LDAPS,
-        binding: Binding | BindingName = Binding.SIMPLE,
-        *,
-        as_service: bool = True,
-        allow_cleartext_bind: bool = False,
-        timeout: float = 30.0,
-    ) -> dict[str, SectionValue]:
-        """Return a ``[connectivity]`` section for this server, as a dict (tests only).
-
-        Unlike a config file, the dict holds the literal password under ``password``.
-        Keys that do not apply are left out: ``user``/``password`` unless ``simple``,
-        ``ca_file`` when ``none``, ``client_cert``/``client_key`` unless
-        ``sasl-external``. TLS modes use host ``localhost`` (Python >= 3.12 matches DNS
-        names only); plain LDAP uses ``127.0.0.1``.
-
-        Args:
-            security: ``ldaps``, ``starttls`` or ``none``.
-            binding: ``simple``, ``anonymous`` or ``sasl-external`` (the client
-                certificate, which maps to the service account).
-            as_service: bind as the service account; False binds as the admin (rootdn).
-            allow_cleartext_bind: the value of ``allow_cleartext_bind``.
-            timeout: the value of ``timeout``, seconds.
-
-        Returns:
-            The section's keys and values.
-
-        Raises:
-            ValueError: ``sasl-external`` without TLS or with ``as_service=False``,
-                or an unsupported binding (``kerberos``).
-        """
-        config = self.connectivity_config(
-            security,
-            binding,
-            as_service=as_service,
-            allow_cleartext_bind=allow_cleartext_bind,
-            timeout=timeout,
-        )
-        return connectivity_section(config)
-
-    def connectivity_config(
-        self,
-        security: Security | SecurityName = Security.LDAPS,
-        binding: Binding | BindingName = Binding.SIMPLE,
-        *,
-        as_service: bool = True,
-        allow_cleartext_bind: bool = False,
-        timeout: float = 30.0,
-    ) -> ConnectivityConfig:
-        """Return a :class:`~ldapconnector.config.ConnectivityConfig` for this server.
-
-        Same arguments and rules as :meth:`connectivity`; the password is a
-        :class:`~ldapconnector.config.Secret`.
-        """
-        return connectivity_config(
-            self.endpoints,
-            security,
-            binding,
-            as_service=as_service,
-            allow_cleartext_bind=allow_cleartext_bind,
-            timeout=timeout,
-        )
 
     @property
     def endpoints(self) -> Endpoints:

@@ -70,8 +70,11 @@ class ServerFixtureMixin:
     ) -> dict[str, SectionValue]:
         """Return a ``[connectivity]`` section for this server, as a dict (tests only).
 
-        The dict holds the literal password under ``password``; the rules are those of
-        :meth:`ldapconnector.testing.OpenLDAPServer.connectivity`.
+        Unlike a config file, the dict holds the literal password under ``password``.
+        Keys that do not apply are left out: ``user``/``password`` unless ``simple``,
+        ``ca_file`` when ``none``, ``client_cert``/``client_key`` unless
+        ``sasl-external``. TLS modes use host ``localhost`` (Python >= 3.12 matches DNS
+        names only); plain LDAP uses ``127.0.0.1``.
 
         Args:
             security: ``ldaps``, ``starttls`` or ``none``.
