@@ -8,13 +8,13 @@ recommendation second), and runs the run profiles against the link store.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 
 import attrs
 
 from ldapconnector.anchors import Anchor, AnchorStrategy, choose_anchor, supports_guid_base_dn
-from ldapconnector.config import ConnectorConfig
+from ldapconnector.config import ConnectorConfig, Paging
 from ldapconnector.connection import (
     ConnectionTestReport,
     Entry,
@@ -26,10 +26,17 @@ from ldapconnector.connection import (
 from ldapconnector.detect import ServerInfo, Vendor, detect, schema_attributes_to_request
 from ldapconnector.errors import ConfigurationError, LdapConnectorError, NoSuchObjectError
 from ldapconnector.profiles import (
+    SUPPORTED_SOURCES,
+    DeltaImportResult,
+    ExportReport,
     ImportPlan,
     ImportProgress,
     ImportResult,
+    ObjectResult,
+    choose_paging,
     plan_full_import,
+    run_delta_import,
+    run_export,
     run_full_import,
 )
 from ldapconnector.schema import ACTIVE_DIRECTORY_SERVER_SUPPLIED, Schema, SchemaOptions
@@ -179,7 +186,15 @@ class Connector:
 
     def import_plan(self) -> ImportPlan:
         """The searches a full import would send."""
-        return plan_full_import(self.config, self.anchor_strategy(), self.search_bases())
+        offered = frozenset(c.oid for c in self.server_info.supported_controls)
+        paging = choose_paging(self.config.global_.paging, offered)
+        if paging is Paging.NONE:
+            log.warning(
+                "the server offers neither paged results nor VLV: each base is read with one "
+                "search, which the server's size limit may cut short"
+            )
+        bases = self.search_bases()
+        return plan_full_import(self.config, self.anchor_strategy(), bases, paging=paging)
 
     def full_import(self, progress: Callable[[ImportProgress], None] | None = None) -> ImportResult:
         """Stream every object of the configured type; fill the connector space.
@@ -194,3 +209,77 @@ class Connector:
         if not plan.bases:
             raise LdapConnectorError("no partition to import: configure global.partitions")
         return run_full_import(self.connection, plan, self.store, progress)
+
+    def delta_import(
+        self, *, reset: bool = False, ignore_own_writes: bool = False, batch_size: int = 500
+    ) -> DeltaImportResult:
+        """Read the changes since the stored watermark, at least once (docs/delta-import.md).
+
+        Args:
+            reset: forget the stored watermark and establish a new one (after a full import).
+            ignore_own_writes: do not report changes made by ``connectivity.user``.
+            batch_size: log entries per acknowledged batch.
+
+        Raises:
+            ConfigurationError: the profile is off, or the server has no supported source.
+            FullImportRequiredError: the watermark is older than the change log.
+        """
+        if not self.config.run_profiles.delta_import:
+            raise ConfigurationError(["run_profiles.delta_import: the profile is switched off"])
+        info = self.server_info
+        offered = [info.delta_source, *info.delta_sources]
+        source = next((s for s in offered if s in SUPPORTED_SOURCES), None)
+        if source is None:
+            raise ConfigurationError(
+                [f"run_profiles.delta_import: {info.product or info.vendor.value} offers no "
+                 "change source this version reads (accesslog, cn=changelog, uSNChanged, "
+                 "timestamps)"]
+            )  # fmt: skip
+        user = self.config.connectivity.user
+        object_type = self.config.object_type
+        return run_delta_import(
+            self.connection,
+            source,
+            store=self.store,
+            bases=self.search_bases(),
+            anchor_strategy=self.anchor_strategy(),
+            change_log_dn=self.config.global_.change_log_dn or info.change_log_dn,
+            object_class=object_type.target if object_type is not None else None,
+            ignore_actors=(user,) if ignore_own_writes and user else (),
+            batch_size=batch_size,
+            reset=reset,
+        )
+
+    def export(
+        self,
+        records: Iterable[Mapping[str, object]],
+        *,
+        prune: bool = False,
+        force: bool = False,
+        progress: Callable[[ObjectResult], None] | None = None,
+    ) -> ExportReport:
+        """Bring the directory in line with source records (the Export run profile).
+
+        Every record gets one result; see :func:`~ldapconnector.profiles.run_export` and
+        docs/provisioning.md.
+
+        Args:
+            records: source records (``id``, attributes, ``isSoftDeleted``, ``@deleted``).
+            prune: linked users missing from ``records`` go through the delete flow.
+            force: run even when more than ``max_deletes`` entries would be deleted.
+            progress: called with each record's result as it is made.
+
+        Raises:
+            ConfigurationError: the export profile is off or the mappings do not fit
+                the schema.
+        """
+        return run_export(self, records, prune=prune, force=force, progress=progress)
+
+    def plan(
+        self, records: Iterable[Mapping[str, object]], *, prune: bool = False, force: bool = False
+    ) -> ExportReport:
+        """What :meth:`export` would do, without writing anything (a dry run).
+
+        ``ExportReport.ldif()`` shows the operations as LDIF change records.
+        """
+        return run_export(self, records, plan_only=True, prune=prune, force=force)

@@ -6,6 +6,7 @@ caller can catch everything with one ``except`` clause and still tell the cases 
     LdapConnectorError
     ├── ChangeLogDecodeError          a change-log entry could not be decoded; names its position
     ├── ConfigurationError            bad configuration; lists every problem with its key path
+    ├── FullImportRequiredError       the watermark is older than the change log
     ├── InsecureOperationError        refused for safety (clear-text simple bind, ...)
     ├── UnsupportedFeatureError       an optional part is missing (gssapi for Kerberos, ...)
     ├── LdifError                     malformed LDIF input; names the line
@@ -81,6 +82,7 @@ __all__ = [
     "ExpressionError",
     "ExpressionEvaluationError",
     "ExpressionSyntaxError",
+    "FullImportRequiredError",
     "InsecureOperationError",
     "InsufficientAccessError",
     "InvalidAttributeSyntaxError",
@@ -143,6 +145,25 @@ class ConfigurationError(LdapConnectorError):
         count = len(self.problems)
         header = f"invalid configuration ({count} problem{'s' if count != 1 else ''}):"
         super().__init__("\n".join([header, *(f"  - {p}" for p in self.problems)]))
+
+
+class FullImportRequiredError(LdapConnectorError):
+    """The stored watermark cannot be resumed: only a full import is complete now.
+
+    Raised when the change source no longer reaches back to the watermark (OpenLDAP's
+    accesslog purged, a ``cn=changelog`` trimmed past it), when it belongs to another
+    source or server (another ``invocationId``/``dsServiceName``, a changelog whose last
+    number is below the watermark), or when it cannot be read. Run a full import, then
+    establish a new watermark (``delta_import(reset=True)``, best taken *before* the full
+    import starts so nothing made during it is lost).
+
+    Attributes:
+        reason: what was found, in one sentence.
+    """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"full import required: {reason}")
 
 
 class InsecureOperationError(LdapConnectorError):

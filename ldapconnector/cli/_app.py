@@ -17,11 +17,12 @@ Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], No
 
 def _registrars() -> list[Registrar]:
     # Imported when the parser is built, so `import ldapconnector.cli` alone stays cheap.
-    from ldapconnector.cli import _demo, _eval, _fingerprint, _import, _probe, _schema
+    from ldapconnector.cli import _demo, _eval, _export, _fingerprint, _import, _probe, _schema
 
     return [
         _demo.register,
         _eval.register,
+        _export.register,
         _fingerprint.register,
         _import.register,
         _probe.register,

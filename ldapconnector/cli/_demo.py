@@ -1,7 +1,10 @@
-"""``ldapconnector demo``: a throwaway slapd, a connection over LDAPS, a summary.
+"""``ldapconnector demo``: a throwaway slapd, detection, and a full export cycle.
 
-The demo grows with the library: today it starts the test server, walks the connection
-stages, and prints what the Root DSE and the certificate say.
+It starts the test server, walks the connection stages, prints what the Root DSE and the
+certificate say, then runs the seed's OpenLDAP POSIX example: the required attributes of
+``inetOrgPerson`` + ``posixAccount`` + ``shadowAccount``, a plan and an export of a few
+hundred generated users, some changes (display names, renames, soft-deletes, deletes),
+a second export, and a summary of each run.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import json
 import time
 from typing import Any
 
+from ldapconnector.cli._demo_export import export_cycle
 from ldapconnector.connection import ConnectionTestReport, open_connection, test_connection
 from ldapconnector.detect import detect
 
@@ -73,6 +77,8 @@ def run(args: argparse.Namespace) -> int:
     with OpenLDAPServer() as server:
         ready = time.perf_counter() - started
         info = _summary(server)
+        info["export"] = export_cycle(server)
+    info["total_seconds"] = round(time.perf_counter() - started, 3)
     report: ConnectionTestReport = info.pop("report")
     cert = info.pop("certificate")
     if args.json:
@@ -90,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
         )
         info["server_start_seconds"] = round(ready, 3)
         print(json.dumps(info, indent=2))
-        return 0 if report.ok else 1
+        return 0 if report.ok and info["export"]["ok"] else 1
     print(f"Started a throwaway OpenLDAP server in {ready:.2f} s; connected to {info['server']}")
     print(f"over {info['security']} as {info['bound_as']}\n")
     print("Connection stages:")
@@ -108,5 +114,28 @@ def run(args: argparse.Namespace) -> int:
     print(f"  extensions:       {info['supported_extensions']} supported")
     print("\nServer certificate:")
     print("\n".join(_certificate_lines(report)))
-    print("\nThe server has been stopped and its files removed.")
-    return 0 if report.ok else 1
+    _export_lines(info["export"])
+    print(f"\nThe server has been stopped and its files removed ({info['total_seconds']:.1f} s).")
+    return 0 if report.ok and info["export"]["ok"] else 1
+
+
+def _counts(run: dict[str, Any]) -> str:
+    listed = ", ".join(f"{count} {name}" for name, count in run["summary"].items())
+    return f"{listed or 'nothing'} in {run['seconds']:.2f} s"
+
+
+def _export_lines(cycle: dict[str, Any]) -> None:
+    classes = " + ".join(cycle["object_classes"])
+    print(f"\nExport (the OpenLDAP POSIX example, {cycle['users']} generated users):")
+    print(f"  required by {classes}:")
+    print(f"    {', '.join(cycle['required_attributes'])}")
+    print(f"  plan:            {_counts(cycle['plan'])} (nothing written)")
+    print(f"  first export:    {_counts(cycle['first_export'])}")
+    changed = ", ".join(f"{len(ids)} {kind}" for kind, ids in cycle["changed"].items())
+    print(f"  source changes:  {changed}")
+    print(f"  second export:   {_counts(cycle['second_export'])}")
+    print(f"  link store:      {cycle['links']} links")
+    print("\n  one planned add:")
+    print("\n".join("    " + line for line in cycle["example_add"].splitlines()))
+    print("  one rename (with the modify that follows it):")
+    print("\n".join("    " + line for line in cycle["example_rename"].splitlines()))

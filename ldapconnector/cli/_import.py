@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, Any
 
+from ldapconnector.cli import _delta
 from ldapconnector.config import ConnectorConfig
 from ldapconnector.connection import Value
 from ldapconnector.connector import Connector
@@ -34,6 +35,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--output", metavar="FILE.jsonl", help="write the objects here")
     parser.add_argument("--state", metavar="FILE", help="the link store file (SQLite)")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    _delta.add_arguments(parser)
     parser.set_defaults(handler=run)
 
 
@@ -77,7 +79,9 @@ def _output(path: str | None) -> Iterator[IO[str] | None]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the import; return the exit code."""
+    """Run the import (or, with ``--delta``, the delta import); return the exit code."""
+    if args.delta:
+        return _delta.run_delta(args)
     config = ConnectorConfig.from_file(args.config)
     store = SqliteLinkStore.open(args.state) if args.state else SqliteLinkStore.in_memory()
     progress = _progress if sys.stderr.isatty() else None

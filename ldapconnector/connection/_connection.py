@@ -135,10 +135,8 @@ class LdapConnection:
     def close(self) -> None:
         """Unbind and close the socket; closing twice is harmless."""
         if not self._ldap.closed:
-            try:
-                self._ldap.unbind()
-            except (ldap3.core.exceptions.LDAPException, OSError):
-                log.debug("unbind from %s failed; socket dropped", self.settings.host)
+            log.debug("closing the connection to %s", self.settings.host)
+            discard(self._ldap)
 
     @property
     def requests_sent(self) -> int:

@@ -129,13 +129,15 @@ def connect(settings: ConnectivityConfig) -> ldap3.Connection:
 
 
 def discard(connection: ldap3.Connection) -> None:
-    """Close a connection that failed half-way, whatever state its socket is in."""
+    """Close a connection whatever state it is in: unbind, then drop any socket left."""
     try:
         connection.unbind()
     except (ldap3.core.exceptions.LDAPException, OSError):
-        sock = connection.socket
-        if sock is not None:
-            sock.close()
+        log.debug("unbind failed; dropping the socket")
+    # After a failed open or a dropped server, ldap3 can leave the socket open.
+    sock = connection.socket
+    if sock is not None:
+        sock.close()
 
 
 def bind(connection: ldap3.Connection, settings: ConnectivityConfig) -> None:

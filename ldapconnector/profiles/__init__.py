@@ -10,7 +10,9 @@ it with the entry the directory holds and returns the minimal :class:`ModifyDnOp
 and :class:`ModifyOperation` (values compared by each attribute's equality rule),
 :func:`plan_disable`/:func:`plan_enable`/:func:`plan_delete` run the deprovisioning
 :class:`DeprovisionFlow`, and :func:`check_mass_deletion` is the accidental-deletion guard.
-A planner that cannot plan returns a :class:`PlanFailure` rather than raising. Each record
+A planner that cannot plan returns a :class:`PlanFailure` rather than raising.
+:func:`run_export` is the runner: link store, correlation, sending, reconnecting, the
+mass-deletion guard and pruning, against any :class:`ExportTarget` (the Connector). Each record
 ends as one :class:`ObjectResult` in an :class:`ExportReport`, which serialises to the
 CLI's JSON and renders every operation as RFC 2849 LDIF (``.to_ldif()``); no password or
 redacted value can appear in either.
@@ -38,6 +40,21 @@ from ldapconnector.profiles._changes import (
     ChangeRecord,
     ChangeType,
 )
+from ldapconnector.profiles._delta_accesslog import AccesslogReader
+from ldapconnector.profiles._delta_changelog import ChangelogReader
+from ldapconnector.profiles._delta_import import (
+    SUPPORTED_SOURCES,
+    ChangeBatch,
+    DeltaImportResult,
+    make_reader,
+    run_delta_import,
+)
+from ldapconnector.profiles._delta_reader import ChangeReader, LogItem
+from ldapconnector.profiles._delta_scope import ChangeScope
+from ldapconnector.profiles._delta_timestamps import TimestampReader
+from ldapconnector.profiles._delta_usn import UsnReader
+from ldapconnector.profiles._export_runner import run_export
+from ldapconnector.profiles._export_target import ExportTarget
 from ldapconnector.profiles._flows import (
     DeprovisionFlow,
     FlowKind,
@@ -52,7 +69,7 @@ from ldapconnector.profiles._full_import import (
     ImportResult,
     run_full_import,
 )
-from ldapconnector.profiles._import_plan import ImportPlan, plan_full_import
+from ldapconnector.profiles._import_plan import ImportPlan, choose_paging, plan_full_import
 from ldapconnector.profiles._ldif_out import REDACTED_PLACEHOLDER
 from ldapconnector.profiles._operations import (
     AddOperation,
@@ -80,20 +97,29 @@ __all__ = [
     "CHANGELOG_ATTRIBUTES",
     "IGNORED_ATTRIBUTES",
     "REDACTED_PLACEHOLDER",
+    "SUPPORTED_SOURCES",
+    "AccesslogReader",
     "AddOperation",
     "AttributeChange",
+    "ChangeBatch",
     "ChangeLogSearch",
+    "ChangeReader",
     "ChangeRecord",
+    "ChangeScope",
     "ChangeType",
+    "ChangelogReader",
     "DeleteOperation",
+    "DeltaImportResult",
     "DeprovisionFlow",
     "ExportOutcome",
     "ExportReport",
+    "ExportTarget",
     "FlowKind",
     "ImportPlan",
     "ImportProgress",
     "ImportResult",
     "ImportedEntry",
+    "LogItem",
     "ModifyDnOperation",
     "ModifyOperation",
     "ObjectResult",
@@ -101,6 +127,8 @@ __all__ = [
     "PasswordSetOperation",
     "PlanFailure",
     "PlanOptions",
+    "TimestampReader",
+    "UsnReader",
     "accesslog_position",
     "accesslog_search",
     "accesslog_sort_key",
@@ -108,8 +136,10 @@ __all__ = [
     "changelog_search",
     "changelog_sort_key",
     "check_mass_deletion",
+    "choose_paging",
     "decode_accesslog_entry",
     "decode_changelog_entry",
+    "make_reader",
     "parse_changes",
     "plan_create",
     "plan_delete",
@@ -117,5 +147,7 @@ __all__ = [
     "plan_enable",
     "plan_full_import",
     "plan_update",
+    "run_delta_import",
+    "run_export",
     "run_full_import",
 ]

@@ -17,10 +17,16 @@ from datetime import UTC, datetime
 import attrs
 
 from ldapconnector.anchors import Anchor
+from ldapconnector.config import Paging
 from ldapconnector.connection import Entry, LdapConnection, Value
-from ldapconnector.errors import ConfigurationError, InvalidRequestError, SizeLimitExceededError
+from ldapconnector.errors import (
+    AdminLimitExceededError,
+    ConfigurationError,
+    InvalidRequestError,
+    SizeLimitExceededError,
+)
 from ldapconnector.profiles._import_plan import ImportPlan
-from ldapconnector.space import LinkStore
+from ldapconnector.space import ImportedObject, LinkStore
 
 __all__ = ["ImportProgress", "ImportResult", "ImportedEntry", "run_full_import"]
 
@@ -96,25 +102,26 @@ def _matching_values(entry: Entry, plan: ImportPlan) -> dict[str, tuple[str, ...
     return {name: entry.texts(name) for name in plan.matching_attributes if entry.get(name)}
 
 
-def _follow_rename(store: LinkStore, anchor: Anchor, dn: str) -> bool:
-    link = store.get_by_anchor(anchor)
-    if link is None or link.dn == dn:
-        return False
-    store.put(attrs.evolve(link, dn=dn, updated=datetime.now(UTC)))
-    return True
-
-
 def _record_page(
     store: LinkStore | None, page: list[ImportedEntry], plan: ImportPlan, raw: list[Entry]
 ) -> int:
     """Record one page in the store, in one transaction; return how many were renamed."""
     if store is None:
         return 0
+    imported = [
+        ImportedObject(anchor=obj.anchor, dn=obj.dn, matching_values=_matching_values(e, plan))
+        for obj, e in zip(page, raw, strict=True)
+    ]
     renamed = 0
     with store.batch():
-        for imported, entry in zip(page, raw, strict=True):
-            store.record_import(imported.anchor, imported.dn, _matching_values(entry, plan))
-            renamed += _follow_rename(store, imported.anchor, imported.dn)
+        store.record_imports(imported)
+        links = store.live_links_by_anchor(obj.anchor for obj in page)
+        now = datetime.now(UTC)
+        for obj in page:
+            link = links.get(obj.anchor)
+            if link is not None and link.dn != obj.dn:
+                store.put(attrs.evolve(link, dn=obj.dn, updated=now))
+                renamed += 1
     return renamed
 
 
@@ -127,12 +134,25 @@ def _to_imported(entry: Entry, anchor: Anchor) -> ImportedEntry:
     )
 
 
+def _entries(connection: LdapConnection, plan: ImportPlan, base: str) -> Iterator[Entry]:
+    if plan.paging is Paging.VLV:
+        return connection.search_vlv(
+            base,
+            plan.search_filter,
+            sort_key=plan.sort_key or "cn",
+            attributes=plan.attributes,
+            page_size=plan.page_size,
+        )
+    page_size = 0 if plan.paging is Paging.NONE else plan.page_size
+    return connection.search(
+        base, plan.search_filter, attributes=plan.attributes, page_size=page_size
+    )
+
+
 def _search(connection: LdapConnection, plan: ImportPlan, base: str) -> Iterator[Entry]:
     try:
-        yield from connection.search(
-            base, plan.search_filter, attributes=plan.attributes, page_size=plan.page_size
-        )
-    except SizeLimitExceededError:
+        yield from _entries(connection, plan, base)
+    except (SizeLimitExceededError, AdminLimitExceededError):
         who = connection.settings.user or connection.settings.binding.value
         raise ConfigurationError(
             [

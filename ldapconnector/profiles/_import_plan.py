@@ -5,10 +5,10 @@ from __future__ import annotations
 import attrs
 
 from ldapconnector.anchors import AnchorStrategy
-from ldapconnector.config import ConnectorConfig
+from ldapconnector.config import ConnectorConfig, Paging
 from ldapconnector.escaping import equality_filter
 
-__all__ = ["ImportPlan", "plan_full_import"]
+__all__ = ["ImportPlan", "choose_paging", "plan_full_import"]
 
 
 @attrs.frozen(kw_only=True)
@@ -22,7 +22,11 @@ class ImportPlan:
             the anchor attribute (operational anchors are only returned when named), the
             matching attributes, and ``+`` when operational attributes are included.
         anchor: how to read each object's anchor.
-        page_size: entries per page (paged results, RFC 2696).
+        page_size: entries per page or VLV window.
+        paging: how the searches are split: ``PAGED_RESULTS`` (RFC 2696), ``VLV`` (with
+            server-side sort on ``sort_key``), or ``NONE`` (one search per base).
+        sort_key: the attribute VLV windows are sorted by (the anchor, when it has an
+            ordering rule, keeps the listing stable under renames).
         matching_attributes: the attributes export correlation searches on, recorded in the
             connector space for each imported object.
     """
@@ -32,6 +36,8 @@ class ImportPlan:
     attributes: tuple[str, ...]
     anchor: AnchorStrategy
     page_size: int
+    paging: Paging = Paging.PAGED_RESULTS
+    sort_key: str | None = None
     matching_attributes: tuple[str, ...] = ()
 
 
@@ -51,8 +57,28 @@ def _matching_attributes(config: ConnectorConfig) -> tuple[str, ...]:
     return _unique([target for _rank, target in ranked])
 
 
+def choose_paging(configured: Paging, supported_controls: frozenset[str]) -> Paging:
+    """The paging to use: the configured one, or for ``auto`` the best the server offers."""
+    if configured is not Paging.AUTO:
+        return configured
+    if PAGED_RESULTS_OID in supported_controls:
+        return Paging.PAGED_RESULTS
+    if {VLV_REQUEST_OID, SORT_REQUEST_OID} <= supported_controls:
+        return Paging.VLV
+    return Paging.NONE
+
+
+PAGED_RESULTS_OID = "1.2.840.113556.1.4.319"
+VLV_REQUEST_OID = "2.16.840.1.113730.3.4.9"
+SORT_REQUEST_OID = "1.2.840.113556.1.4.473"
+
+
 def plan_full_import(
-    config: ConnectorConfig, anchor: AnchorStrategy, bases: tuple[str, ...]
+    config: ConnectorConfig,
+    anchor: AnchorStrategy,
+    bases: tuple[str, ...],
+    *,
+    paging: Paging = Paging.PAGED_RESULTS,
 ) -> ImportPlan:
     """Work out the full import's searches.
 
@@ -62,6 +88,7 @@ def plan_full_import(
         anchor: the chosen anchor strategy (:func:`ldapconnector.anchors.choose_anchor`).
         bases: where to search (``Connector.search_bases``: the configured containers,
             else the configured partitions, else detection's data partitions).
+        paging: how to split the searches (:func:`choose_paging`).
     """
     object_type = config.object_type
     target = object_type.target if object_type is not None else "*"
@@ -77,5 +104,7 @@ def plan_full_import(
         attributes=_unique(requested),
         anchor=anchor,
         page_size=config.global_.page_size,
+        paging=paging,
+        sort_key=anchor.attribute if anchor.search_attributes else "cn",
         matching_attributes=matching,
     )

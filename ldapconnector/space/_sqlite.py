@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
@@ -21,6 +21,8 @@ _LINK_COLUMNS = "source_id, anchor_kind, anchor_value, dn, state, attributes_has
 # Live links first, then the most recently written.
 _PREFERENCE = "ORDER BY state = 'deleted', updated DESC LIMIT 1"
 _FETCH = 256
+# Anchors per "IN (...)" query: well under SQLite's limit of bound parameters.
+_IN_CHUNK = 500
 _ALL_LINKS = f"SELECT {_LINK_COLUMNS} FROM links ORDER BY source_id"  # noqa: S608 - constant
 _LINKS_IN_STATE = f"SELECT {_LINK_COLUMNS} FROM links WHERE state = ? ORDER BY source_id"  # noqa: S608
 # An upsert on source_id only: a clash on the live-anchor index must raise, not replace
@@ -253,24 +255,49 @@ class SqliteLinkStore:
             dn: its DN.
             matching_values: matching attribute -> its values; only these are stored.
         """
-        rows = [
-            (anchor.key, name, _fold(name.strip()), value, _fold(value))
-            for name, values in matching_values.items()
-            for value in values
+        self.record_imports([ImportedObject(anchor=anchor, dn=dn, matching_values=matching_values)])
+
+    def record_imports(self, objects: Iterable[ImportedObject]) -> None:
+        """Record (replace) many imported entries in one transaction (a page of an import)."""
+        objects = list(objects)
+        values = [
+            (obj.anchor.key, name, _fold(name.strip()), value, _fold(value))
+            for obj in objects
+            for name, found in obj.matching_values.items()
+            for value in found
         ]
         with self.batch():
-            self._db.execute("DELETE FROM imported_values WHERE anchor_key = ?", (anchor.key,))
-            self._db.execute(
+            self._db.executemany(
+                "DELETE FROM imported_values WHERE anchor_key = ?",
+                [(obj.anchor.key,) for obj in objects],
+            )
+            self._db.executemany(
                 "INSERT OR REPLACE INTO imported (anchor_key, anchor_kind, anchor_value, dn) "
                 "VALUES (?, ?, ?, ?)",
-                (anchor.key, anchor.kind.value, anchor.value, dn),
+                [(o.anchor.key, o.anchor.kind.value, o.anchor.value, o.dn) for o in objects],
             )
             self._db.executemany(
                 "INSERT OR IGNORE INTO imported_values "
                 "(anchor_key, attribute, attribute_key, value, value_key) "
                 "VALUES (?, ?, ?, ?, ?)",
-                rows,
+                values,
             )
+
+    def live_links_by_anchor(self, anchors: Iterable[Anchor]) -> dict[Anchor, Link]:
+        """The live (not deleted) links of these anchors, a few hundred per query."""
+        wanted = {anchor.key: anchor for anchor in anchors}
+        keys = list(wanted)
+        found: dict[Anchor, Link] = {}
+        for start in range(0, len(keys), _IN_CHUNK):
+            chunk = keys[start : start + _IN_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            query = (
+                f"SELECT {_LINK_COLUMNS}, anchor_key FROM links "  # noqa: S608 - constants
+                f"WHERE state != 'deleted' AND anchor_key IN ({marks})"
+            )
+            for row in self._db.execute(query, chunk):
+                found[wanted[row[-1]]] = _link(row[:-1])
+        return found
 
     def find_by_matching(self, attribute: str, value: str) -> tuple[Anchor, ...]:
         """Anchors of imported entries with that value, both compared case-insensitively."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol
 
@@ -79,6 +79,14 @@ class LinkStore(Protocol):
         self, anchor: Anchor, dn: str, matching_values: Mapping[str, Sequence[str]]
     ) -> None:
         """Record (replace) what a full import saw of one entry."""
+        ...
+
+    def record_imports(self, objects: Iterable[ImportedObject]) -> None:
+        """Record (replace) many imported entries at once (a page of a full import)."""
+        ...
+
+    def live_links_by_anchor(self, anchors: Iterable[Anchor]) -> dict[Anchor, Link]:
+        """The live (not deleted) links of these anchors, in one pass over the store."""
         ...
 
     def find_by_matching(self, attribute: str, value: str) -> tuple[Anchor, ...]:

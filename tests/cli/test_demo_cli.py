@@ -36,3 +36,16 @@ def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None
     """Running with no sub-command prints help to stderr and exits with 2."""
     assert main([]) == 2
     assert "usage:" in capsys.readouterr().err
+
+
+def test_demo_json_reports_the_export_cycle(capsys: pytest.CaptureFixture[str]) -> None:
+    """The demo plans and exports its users, applies every kind of change, and has no failure."""
+    assert main(["demo", "--json"]) == 0
+    cycle = json.loads(capsys.readouterr().out)["export"]
+    assert cycle["plan"]["summary"] == {"created": cycle["users"]}
+    assert cycle["first_export"]["summary"] == {"created": cycle["users"]}
+    second = cycle["second_export"]["summary"]
+    assert {k: second[k] for k in ("updated", "renamed", "disabled", "deleted")} == {
+        "updated": 5, "renamed": 5, "disabled": 5, "deleted": 5,
+    }  # fmt: skip
+    assert {"uidNumber", "homeDirectory", "sn"} <= set(cycle["required_attributes"])

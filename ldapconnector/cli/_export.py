@@ -1,0 +1,107 @@
+"""``ldapconnector export``: bring the directory in line with a JSON Lines source file.
+
+``--source F.jsonl`` holds one source record per line (DESIGN.md "Source records").
+``--plan`` computes the report and the LDIF without writing; ``--prune`` sends linked users
+missing from the file through the delete flow; ``--force`` overrides the mass-deletion
+guard; ``--state FILE`` keeps the link store between runs (without it every run starts
+from an empty, in-memory store and relies on correlation). ``--json`` prints
+``{"summary", "results"}`` (``--plan`` adds ``"ldif"``). Exit 0 when every record
+succeeded, 1 when some failed (or the run was refused), 2 for bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from ldapconnector.cli._app import EXIT_OK, EXIT_SOME_FAILED
+from ldapconnector.config import ConnectorConfig
+from ldapconnector.connector import Connector
+from ldapconnector.errors import ConfigurationError
+from ldapconnector.profiles import ExportReport, ObjectResult
+from ldapconnector.space import SqliteLinkStore
+
+__all__ = ["read_records", "register", "run"]
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``export`` sub-command."""
+    parser = subparsers.add_parser(
+        "export",
+        help="export source records (JSON Lines) to the directory, or plan it",
+        description="Create, update, rename, disable and delete entries to match the source.",
+    )
+    parser.add_argument("--config", required=True, metavar="FILE", help="connector config (TOML)")
+    parser.add_argument("--source", required=True, metavar="FILE.jsonl", help="source records")
+    parser.add_argument("--plan", action="store_true", help="show the operations; write nothing")
+    parser.add_argument("--prune", action="store_true", help="delete linked users not in source")
+    parser.add_argument("--force", action="store_true", help="override the max_deletes guard")
+    parser.add_argument("--state", metavar="FILE", help="the link store file (SQLite)")
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.set_defaults(handler=run)
+
+
+def read_records(path: str) -> list[dict[str, Any]]:
+    """The records of a JSON Lines file (blank lines skipped).
+
+    Raises:
+        ConfigurationError: the file cannot be read, or a line is not a JSON object.
+    """
+    records: list[dict[str, Any]] = []
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as error:
+                    raise ConfigurationError([f"source:{number}: not JSON ({error.msg})"]) from None
+                if not isinstance(record, dict):
+                    raise ConfigurationError([f"source:{number}: not a JSON object"])
+                records.append(record)
+    except OSError as error:
+        raise ConfigurationError([f"source: cannot read {path}: {error.strerror}"]) from None
+    return records
+
+
+def _progress(result: ObjectResult) -> None:
+    print(f"\r{result.id}: {result.outcome.value}\033[K", end="", file=sys.stderr, flush=True)
+
+
+def _human(report: ExportReport) -> None:
+    counts = ", ".join(f"{n} {name}" for name, n in report.summary.items() if n)
+    verb = "planned" if report.planned else "exported"
+    print(f"{verb} {len(report.results)} records: {counts or 'nothing to do'}")
+    for result in report.failed:
+        print(f"  failed {result.id}: {result.error}")
+    if report.error:
+        print(f"run failed: {report.error}")
+    if report.planned:
+        print(report.ldif(), end="")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the export (or the plan); return the exit code."""
+    config = ConnectorConfig.from_file(args.config)
+    records = read_records(args.source)
+    if args.plan and args.force and not args.prune:
+        print("ldapconnector: --force only matters with deletions", file=sys.stderr)
+    store = SqliteLinkStore.open(args.state) if args.state else SqliteLinkStore.in_memory()
+    progress = _progress if sys.stderr.isatty() and not args.plan else None
+    with store, Connector(config, store=store) as connector:
+        if args.plan:
+            report = connector.plan(records, prune=args.prune, force=args.force)
+        else:
+            report = connector.export(
+                records, prune=args.prune, force=args.force, progress=progress
+            )
+    if progress is not None:
+        print(file=sys.stderr)
+    if args.json:
+        print(json.dumps(report.to_json_dict(), ensure_ascii=False))
+    else:
+        _human(report)
+    return EXIT_OK if report.ok else EXIT_SOME_FAILED

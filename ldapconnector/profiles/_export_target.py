@@ -1,0 +1,64 @@
+"""What the export runner needs from a connector, as a protocol (``Connector`` fits it)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from ldapconnector.anchors import Anchor, AnchorStrategy
+from ldapconnector.config import ConnectorConfig
+from ldapconnector.connection import Entry, LdapConnection
+from ldapconnector.detect import ServerInfo
+from ldapconnector.schema import Schema
+from ldapconnector.space import LinkStore
+
+__all__ = ["ExportTarget"]
+
+
+class ExportTarget(Protocol):
+    """One configured directory: what :func:`run_export` reads and writes through.
+
+    :class:`~ldapconnector.Connector` implements it; ``connection`` reopens the connection
+    after :meth:`close`, which is how the runner reconnects.
+    """
+
+    @property
+    def config(self) -> ConnectorConfig:
+        """The connector configuration."""
+        ...
+
+    @property
+    def store(self) -> LinkStore:
+        """The link store."""
+        ...
+
+    @property
+    def connection(self) -> LdapConnection:
+        """The bound connection, opened again when it was closed."""
+        ...
+
+    @property
+    def server_info(self) -> ServerInfo:
+        """What detection found."""
+        ...
+
+    @property
+    def schema(self) -> Schema:
+        """The directory's schema."""
+        ...
+
+    def anchor_strategy(self) -> AnchorStrategy:
+        """The anchor kind in use."""
+        ...
+
+    def search_bases(self) -> tuple[str, ...]:
+        """Where the configured objects live."""
+        ...
+
+    def resolve(self, anchor: Anchor, attributes: Sequence[str] = ("*",)) -> Entry | None:
+        """The entry an anchor names now, or None."""
+        ...
+
+    def close(self) -> None:
+        """Drop the connection (the next use of ``connection`` opens a new one)."""
+        ...

@@ -1,0 +1,75 @@
+"""``ldapconnector export`` against a real slapd, with a TOML config and a JSON Lines source."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ldapconnector.cli import main
+from ldapconnector.cli._demo_data import posix_example, to_toml, users
+from ldapconnector.testing import OpenLDAPServer
+
+pytestmark = [pytest.mark.integration, pytest.mark.openldap]
+
+
+@pytest.fixture(name="server", scope="module")
+def fixture_server() -> Iterator[OpenLDAPServer]:
+    """A slapd of its own for the CLI runs."""
+    with OpenLDAPServer() as server:
+        yield server
+
+
+def _files(tmp_path: Path, server: OpenLDAPServer, count: int) -> tuple[Path, Path]:
+    connectivity = dict(server.connectivity(security="ldaps"))
+    connectivity.pop("password")
+    connectivity["password_env"] = "TEST_LDAP_PASSWORD"
+    config = tmp_path / "connector.toml"
+    config.write_text(to_toml(posix_example(connectivity, people_dn=server.people_dn)))
+    source = tmp_path / "users.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in users(count)), encoding="utf-8")
+    return config, source
+
+
+def test_plan_then_export_then_state(
+    server: OpenLDAPServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """--plan --json shows LDIF; export creates; a rerun with --state is all unchanged."""
+    monkeypatch.setenv("TEST_LDAP_PASSWORD", server.service_password)
+    config, source = _files(tmp_path, server, 5)
+    state = tmp_path / "state.sqlite"
+    base = ["export", "--config", str(config), "--source", str(source), "--state", str(state)]
+    assert main([*base, "--plan", "--json"]) == 0
+    planned = json.loads(capsys.readouterr().out)
+    assert planned["summary"]["created"] == 5
+    assert planned["ldif"].startswith("version: 1\n")
+    assert set(planned["results"][0]) == {"id", "action", "dn", "anchor", "error"}
+    assert main([*base, "--json"]) == 0
+    done = json.loads(capsys.readouterr().out)
+    assert done["summary"]["created"] == 5
+    assert "ldif" not in done
+    assert done["results"][0]["anchor"]
+    assert main(base) == 0
+    assert "5 unchanged" in capsys.readouterr().out
+
+
+def test_failures_exit_1_and_bad_usage_exit_2(
+    server: OpenLDAPServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A record without an id fails the run (exit 1); a malformed source file is bad usage (2)."""
+    monkeypatch.setenv("TEST_LDAP_PASSWORD", server.service_password)
+    config, source = _files(tmp_path, server, 1)
+    source.write_text('{"displayName": "no id"}\n', encoding="utf-8")
+    assert main(["export", "--config", str(config), "--source", str(source), "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["results"][0]["error"] == "the record has no 'id'"
+    source.write_text("not json\n", encoding="utf-8")
+    assert main(["export", "--config", str(config), "--source", str(source)]) == 2
+    assert "source:1: not JSON" in capsys.readouterr().err
