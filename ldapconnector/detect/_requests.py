@@ -18,7 +18,15 @@ from ldapconnector.detect._tables import (
 
 __all__ = ["root_dse_attributes_to_request", "schema_attributes_to_request"]
 
-_SUBSCHEMA_ATTRIBUTES = ("objectClasses", "attributeTypes", "ldapSyntaxes", "matchingRules")
+_SUBSCHEMA_ATTRIBUTES = (
+    "objectClasses",
+    "attributeTypes",
+    "ldapSyntaxes",
+    "matchingRules",
+    "matchingRuleUse",
+    # AD and Samba say which auxiliary classes a structural class takes only here.
+    "dITContentRules",
+)
 
 
 def _from_tables() -> list[str]:
