@@ -158,6 +158,50 @@ def _missing_auxiliary(desired: DesiredEntry, entry: Entry, schema: Schema) -> t
     )
 
 
+def _auxiliary_fill(
+    desired: DesiredEntry,
+    current: Entry,
+    managed: Mapping[str, tuple[Value, ...]],
+    auxiliary: tuple[str, ...],
+    schema: Schema,
+) -> tuple[dict[str, tuple[Value, ...]], tuple[SchemaProblem, ...]]:
+    """What an auxiliary class added on update needs: values to add, or the problems.
+
+    A joined entry may lack a class the mappings give (``posixAccount`` on a plain
+    ``inetOrgPerson``); its ``MUST`` attributes then come from the desired entry, even from
+    create-only mappings (the class is being created), or the update fails before sending.
+    """
+    fill: dict[str, tuple[Value, ...]] = {}
+    problems: list[SchemaProblem] = []
+    for aux in auxiliary:
+        for owner in (schema.object_class(aux), *schema.superclasses(aux)):
+            for name in owner.must if owner is not None else ():
+                if _held(name, current, managed, schema) or find_name(schema, fill, name):
+                    continue
+                source = find_name(schema, desired.attributes, name)
+                if source is not None and desired.attributes[source]:
+                    fill[source] = desired.attributes[source]
+                    continue
+                message = f"attribute {name!r} is required by {aux} but has no value to add"
+                problems.append(
+                    SchemaProblem(
+                        kind=ProblemKind.MISSING_REQUIRED_ATTRIBUTE,
+                        message=message,
+                        attribute=name,
+                        object_class=aux,
+                    )
+                )
+    return fill, tuple(problems)
+
+
+def _held(
+    name: str, current: Entry, managed: Mapping[str, tuple[Value, ...]], schema: Schema
+) -> bool:
+    if name.lower() == OBJECT_CLASS_TARGET.lower() or schema.is_server_supplied(name):
+        return True
+    return bool(current.get(name)) or find_name(schema, managed, name) is not None
+
+
 def _update_problems(
     managed: Mapping[str, tuple[Value, ...]], classes: tuple[str, ...], schema: Schema
 ) -> tuple[SchemaProblem, ...]:
@@ -214,7 +258,9 @@ def plan_update(
     managed = _managed(desired, schema, options)
     auxiliary = _missing_auxiliary(desired, current, schema)
     classes = (*current.texts(OBJECT_CLASS_TARGET), *auxiliary) or desired.object_classes
-    problems = _update_problems(managed, tuple(classes), schema)
+    fill, missing = _auxiliary_fill(desired, current, managed, auxiliary, schema)
+    managed = {**managed, **fill}
+    problems = missing + _update_problems(managed, tuple(classes), schema)
     if problems:
         return _failure(
             f"the update of {current.dn} does not fit the schema", problems, desired.redacted

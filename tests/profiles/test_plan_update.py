@@ -242,3 +242,37 @@ def test_rdn_needing_escapes_is_renamed_correctly(schema: Schema) -> None:
     (rename,) = operations(plan_update(want({"cn": ("Simon, Britta",)}, dn=None), entry, schema))
     assert isinstance(rename, ModifyDnOperation)
     assert rename.new_rdn == "cn=Simon\\, Britta"
+
+
+def _joined_plain_person() -> Entry:
+    """A pre-existing entry that has inetOrgPerson only (what correlation may join)."""
+    plain = {
+        k: v for k, v in CURRENT.items() if k not in {"uidNumber", "gidNumber", "homeDirectory"}
+    }
+    return Entry(DN, {**plain, "objectClass": ("inetOrgPerson",)})
+
+
+def test_added_auxiliary_class_brings_its_required_values(schema: Schema) -> None:
+    """Adding posixAccount on a joined entry also adds its MUST values, create-only included."""
+    desired = want(create_only=frozenset({"uidNumber"}))
+    (modify,) = operations(plan_update(desired, _joined_plain_person(), schema))
+    assert isinstance(modify, ModifyOperation)
+    # Single-valued attributes are written with replace, which adds them when absent.
+    added = {c.attribute: c.values for c in modify.changes if c.op is not ModifyOp.DELETE}
+    assert added["objectClass"] == ("posixAccount",)
+    assert added["uidNumber"] == ("10001",)
+    assert added["homeDirectory"] == ("/home/bsimon",)
+
+
+def test_added_auxiliary_class_without_values_fails_before_sending(schema: Schema) -> None:
+    """Without a value for a MUST attribute of the added class, the plan fails and says why."""
+    attributes = {k: v for k, v in DESIRED.items() if k != "homeDirectory"}
+    desired = DesiredEntry(
+        source_id="u-1",
+        dn="CN=bsimon,DC=Contoso,DC=lab",
+        object_classes=("inetOrgPerson", "posixAccount"),
+        attributes=attributes,
+    )
+    result = plan_update(desired, _joined_plain_person(), schema)
+    assert isinstance(result, PlanFailure)
+    assert "'homeDirectory' is required by posixAccount" in result.message
