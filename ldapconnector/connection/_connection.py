@@ -21,7 +21,9 @@ from ldapconnector.connection._entry import (
 )
 from ldapconnector.connection._errors import translate_errors
 from ldapconnector.connection._open import bind, connect, discard
+from ldapconnector.connection._post_read import post_read_control, post_read_entry
 from ldapconnector.connection._scope import LDAP3_SCOPE, SearchScope
+from ldapconnector.connection._search_page import SearchPage, response_controls
 from ldapconnector.connection._search_results import (
     SearchRequest,
     next_cookie,
@@ -282,6 +284,26 @@ class LdapConnection:
             if not cookie:
                 return
 
+    def search_page(
+        self,
+        base: str,
+        search_filter: str = "(objectClass=*)",
+        *,
+        scope: SearchScope = SearchScope.SUBTREE,
+        attributes: Sequence[str] = ("*",),
+        binary_attributes: frozenset[str] = DEFAULT_BINARY_ATTRIBUTES,
+        controls: Sequence[Control] = (),
+    ) -> SearchPage:
+        """Send one (unpaged) search and return its entries with the result's controls.
+
+        For protocols whose state comes back in a response control (AD DirSync's cookie);
+        the arguments are those of :meth:`search`.
+        """
+        self._ldap.strategy.binary_attributes = binary_attributes
+        request = SearchRequest(base, search_filter, scope, tuple(attributes), 0)
+        entries, result = self._send_search(request, controls=list(controls) or None)
+        return SearchPage(entries=tuple(entries), controls=response_controls(result))
+
     def search_vlv(
         self,
         base: str,
@@ -344,17 +366,35 @@ class LdapConnection:
         ]
         return entries, result
 
-    def add(self, dn: str, attributes: Mapping[str, Iterable[Value] | Value]) -> None:
+    def add(
+        self,
+        dn: str,
+        attributes: Mapping[str, Iterable[Value] | Value],
+        *,
+        read_back: Sequence[str] = (),
+    ) -> Entry | None:
         """Add an entry (its ``objectClass`` values go in ``attributes``).
+
+        Args:
+            dn: the new entry's DN.
+            attributes: its attributes, ``objectClass`` included.
+            read_back: attributes to read from the new entry in the same round trip with
+                the Post-Read control (RFC 4527), e.g. the server-made ``entryUUID``.
+
+        Returns:
+            The entry as the server made it, when ``read_back`` was asked for and the server
+            answered the (non-critical) control; None otherwise.
 
         Raises:
             AlreadyExistsError: an entry with this DN exists.
             NoSuchObjectError: the parent does not exist (never created implicitly).
         """
         payload = {name: list(_to_values(values)) for name, values in attributes.items()}
+        controls = [post_read_control(read_back)] if read_back else None
         with self._request("add", dn):
-            self._ldap.add(dn, attributes=payload)
+            self._ldap.add(dn, attributes=payload, controls=controls)
         log.debug("added %s", dn)
+        return post_read_entry(self._ldap.result, dn) if read_back else None
 
     def modify(self, dn: str, changes: Sequence[Modification]) -> None:
         """Apply modifications to one entry, atomically, in the order given."""

@@ -309,19 +309,27 @@ class RecordExporter:
                 id=source_id, outcome=ExportOutcome.CREATED, dn=add.dn, operations=planned
             )
         try:
-            send_operation(self.target.connection, self.target.server_info, add)
+            made = send_operation(
+                self.target.connection, self.target.server_info, add,
+                read_back=self.read_attributes,
+            )  # fmt: skip
         except AlreadyExistsError as error:
             return self._exists(source_id, record, add, error, retried=retried)
         except NoSuchObjectError:
             self._parents.pop(parent_dn(add.dn).lower(), None)
             return _failed(source_id, f"the parent container of {add.dn} does not exist", dn=add.dn)
-        return self._created(source_id, desired, planned)
+        return self._created(source_id, desired, planned, made)
 
     def _created(
-        self, source_id: str, desired: DesiredEntry, planned: Sequence[Operation]
+        self,
+        source_id: str,
+        desired: DesiredEntry,
+        planned: Sequence[Operation],
+        made: Entry | None,
     ) -> ObjectResult:
         add = planned[0]
-        entry = self.target.connection.read_entry(add.dn, self.read_attributes)
+        # The Post-Read answer saves a round trip; servers without it (AD) are read back.
+        entry = made or self.target.connection.read_entry(add.dn, self.read_attributes)
         if entry is None:
             return _failed(source_id, f"{add.dn} was added but cannot be read back", dn=add.dn)
         anchor = self.anchor_of(entry)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 import attrs
 
 from ldapconnector.config import Secret
-from ldapconnector.connection import LdapConnection, Modification, ModifyOp
+from ldapconnector.connection import Entry, LdapConnection, Modification, ModifyOp
 from ldapconnector.detect import ServerInfo, Vendor
 from ldapconnector.errors import LdapConnectorError, NoSuchObjectError, TransportError
 from ldapconnector.profiles._operations import (
@@ -75,15 +75,28 @@ def _send_password(connection: LdapConnection, info: ServerInfo, op: PasswordSet
     log.debug("initial password set for %s", op.dn)
 
 
-def send_operation(connection: LdapConnection, info: ServerInfo, operation: Operation) -> None:
+def send_operation(
+    connection: LdapConnection,
+    info: ServerInfo,
+    operation: Operation,
+    *,
+    read_back: Sequence[str] = (),
+) -> Entry | None:
     """Send one planned operation; a delete of a missing entry counts as done.
+
+    Args:
+        read_back: for an add, attributes to read in the same round trip (Post-Read).
+
+    Returns:
+        The added entry as the server made it, when the server answered the Post-Read
+        control; None for every other operation.
 
     Raises:
         LdapConnectorError: the server refused the operation or the connection failed.
     """
     if isinstance(operation, AddOperation):
-        connection.add(operation.dn, operation.attributes)
-    elif isinstance(operation, ModifyOperation):
+        return connection.add(operation.dn, operation.attributes, read_back=read_back)
+    if isinstance(operation, ModifyOperation):
         connection.modify(operation.dn, operation.changes)
     elif isinstance(operation, ModifyDnOperation):
         connection.modify_dn(
@@ -99,6 +112,7 @@ def send_operation(connection: LdapConnection, info: ServerInfo, operation: Oper
             log.debug("%s was gone already", operation.dn)
     else:
         _send_password(connection, info, operation)
+    return None
 
 
 def final_dn(dn: str, operations: Sequence[Operation]) -> str:

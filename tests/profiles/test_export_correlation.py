@@ -162,8 +162,8 @@ class _Flaky:
             def __getattr__(self, name: str) -> Any:
                 return getattr(real, name)
 
-            def add(self, dn: str, attributes: Any) -> None:
-                real.add(dn, attributes)
+            def add(self, dn: str, attributes: Any, **options: Any) -> None:
+                real.add(dn, attributes, **options)
                 flaky.dropped = True
                 from ldapconnector.errors import TransportError
 
