@@ -23,7 +23,13 @@ from ldapconnector.connection import (
     open_connection,
     test_connection,
 )
-from ldapconnector.detect import ServerInfo, Vendor, detect, schema_attributes_to_request
+from ldapconnector.detect import (
+    DeltaSource,
+    ServerInfo,
+    Vendor,
+    detect,
+    schema_attributes_to_request,
+)
 from ldapconnector.errors import ConfigurationError, LdapConnectorError, NoSuchObjectError
 from ldapconnector.profiles import (
     SUPPORTED_SOURCES,
@@ -39,6 +45,8 @@ from ldapconnector.profiles import (
     run_export,
     run_full_import,
 )
+from ldapconnector.profiles._delta_dirsync import dirsync_permitted
+from ldapconnector.profiles._delta_import import watermark_source
 from ldapconnector.schema import ACTIVE_DIRECTORY_SERVER_SUPPLIED, Schema, SchemaOptions
 from ldapconnector.space import LinkStore, SqliteLinkStore
 
@@ -227,14 +235,7 @@ class Connector:
         if not self.config.run_profiles.delta_import:
             raise ConfigurationError(["run_profiles.delta_import: the profile is switched off"])
         info = self.server_info
-        offered = [info.delta_source, *info.delta_sources]
-        source = next((s for s in offered if s in SUPPORTED_SOURCES), None)
-        if source is None:
-            raise ConfigurationError(
-                [f"run_profiles.delta_import: {info.product or info.vendor.value} offers no "
-                 "change source this version reads (accesslog, cn=changelog, uSNChanged, "
-                 "timestamps)"]
-            )  # fmt: skip
+        source = self._delta_source(reset=reset)
         user = self.config.connectivity.user
         object_type = self.config.object_type
         return run_delta_import(
@@ -249,6 +250,41 @@ class Connector:
             batch_size=batch_size,
             reset=reset,
         )
+
+    def _delta_source(self, *, reset: bool) -> DeltaSource:
+        """The change source to read: detection's first supported one, with two rules.
+
+        A stored watermark's source is kept while the server offers it (so a source chosen
+        once is not switched under it); DirSync is used only when the bind account has the
+        Replicating Directory Changes right, else the next source (uSNChanged) with a
+        warning.
+        """
+        info = self.server_info
+        listed = dict.fromkeys((info.delta_source, *info.delta_sources))
+        offered = [source for source in listed if source in SUPPORTED_SOURCES]
+        if not offered:
+            raise ConfigurationError(
+                [f"run_profiles.delta_import: {info.product or info.vendor.value} offers no "
+                 "change source this version reads (accesslog, cn=changelog, uSNChanged, "
+                 "DirSync, timestamps)"]
+            )  # fmt: skip
+        stored = None if reset else watermark_source(self.store.get_watermark("delta_import"))
+        if stored is not None and stored in offered:
+            return stored
+        first = offered[0]
+        if (
+            first is DeltaSource.DIRSYNC
+            and len(offered) > 1
+            and not dirsync_permitted(self.connection, self.search_bases())
+        ):
+            log.warning(
+                "delta import: %s lacks the Replicating Directory Changes right needed for "
+                "DirSync; reading %s instead (docs/delta-import.md)",
+                self.config.connectivity.user or "the anonymous account",
+                offered[1].value,
+            )
+            return offered[1]
+        return first
 
     def export(
         self,

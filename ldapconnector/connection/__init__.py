@@ -27,6 +27,7 @@ from ldapconnector.connection._diagnose import (
     test_connection,
 )
 from ldapconnector.connection._entry import DEFAULT_BINARY_ATTRIBUTES, Entry, Value
+from ldapconnector.connection._search_page import ResponseControl, SearchPage
 
 __all__ = [
     "DEFAULT_BINARY_ATTRIBUTES",
@@ -37,6 +38,8 @@ __all__ = [
     "LdapConnection",
     "Modification",
     "ModifyOp",
+    "ResponseControl",
+    "SearchPage",
     "SearchScope",
     "ServerCertificate",
     "StageResult",

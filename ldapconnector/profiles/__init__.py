@@ -42,6 +42,7 @@ from ldapconnector.profiles._changes import (
 )
 from ldapconnector.profiles._delta_accesslog import AccesslogReader
 from ldapconnector.profiles._delta_changelog import ChangelogReader
+from ldapconnector.profiles._delta_dirsync import DirSyncFlag, DirSyncReader, dirsync_permitted
 from ldapconnector.profiles._delta_import import (
     SUPPORTED_SOURCES,
     ChangeBatch,
@@ -52,6 +53,7 @@ from ldapconnector.profiles._delta_import import (
 from ldapconnector.profiles._delta_reader import ChangeReader, LogItem
 from ldapconnector.profiles._delta_scope import ChangeScope
 from ldapconnector.profiles._delta_timestamps import TimestampReader
+from ldapconnector.profiles._delta_tombstones import deleted_objects_visible
 from ldapconnector.profiles._delta_usn import UsnReader
 from ldapconnector.profiles._export_runner import run_export
 from ldapconnector.profiles._export_target import ExportTarget
@@ -111,6 +113,8 @@ __all__ = [
     "DeleteOperation",
     "DeltaImportResult",
     "DeprovisionFlow",
+    "DirSyncFlag",
+    "DirSyncReader",
     "ExportOutcome",
     "ExportReport",
     "ExportTarget",
@@ -139,6 +143,8 @@ __all__ = [
     "choose_paging",
     "decode_accesslog_entry",
     "decode_changelog_entry",
+    "deleted_objects_visible",
+    "dirsync_permitted",
     "make_reader",
     "parse_changes",
     "plan_create",

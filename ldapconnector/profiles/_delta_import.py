@@ -38,8 +38,10 @@ from ldapconnector.errors import ConfigurationError, InvalidRequestError
 from ldapconnector.profiles._changes import ChangeRecord, ChangeType
 from ldapconnector.profiles._delta_accesslog import AccesslogReader
 from ldapconnector.profiles._delta_changelog import ChangelogReader
+from ldapconnector.profiles._delta_dirsync import DirSyncReader
 from ldapconnector.profiles._delta_reader import (
     ChangeReader,
+    DeletesProbe,
     FullImportRequiredError,
     LogItem,
     ReaderState,
@@ -56,6 +58,7 @@ __all__ = [
     "FullImportRequiredError",
     "make_reader",
     "run_delta_import",
+    "watermark_source",
 ]
 
 log = logging.getLogger("ldapconnector.profiles")
@@ -65,10 +68,11 @@ SUPPORTED_SOURCES: frozenset[DeltaSource] = frozenset(
         DeltaSource.ACCESSLOG,
         DeltaSource.CHANGELOG,
         DeltaSource.USN_CHANGED,
+        DeltaSource.DIRSYNC,
         DeltaSource.TIMESTAMPS,
     }
 )
-"""The change sources :func:`run_delta_import` reads (DirSync and syncrepl: not yet)."""
+"""The change sources :func:`run_delta_import` reads (syncrepl: not yet)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -77,7 +81,7 @@ class ChangeBatch:
 
     Attributes:
         records: the in-scope changes, in the order they were made (may repeat an entry).
-        log_entries: how many log entries (or, for USN and timestamps, objects) the batch
+        log_entries: how many log entries (or, for USN, DirSync and timestamps, objects) the batch
             covers, delivered or not.
         watermark: the watermark value stored once the batch is acknowledged.
     """
@@ -97,8 +101,9 @@ class DeltaImportResult:
     Attributes:
         source: the change source read.
         baseline: True when this run only established the first watermark.
-        deletes_covered: False when the source cannot see deletes (timestamps): run full
-            imports to find them.
+        deletes_covered: False when the source cannot see deletes (timestamps), or the
+            account cannot see them (AD tombstones without rights on Deleted Objects; a
+            warning names the account): run full imports to find them.
         watermark: the last acknowledged watermark value.
     """
 
@@ -137,6 +142,17 @@ def encode_watermark(source: DeltaSource, state: ReaderState) -> str:
     return json.dumps({"source": source.value, **state}, separators=(",", ":"), sort_keys=True)
 
 
+def watermark_source(stored: Watermark | None) -> DeltaSource | None:
+    """The source a stored delta watermark belongs to, or None (none, or unreadable)."""
+    if stored is None:
+        return None
+    try:
+        value = json.loads(stored.value)
+        return DeltaSource(value["source"]) if isinstance(value, dict) else None
+    except (ValueError, KeyError):
+        return None
+
+
 def decode_watermark(source: DeltaSource, value: str) -> ReaderState:
     """The reader state in a stored watermark.
 
@@ -168,7 +184,7 @@ def make_reader(
 ) -> ChangeReader:
     """The reader for a change source.
 
-    ``known_dn`` (the connector space's last DN of an anchor) lets the USN and timestamp
+    ``known_dn`` (the connector space's last DN of an anchor) lets the USN, DirSync and timestamp
     readers, whose sources do not say "renamed", tell renames from modifies.
 
     Raises:
@@ -182,6 +198,10 @@ def make_reader(
         return ChangelogReader(log_dn=change_log_dn or "cn=changelog", anchor_kind=kind)
     if source is DeltaSource.USN_CHANGED:
         return UsnReader(
+            bases=bases, anchor=anchor_strategy, object_class=object_class, known_dn=known
+        )
+    if source is DeltaSource.DIRSYNC:
+        return DirSyncReader(
             bases=bases, anchor=anchor_strategy, object_class=object_class, known_dn=known
         )
     if source is DeltaSource.TIMESTAMPS:
@@ -322,8 +342,11 @@ def run_delta_import(
         known_dn=_known_dn(store),
     )
     stored = None if reset else store.get_watermark(profile_key)
+    covered = reader.deletes_covered
+    if covered and isinstance(reader, DeletesProbe):
+        covered = reader.deletes_visible(connection)
     result = DeltaImportResult(
-        source=source, baseline=stored is None, deletes_covered=reader.deletes_covered, watermark=""
+        source=source, baseline=stored is None, deletes_covered=covered, watermark=""
     )
     context = _Context(
         store=store,

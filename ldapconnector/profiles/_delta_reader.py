@@ -19,7 +19,7 @@ hands it back on the next run. A reader answers four questions:
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
@@ -28,7 +28,13 @@ from ldapconnector.detect import DeltaSource
 from ldapconnector.errors import FullImportRequiredError
 from ldapconnector.profiles._changes import ChangeRecord
 
-__all__ = ["ChangeReader", "FullImportRequiredError", "LogItem", "ReaderState"]
+__all__ = [
+    "ChangeReader",
+    "DeletesProbe",
+    "FullImportRequiredError",
+    "LogItem",
+    "ReaderState",
+]
 
 ReaderState = Mapping[str, Any]
 """A reader's position: JSON-serialisable names and values (strings, ints, booleans)."""
@@ -70,4 +76,13 @@ class ChangeReader(Protocol):
 
     def read(self, connection: LdapConnection, state: ReaderState) -> Iterator[LogItem]:
         """The items after ``state``, in the order the changes were made."""
+        ...
+
+
+@runtime_checkable
+class DeletesProbe(Protocol):
+    """A reader whose deletes depend on the account's rights (AD tombstones)."""
+
+    def deletes_visible(self, connection: LdapConnection) -> bool:
+        """Tell whether the bound account can see deletes (warn when it cannot)."""
         ...

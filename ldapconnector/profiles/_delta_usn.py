@@ -20,7 +20,11 @@ State: ``{"usn": N, "service": dsServiceName, "invocation_id": hex}``.
   are modifies. USN polling does not say which attributes changed: adds, modifies and
   renames carry the object's current attributes (``attributes``), not ``changes``.
   A tombstone is a delete; its old DN is the one the connector space knows, else
-  ``msDS-LastKnownRDN`` under ``lastKnownParent``.
+  ``msDS-LastKnownRDN`` (Samba: the first line of ``name``) under ``lastKnownParent``.
+* **Deletes visibility**: an account without read access to ``CN=Deleted Objects`` gets
+  no tombstones and no error; :meth:`UsnReader.deletes_visible` probes for that (see
+  :mod:`ldapconnector.profiles._delta_tombstones`) and the run reports
+  ``deletes_covered=False`` with a warning.
 * **Not covered**: who made a change (AD keeps no ``modifiersName``: ``ignore_actors``
   cannot filter), intermediate states between two runs, and objects moved out of the
   bases (they are no longer under a base, so they are not seen).
@@ -40,11 +44,13 @@ from ldapconnector.errors import ConfigurationError, InvalidRequestError
 from ldapconnector.escaping import equality_filter
 from ldapconnector.profiles._changes import ChangeRecord, ChangeType, is_ignored
 from ldapconnector.profiles._delta_reader import FullImportRequiredError, LogItem, ReaderState
+from ldapconnector.profiles._delta_tombstones import (
+    SHOW_DELETED_OID,
+    deletes_visible,
+    last_known_dn,
+)
 
-__all__ = ["SHOW_DELETED_OID", "UsnReader"]
-
-SHOW_DELETED_OID = "1.2.840.113556.1.4.417"
-"""LDAP_SERVER_SHOW_DELETED_OID (MS-ADTS 3.1.1.3.4.1.14): return tombstones too."""
+__all__ = ["SHOW_DELETED_OID", "UsnReader", "naming_contexts_of"]
 
 _ANCHORS = (AnchorKind.OBJECT_GUID, AnchorKind.DN)
 _ROOT_DSE = ("highestCommittedUSN", "dsServiceName", "namingContexts")
@@ -56,6 +62,7 @@ _TOMBSTONE_ATTRIBUTES = (
     "isDeleted",
     "lastKnownParent",
     "msDS-LastKnownRDN",
+    "name",
 )
 _USN_BOOKKEEPING = frozenset({"usnchanged", "usncreated", "whenchanged", "whencreated"})
 
@@ -97,8 +104,17 @@ class UsnReader:
 
     @property
     def deletes_covered(self) -> bool:
-        """Tombstones are read with the Show Deleted control."""
+        """Tombstones are read with the Show Deleted control (if the account may see them)."""
         return True
+
+    def deletes_visible(self, connection: LdapConnection) -> bool:
+        """Probe the Deleted Objects container of each base's naming context (one search each).
+
+        False, with a warning naming the account, when the account cannot see tombstones:
+        the Show Deleted search would silently return none.
+        """
+        contexts = connection.read_root_dse(("namingContexts",)).texts("namingContexts")
+        return deletes_visible(connection, naming_contexts_of(self.bases, contexts))
 
     def baseline(self, connection: LdapConnection) -> ReaderState:
         """The DC's ``highestCommittedUSN`` and identity now."""
@@ -149,7 +165,7 @@ class UsnReader:
         self, connection: LdapConnection, window: str, contexts: Sequence[str]
     ) -> Iterator[tuple[int, Entry]]:
         search_filter = f"(&(isDeleted=TRUE){self._class_clause()}{window})"
-        for context in _contexts_of(self.bases, contexts):
+        for context in naming_contexts_of(self.bases, contexts):
             for entry in connection.search(
                 context,
                 search_filter,
@@ -162,7 +178,7 @@ class UsnReader:
         anchor = self._anchor(entry)
         known = self.known_dn(anchor) if anchor is not None else None
         if _is_deleted(entry):
-            old_dn = known or _last_known_dn(entry)
+            old_dn = known or last_known_dn(entry)
             change_type, dn, attributes = ChangeType.DELETE, old_dn or entry.dn, {}
         else:
             old_dn, dn = None, entry.dn
@@ -209,7 +225,7 @@ def _server_state(connection: LdapConnection) -> tuple[int, str, str, tuple[str,
     return int(usn_text[0]), service, invocation, root.texts("namingContexts")
 
 
-def _contexts_of(bases: Sequence[str], contexts: Sequence[str]) -> tuple[str, ...]:
+def naming_contexts_of(bases: Sequence[str], contexts: Sequence[str]) -> tuple[str, ...]:
     """The naming contexts holding the bases (longest match), each once."""
     found: dict[str, str] = {}
     for base in bases:
@@ -219,21 +235,6 @@ def _contexts_of(bases: Sequence[str], contexts: Sequence[str]) -> tuple[str, ..
         best = max(holders, key=len) if holders else base
         found.setdefault(normalize_dn(best), best)
     return tuple(found.values())
-
-
-def _last_known_dn(entry: Entry) -> str | None:
-    parent = entry.first("lastKnownParent")
-    rdn = entry.first("msDS-LastKnownRDN")
-    if not isinstance(parent, str) or not isinstance(rdn, str):
-        return None
-    return f"CN={_escape_rdn_value(rdn)},{parent}"
-
-
-def _escape_rdn_value(value: str) -> str:
-    escaped = "".join(f"\\{ch}" if ch in ',+"\\<>;=' else ch for ch in value)
-    if escaped.startswith((" ", "#")):
-        escaped = "\\" + escaped
-    return escaped[:-1] + "\\ " if escaped.endswith(" ") else escaped
 
 
 def _same_dn(first: str, second: str) -> bool:

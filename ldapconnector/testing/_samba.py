@@ -3,14 +3,15 @@
 Provisioning a domain takes several seconds, so it happens once per process: the first
 ``start()`` runs ``samba-tool domain provision`` into a template directory, adds the OUs
 and the service account offline with ``ldbadd`` and grants the account full control of
-``OU=people`` with ``ldbmodify`` (:mod:`ldapconnector.testing._samba_config`). Each server
-copies the template (only ``smb.conf`` holds absolute paths, and it is written afresh),
-makes throwaway certificates, and runs ``samba -i -M single`` in the foreground with only
-the ``ldap`` service, bound to 127.0.0.1. Samba's ports are fixed (389, 636, 3268, 3269),
-so only one instance can run at a time: a port in use fails the start with a clear
-message. Readiness is an LDAPS bind as the administrator that must verify our CA, so the
-probe cannot be fooled by someone else's server on those ports. Samba binds the
-privileged ports, so it needs root (or ``CAP_NET_BIND_SERVICE``).
+``OU=people`` and read access to ``CN=Deleted Objects`` (so it sees tombstones) with
+``ldbmodify`` (:mod:`ldapconnector.testing._samba_config`). Each server copies the template
+(only ``smb.conf`` holds absolute paths, and it is written afresh), makes throwaway
+certificates, and runs ``samba -i -M single`` in the foreground with only the ``ldap``
+service, bound to 127.0.0.1. Samba's ports are fixed (389, 636, 3268, 3269), so only one
+instance can run at a time: a port in use fails the start with a clear message. Readiness
+is an LDAPS bind as the administrator that must verify our CA, so the probe cannot be
+fooled by someone else's server on those ports. Samba binds the privileged ports, so it
+needs root (or ``CAP_NET_BIND_SERVICE``).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from ldapconnector.testing._process import (
 from ldapconnector.testing._samba_config import (
     SambaSettings,
     base_entries_ldif,
+    deleted_objects_acl_ldif,
     people_acl_ldif,
     provision_argv,
     smb_conf,
@@ -68,6 +70,7 @@ SAMBA_PORTS = (389, 636, 3268, 3269)
 _BASE_DN = "DC=contoso,DC=lab"
 _SERVICE_DN = f"CN=connector,OU=services,{_BASE_DN}"
 _PEOPLE_DN = f"OU=people,{_BASE_DN}"
+_DELETED_DN = f"CN=Deleted Objects,{_BASE_DN}"
 
 
 def _password() -> str:
@@ -116,6 +119,9 @@ def _provision() -> _Template:
         sddl = _ldb_value(sam, _PEOPLE_DN, "nTSecurityDescriptor")
         ldbmodify = find_program("ldbmodify") or "ldbmodify"
         run_tool([ldbmodify, "-H", sam], input_text=people_acl_ldif(_PEOPLE_DN, sddl, sid))
+        deleted = _ldb_value(sam, _DELETED_DN, "nTSecurityDescriptor", show_deleted=True)
+        change = deleted_objects_acl_ldif(_DELETED_DN, deleted, sid)
+        run_tool([ldbmodify, "-H", sam, "--show-deleted"], input_text=change)
     except BaseException:
         remove_directory(parent)
         raise
@@ -124,9 +130,10 @@ def _provision() -> _Template:
     return _Template(target, admin_password, service_password, seconds)
 
 
-def _ldb_value(sam: str, dn: str, attribute: str) -> str:
+def _ldb_value(sam: str, dn: str, attribute: str, *, show_deleted: bool = False) -> str:
     """Read one value with ``ldbsearch`` (SIDs and descriptors come out as text)."""
     argv = [find_program("ldbsearch") or "ldbsearch", "-H", sam, "-s", "base", "-b", dn]
+    argv += ["--show-deleted"] if show_deleted else []
     output = run_tool([*argv, attribute])
     unfolded = re.sub(r"\n ", "", output)
     match = re.search(rf"^{attribute}: (.+)$", unfolded, flags=re.MULTILINE | re.IGNORECASE)
@@ -171,7 +178,8 @@ class SambaADServer(ServerFixtureMixin):
             settings = server.connectivity_config("ldaps", "simple")
 
     Realm ``CONTOSO.LAB`` (base DN ``DC=contoso,DC=lab``), RFC 2307 attributes, no DNS;
-    ``OU=people`` (the service account has full control there), ``OU=groups``,
+    ``OU=people`` (the service account has full control there, and may read ``CN=Deleted
+    Objects``, so it sees tombstones), ``OU=groups``,
     ``OU=services`` with the service account ``CN=connector``. The administrator is
     ``CN=Administrator,CN=Users,DC=contoso,DC=lab``. LDAPS on 636 and StartTLS on 389 with
     a throwaway CA; a simple bind over plain LDAP is refused (result 8), as AD does.

@@ -1,12 +1,12 @@
 """Generated files and command lines for the throwaway Samba AD DC (pure text, no I/O).
 
-The domain is provisioned with ``samba-tool domain provision`` (realm ``CONTOSO.LAB``,
-RFC 2307 attributes, no DNS) and then given, offline through ``ldbadd``/``ldbmodify`` on
-``sam.ldb``, the OUs and the service account of :func:`base_entries_ldif` and the ACE of
-:func:`people_acl_ldif`. :func:`smb_conf` writes the configuration the server runs with:
-only the ``ldap`` service, bound to 127.0.0.1, and every path (pid, sockets, locks,
-caches, logs, private) inside the instance's directory. See MS-ADTS 3.1.1.3 for the
-``unicodePwd`` rules and ``smb.conf(5)``.
+The domain is provisioned with ``samba-tool domain provision`` (realm ``CONTOSO.LAB``, RFC
+2307 attributes, no DNS) and then given, offline through ``ldbadd``/``ldbmodify`` on
+``sam.ldb``, the OUs and the service account of :func:`base_entries_ldif` and the ACEs of
+:func:`people_acl_ldif` and :func:`deleted_objects_acl_ldif`. :func:`smb_conf` writes the
+configuration the server runs with: only the ``ldap`` service, bound to 127.0.0.1, and
+every path (pid, sockets, locks, caches, logs, private) inside the instance's directory.
+See MS-ADTS 3.1.1.3 for the ``unicodePwd`` rules and ``smb.conf(5)``.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ __all__ = [
     "SambaSettings",
     "add_allow_ace",
     "base_entries_ldif",
+    "deleted_objects_acl_ldif",
     "people_acl_ldif",
     "provision_argv",
     "smb_conf",
@@ -126,8 +127,11 @@ def base_entries_ldif(base_dn: str, service_dn: str, service_password: str) -> s
     return ous + account
 
 
-def add_allow_ace(sddl: str, service_sid: str) -> str:
-    """Return ``sddl`` with an inheritable full-control ACE for ``service_sid`` added.
+def add_allow_ace(sddl: str, service_sid: str, rights: str = "GA") -> str:
+    """Return ``sddl`` with an inheritable allow ACE for ``service_sid`` added.
+
+    ``rights`` are SDDL rights (default ``GA``, full control; ``RPLC`` read property and
+    list contents).
 
     The ACE goes first in the DACL, after its flags (an allow ACE needs no particular
     place when the DACL holds no deny ACEs, as a fresh OU's does not).
@@ -142,7 +146,7 @@ def add_allow_ace(sddl: str, service_sid: str) -> str:
     end_of_dacl = sddl.find("S:", start)
     if position < 0 or (0 <= end_of_dacl < position):
         position = end_of_dacl if end_of_dacl >= 0 else len(sddl)
-    return f"{sddl[:position]}(A;CI;GA;;;{service_sid}){sddl[position:]}"
+    return f"{sddl[:position]}(A;CI;{rights};;;{service_sid}){sddl[position:]}"
 
 
 def people_acl_ldif(people_dn: str, sddl: str, service_sid: str) -> str:
@@ -158,4 +162,19 @@ def people_acl_ldif(people_dn: str, sddl: str, service_sid: str) -> str:
         "changetype: modify\n"
         "replace: nTSecurityDescriptor\n"
         f"nTSecurityDescriptor: {add_allow_ace(sddl, service_sid)}\n"
+    )
+
+
+def deleted_objects_acl_ldif(deleted_objects_dn: str, sddl: str, service_sid: str) -> str:
+    """Return the change letting ``service_sid`` list and read ``CN=Deleted Objects``.
+
+    The ACE is inheritable, so tombstones moved there are readable too: what an AD
+    account needs to see deletes with the Show Deleted control (apply with
+    ``ldbmodify --show-deleted``: the container is itself a deleted object).
+    """
+    return (
+        f"dn: {deleted_objects_dn}\n"
+        "changetype: modify\n"
+        "replace: nTSecurityDescriptor\n"
+        f"nTSecurityDescriptor: {add_allow_ace(sddl, service_sid, 'RPLC')}\n"
     )

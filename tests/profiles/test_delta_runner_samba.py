@@ -80,8 +80,8 @@ def test_reports_changes_renames_and_tombstones(
 ) -> None:
     """Adds, then modify, rename, move and delete (by objectGUID) come back; then nothing.
 
-    Read as Administrator: tombstones are visible only to accounts with rights on
-    CN=Deleted Objects (the service account has none); written as the service account.
+    Read as Administrator (tombstones need rights on CN=Deleted Objects; the fixture grants
+    them to the service account too); written as the service account.
     """
     store = SqliteLinkStore.in_memory()
     assert _delta(admin, base, store).baseline
