@@ -51,6 +51,7 @@ def _summary(server: Any) -> dict[str, Any]:
     return {
         "vendor": detected.vendor.value,
         "product": detected.product,
+        "version": detected.version,
         "recommended_anchor": detected.anchor,
         "delta_source": detected.delta_source.value if detected.delta_source else None,
         "change_log_dn": detected.change_log_dn,
@@ -102,7 +103,8 @@ def run(args: argparse.Namespace) -> int:
     print("Connection stages:")
     print("\n".join("  " + line for line in report.summary().splitlines()))
     print("\nDetected:")
-    print(f"  server:           {info['product']} ({info['vendor']})")
+    version = f" {info['version']}" if info["version"] else ""
+    print(f"  server:           {info['product']}{version} ({info['vendor']})")
     print(f"  anchor:           {info['recommended_anchor']}")
     print(f"  delta import:     {info['delta_source']} at {info['change_log_dn']}")
     print("\nRoot DSE:")

@@ -34,8 +34,15 @@ from ldapconnector.detect._requests import (
     schema_attributes_to_request,
 )
 from ldapconnector.detect._rootdse import RootDSE
+from ldapconnector.detect._version_probe import (
+    VERSION_PROBES,
+    VersionProbe,
+    apply_version_probe,
+    version_probe_for,
+)
 
 __all__ = [
+    "VERSION_PROBES",
     "Confidence",
     "DeltaSource",
     "DisableMethod",
@@ -45,6 +52,8 @@ __all__ = [
     "ServerCertificate",
     "ServerInfo",
     "Vendor",
+    "VersionProbe",
+    "apply_version_probe",
     "detect",
     "fingerprint",
     "format_server_info",
@@ -52,4 +61,5 @@ __all__ = [
     "render_vendor_matrix",
     "root_dse_attributes_to_request",
     "schema_attributes_to_request",
+    "version_probe_for",
 ]

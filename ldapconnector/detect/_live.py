@@ -1,7 +1,8 @@
 """Live detection: read the Root DSE and the schema from a server, then fingerprint.
 
 Costs two round trips (the Root DSE with every attribute the rules look at named, and the
-subschema entry's schema attributes) and reads nothing under the naming contexts.
+subschema entry's schema attributes), plus a third for servers whose version only a probe
+tells (OpenLDAP's ``cn=Monitor``), and reads nothing under the naming contexts.
 """
 
 from __future__ import annotations
@@ -15,6 +16,11 @@ from ldapconnector.detect._info import ServerInfo
 from ldapconnector.detect._requests import (
     root_dse_attributes_to_request,
     schema_attributes_to_request,
+)
+from ldapconnector.detect._version_probe import (
+    VersionProbe,
+    apply_version_probe,
+    version_probe_for,
 )
 from ldapconnector.errors import LdapOperationError
 
@@ -63,4 +69,19 @@ def _detect_on(connection: LdapConnection) -> ServerInfo:
     root = connection.read_root_dse(root_dse_attributes_to_request())
     schema = _read_schema(connection, root)
     info = fingerprint(_as_text(root), schema)
+    probe = version_probe_for(info, root.texts("monitorContext"))
+    if probe is not None:
+        info = _probe_version(connection, info, probe, root.texts(probe.context_attribute)[0])
     return info.with_certificate(connection.certificate)
+
+
+def _probe_version(
+    connection: LdapConnection, info: ServerInfo, probe: VersionProbe, dn: str
+) -> ServerInfo:
+    try:
+        entry = connection.read_entry(dn, (probe.attribute,))
+    except LdapOperationError as exc:
+        log.info("version probe of %s skipped: %s", dn, exc)
+        return info
+    values = entry.texts(probe.attribute) if entry is not None else ()
+    return apply_version_probe(info, probe, values)

@@ -247,6 +247,19 @@ def _accesslog_db(s: SlapdSettings) -> list[list[str]]:
     ]
 
 
+def _monitor_db(s: SlapdSettings) -> list[list[str]]:
+    # cn=Monitor tells the slapd version (monitoredInfo), which the Root DSE does not.
+    readers = f'by dn.exact="{s.service_dn}" read by dn.exact="{s.admin_dn}" read'
+    return [
+        [
+            "dn: olcDatabase={3}monitor,cn=config",
+            "objectClass: olcDatabaseConfig",
+            "olcDatabase: {3}monitor",
+            f'olcAccess: {{0}}to dn.subtree="cn=Monitor" {readers} by * none',
+        ]
+    ]
+
+
 def config_ldif(settings: SlapdSettings) -> str:
     """Return the LDIF that ``slapadd -n0`` turns into the server's ``slapd.d``.
 
@@ -264,6 +277,7 @@ def config_ldif(settings: SlapdSettings) -> str:
         _main_db(s),
         *_main_overlays(s),
         *_accesslog_db(s),
+        *_monitor_db(s),
     )
     return head + "\n" + _schema() + "\n" + tail
 

@@ -11,9 +11,9 @@ from ldapconnector.detect import Confidence, DeltaSource, Vendor, detect
 
 pytestmark = pytest.mark.integration
 
-# What detection must say about each live server (slapd publishes no version).
+# What detection must say about each live server (slapd's version comes from cn=Monitor).
 EXPECTED = {
-    "openldap": (Vendor.OPENLDAP, "OpenLDAP", None, "entryUUID", DeltaSource.ACCESSLOG),
+    "openldap": (Vendor.OPENLDAP, "OpenLDAP", "2.5", "entryUUID", DeltaSource.ACCESSLOG),
     "ds389": (Vendor.DS389, "389 Directory Server", "2.3.1", "entryUUID", DeltaSource.CHANGELOG),
     "samba": (Vendor.AD_DS, "Samba", "4.17", "objectGUID", DeltaSource.DIRSYNC),
 }
