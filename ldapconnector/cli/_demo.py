@@ -15,7 +15,12 @@ import time
 from typing import Any
 
 from ldapconnector.cli._demo_export import export_cycle
-from ldapconnector.connection import ConnectionTestReport, open_connection, test_connection
+from ldapconnector.connection import (
+    ConnectionTestReport,
+    ServerCertificate,
+    open_connection,
+    test_connection,
+)
 from ldapconnector.detect import detect
 
 
@@ -83,21 +88,26 @@ def run(args: argparse.Namespace) -> int:
     report: ConnectionTestReport = info.pop("report")
     cert = info.pop("certificate")
     if args.json:
-        info["certificate"] = (
-            None
-            if cert is None
-            else {
-                "subject": cert.subject,
-                "issuer": cert.issuer,
-                "sha1": cert.sha1_thumbprint,
-                "sha256": cert.sha256_thumbprint,
-                "not_before": cert.not_before.isoformat(),
-                "not_after": cert.not_after.isoformat(),
-            }
-        )
+        info["certificate"] = None if cert is None else _certificate_json(cert)
         info["server_start_seconds"] = round(ready, 3)
         print(json.dumps(info, indent=2))
-        return 0 if report.ok and info["export"]["ok"] else 1
+    else:
+        _print_report(info, report, ready)
+    return 0 if report.ok and info["export"]["ok"] else 1
+
+
+def _certificate_json(cert: ServerCertificate) -> dict[str, str]:
+    return {
+        "subject": cert.subject,
+        "issuer": cert.issuer,
+        "sha1": cert.sha1_thumbprint,
+        "sha256": cert.sha256_thumbprint,
+        "not_before": cert.not_before.isoformat(),
+        "not_after": cert.not_after.isoformat(),
+    }
+
+
+def _print_report(info: dict[str, Any], report: ConnectionTestReport, ready: float) -> None:
     print(f"Started a throwaway OpenLDAP server in {ready:.2f} s; connected to {info['server']}")
     print(f"over {info['security']} as {info['bound_as']}\n")
     print("Connection stages:")
@@ -118,7 +128,6 @@ def run(args: argparse.Namespace) -> int:
     print("\n".join(_certificate_lines(report)))
     _export_lines(info["export"])
     print(f"\nThe server has been stopped and its files removed ({info['total_seconds']:.1f} s).")
-    return 0 if report.ok and info["export"]["ok"] else 1
 
 
 def _counts(run: dict[str, Any]) -> str:
