@@ -352,11 +352,6 @@ class DS389Server(ServerFixtureMixin):
         return "ldapi://" + urllib.parse.quote(str(self._require().paths.ldapi), safe="")
 
     @property
-    def ca_file(self) -> str:
-        """PEM certificate of the throwaway CA that signed the server certificate."""
-        return str(self._require().certs.ca_file)
-
-    @property
     def client_cert_file(self) -> None:
         """None: this server is not set up for client certificates."""
         return None
@@ -365,11 +360,6 @@ class DS389Server(ServerFixtureMixin):
     def client_key_file(self) -> None:
         """None: this server is not set up for client certificates."""
         return None
-
-    @property
-    def untrusted_ca_file(self) -> str:
-        """PEM certificate of an unrelated CA: trusting only it must fail verification."""
-        return str(self._require().certs.untrusted_ca_file)
 
     @property
     def certificates(self) -> CertificateFiles:

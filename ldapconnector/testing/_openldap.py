@@ -326,11 +326,6 @@ class OpenLDAPServer(ServerFixtureMixin):
         return _ldapi_uri(self.directory / "ldapi")
 
     @property
-    def ca_file(self) -> str:
-        """PEM certificate of the throwaway CA that signed the server and client certs."""
-        return str(self._require().certs.ca_file)
-
-    @property
     def client_cert_file(self) -> str:
         """PEM client certificate; SASL EXTERNAL with it authenticates as the service."""
         return str(self._require().certs.client_cert_file)
@@ -339,11 +334,6 @@ class OpenLDAPServer(ServerFixtureMixin):
     def client_key_file(self) -> str:
         """PEM private key of :attr:`client_cert_file`."""
         return str(self._require().certs.client_key_file)
-
-    @property
-    def untrusted_ca_file(self) -> str:
-        """PEM certificate of an unrelated CA: trusting only it must fail verification."""
-        return str(self._require().certs.untrusted_ca_file)
 
     @property
     def certificates(self) -> CertificateFiles:

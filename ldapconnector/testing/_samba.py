@@ -354,11 +354,6 @@ class SambaADServer(ServerFixtureMixin):
         return f"ldaps://localhost:{self.ldaps_port}"
 
     @property
-    def ca_file(self) -> str:
-        """PEM certificate of the throwaway CA that signed the server certificate."""
-        return str(self._require().certs.ca_file)
-
-    @property
     def client_cert_file(self) -> None:
         """None: Samba does not map client certificates to accounts."""
         return None
@@ -367,11 +362,6 @@ class SambaADServer(ServerFixtureMixin):
     def client_key_file(self) -> None:
         """None: Samba does not map client certificates to accounts."""
         return None
-
-    @property
-    def untrusted_ca_file(self) -> str:
-        """PEM certificate of an unrelated CA: trusting only it must fail verification."""
-        return str(self._require().certs.untrusted_ca_file)
 
     @property
     def certificates(self) -> CertificateFiles:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Self
 
 from ldapconnector.config import Binding, ConnectivityConfig, Security
+from ldapconnector.testing._certs import CertificateFiles
 from ldapconnector.testing._connectivity import (
     BindingName,
     Endpoints,
@@ -46,6 +47,21 @@ class ServerFixtureMixin:
     def endpoints(self) -> Endpoints:  # pragma: no cover - every server class overrides it
         """Addresses, certificates and accounts."""
         raise NotImplementedError
+
+    @property
+    def certificates(self) -> CertificateFiles:  # pragma: no cover - overridden
+        """All certificate files made for this server."""
+        raise NotImplementedError
+
+    @property
+    def ca_file(self) -> str:
+        """PEM certificate of the throwaway CA that signed the server certificate."""
+        return str(self.certificates.ca_file)
+
+    @property
+    def untrusted_ca_file(self) -> str:
+        """PEM certificate of an unrelated CA: trusting only it must fail verification."""
+        return str(self.certificates.untrusted_ca_file)
 
     def __enter__(self) -> Self:
         self.start()
