@@ -29,7 +29,6 @@ import attrs
 from ldapconnector.anchors import Anchor, AnchorKind
 from ldapconnector.connection import ModifyOp, Value
 from ldapconnector.detect import DeltaSource
-from ldapconnector.dn import renamed_dn
 from ldapconnector.errors import ChangeLogDecodeError
 from ldapconnector.escaping import escape_filter_value
 from ldapconnector.profiles._changes import (
@@ -40,12 +39,12 @@ from ldapconnector.profiles._changes import (
     LogEntry,
     LogView,
     accumulate,
+    as_rename,
     checked_checkpoint,
     group_values,
     is_bind_bookkeeping,
     is_ignored,
     make_anchor,
-    parse_boolean,
     parse_generalized_time,
 )
 
@@ -192,24 +191,11 @@ def _complete(
         return attrs.evolve(common, changes=kept) if kept else None
     if common.type is ChangeType.DELETE:
         return attrs.evolve(common, old_dn=common.dn)
-    return _rename(common, view, kept)
-
-
-def _rename(common: ChangeRecord, view: LogView, kept: tuple[AttributeChange, ...]) -> ChangeRecord:
-    new_rdn = view.text("reqNewRDN")
-    if not new_rdn:
-        raise ChangeLogDecodeError(f"accesslog modrdn {common.position} has no reqNewRDN")
-    new_superior = view.text("reqNewSuperior")
     # reqNewDN (2.5) is the *normalized* DN (lower case): build the DN from the request.
-    return attrs.evolve(
-        common,
-        dn=renamed_dn(common.dn, new_rdn, new_superior),
-        old_dn=common.dn,
-        changes=kept,
-        new_rdn=new_rdn,
-        new_superior=new_superior,
-        delete_old_rdn=parse_boolean(view.text("reqDeleteOldRDN"), what="reqDeleteOldRDN"),
-    )
+    return as_rename(
+        common, view, kept,
+        names=("reqNewRDN", "reqNewSuperior", "reqDeleteOldRDN"), log="accesslog",
+    )  # fmt: skip
 
 
 def _is_bookkeeping(

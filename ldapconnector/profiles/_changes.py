@@ -22,6 +22,7 @@ import attrs
 from ldapconnector.anchors import Anchor, AnchorKind
 from ldapconnector.connection import Entry, ModifyOp, SearchScope, Value
 from ldapconnector.detect import DeltaSource
+from ldapconnector.dn import renamed_dn
 from ldapconnector.errors import ChangeLogDecodeError, InvalidRequestError
 
 __all__ = [
@@ -334,3 +335,39 @@ def checked_checkpoint(value: str, pattern: re.Pattern[str], what: str) -> str:
     if pattern.fullmatch(value) is None:
         raise InvalidRequestError(f"not {what}: {value!r}")
     return value
+
+
+def as_rename(
+    common: ChangeRecord,
+    view: LogView,
+    kept: tuple[AttributeChange, ...],
+    *,
+    names: tuple[str, str, str],
+    log: str,
+) -> ChangeRecord:
+    """Complete a modify-DN record from the log's new RDN, new superior and delete flag.
+
+    Args:
+        common: the record so far, its ``dn`` the entry's DN before the rename.
+        view: the log entry.
+        kept: the attribute changes logged with the rename.
+        names: the log's attribute names for new RDN, new superior and delete-old-RDN.
+        log: the log's name, for messages.
+
+    Raises:
+        ChangeLogDecodeError: the log entry has no new RDN.
+    """
+    rdn_name, superior_name, delete_name = names
+    new_rdn = view.text(rdn_name)
+    if not new_rdn:
+        raise ChangeLogDecodeError(f"{log} modrdn {common.position} has no {rdn_name}")
+    new_superior = view.text(superior_name)
+    return attrs.evolve(
+        common,
+        dn=renamed_dn(common.dn, new_rdn, new_superior),
+        old_dn=common.dn,
+        changes=kept,
+        new_rdn=new_rdn,
+        new_superior=new_superior,
+        delete_old_rdn=parse_boolean(view.text(delete_name), what=delete_name),
+    )

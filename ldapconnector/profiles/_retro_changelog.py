@@ -23,7 +23,6 @@ from ldapconnector._ldif_io import read_ldif
 from ldapconnector.anchors import Anchor, AnchorKind
 from ldapconnector.connection import ModifyOp, Value
 from ldapconnector.detect import DeltaSource
-from ldapconnector.dn import renamed_dn
 from ldapconnector.errors import ChangeLogDecodeError
 from ldapconnector.escaping import escape_filter_value
 from ldapconnector.profiles._changes import (
@@ -34,13 +33,13 @@ from ldapconnector.profiles._changes import (
     LogEntry,
     LogView,
     accumulate,
+    as_rename,
     as_text,
     checked_checkpoint,
     group_values,
     is_bind_bookkeeping,
     is_ignored,
     make_anchor,
-    parse_boolean,
     parse_generalized_time,
 )
 
@@ -194,18 +193,8 @@ def _complete(
         return attrs.evolve(common, changes=kept)
     if common.type is ChangeType.DELETE:
         return attrs.evolve(common, old_dn=common.dn)
-    new_rdn = view.text("newRDN")
-    if not new_rdn:
-        raise ChangeLogDecodeError(f"changelog modrdn {common.position} has no newRDN")
-    new_superior = view.text("newSuperior")
-    return attrs.evolve(
-        common,
-        dn=renamed_dn(common.dn, new_rdn, new_superior),
-        old_dn=common.dn,
-        changes=kept,
-        new_rdn=new_rdn,
-        new_superior=new_superior,
-        delete_old_rdn=parse_boolean(view.text("deleteOldRDN"), what="deleteOldRDN"),
+    return as_rename(
+        common, view, kept, names=("newRDN", "newSuperior", "deleteOldRDN"), log="changelog"
     )
 
 
