@@ -15,6 +15,8 @@ log was empty.
 * **Read**: :func:`~ldapconnector.profiles.accesslog_search` after ``W``, decoded with
   :func:`~ldapconnector.profiles.decode_accesslog_entry`, sorted by CSN. Cost grows with
   the entries logged since ``W``, never with the directory.
+* **Implied changes**: the writes of the memberof and refint overlays are not logged; each
+  batch also carries re-reads of the entries its changes imply (``_delta_implied.py``).
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ from ldapconnector.profiles._accesslog import (
     accesslog_search,
     decode_accesslog_entry,
 )
+from ldapconnector.profiles._changes import ChangeRecord
+from ldapconnector.profiles._delta_implied import DEFAULT_IMPLIED_OVERLAYS, ImpliedReads
 from ldapconnector.profiles._delta_reader import FullImportRequiredError, LogItem, ReaderState
 
 __all__ = ["AccesslogReader"]
@@ -49,11 +53,17 @@ class AccesslogReader:
         anchor_kind: ``entryUUID`` (``reqEntryUUID``) or ``dn``.
         data_bases: the main database suffixes, for the baseline when the log has no
             ``contextCSN``.
+        implied_overlays: the unlogged overlays (``memberof``, ``refint``) whose writes
+            are re-read; empty for none.
+        bases: where the reported entries live (for those re-reads; empty: everywhere).
     """
 
     log_dn: str = "cn=accesslog"
     anchor_kind: AnchorKind = AnchorKind.ENTRY_UUID
     data_bases: tuple[str, ...] = ()
+    implied_overlays: frozenset[str] = DEFAULT_IMPLIED_OVERLAYS
+    bases: tuple[str, ...] = ()
+    _implied: ImpliedReads = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if self.anchor_kind not in _ANCHORS:
@@ -63,6 +73,10 @@ class AccesslogReader:
                     f"not {self.anchor_kind.value}"
                 ]
             )
+        reads = ImpliedReads(
+            overlays=self.implied_overlays, anchor_kind=self.anchor_kind, bases=self.bases
+        )
+        object.__setattr__(self, "_implied", reads)
 
     @property
     def source(self) -> DeltaSource:
@@ -109,6 +123,12 @@ class AccesslogReader:
         ]
         items.sort(key=lambda item: str(item.state["csn"]))
         yield from items
+
+    def implied(
+        self, connection: LdapConnection, records: Sequence[ChangeRecord]
+    ) -> tuple[ChangeRecord, ...]:
+        """Re-reads of the entries memberof/refint rewrote for ``records`` (not logged)."""
+        return self._implied.records(connection, records)
 
     def _holds(self, connection: LdapConnection, csn: str) -> bool:
         try:

@@ -39,10 +39,12 @@ from ldapconnector.profiles._changes import ChangeRecord, ChangeType
 from ldapconnector.profiles._delta_accesslog import AccesslogReader
 from ldapconnector.profiles._delta_changelog import ChangelogReader
 from ldapconnector.profiles._delta_dirsync import DirSyncReader
+from ldapconnector.profiles._delta_implied import DEFAULT_IMPLIED_OVERLAYS, checked_overlays
 from ldapconnector.profiles._delta_reader import (
     ChangeReader,
     DeletesProbe,
     FullImportRequiredError,
+    ImpliesChanges,
     LogItem,
     ReaderState,
 )
@@ -181,11 +183,14 @@ def make_reader(
     bases: tuple[str, ...],
     object_class: str | None = None,
     known_dn: KnownDn | None = None,
+    implied_overlays: Iterable[str] | None = None,
 ) -> ChangeReader:
     """The reader for a change source.
 
     ``known_dn`` (the connector space's last DN of an anchor) lets the USN, DirSync and timestamp
     readers, whose sources do not say "renamed", tell renames from modifies.
+    ``implied_overlays`` (accesslog only; None: memberof and refint) names the overlays
+    whose unlogged writes are re-read (``_delta_implied.py``).
 
     Raises:
         ConfigurationError: the source is not supported, or cannot name the anchor kind.
@@ -193,7 +198,16 @@ def make_reader(
     kind = anchor_strategy.kind
     known = known_dn or _no_known_dn
     if source is DeltaSource.ACCESSLOG:
-        return AccesslogReader(log_dn=change_log_dn or "cn=accesslog", anchor_kind=kind)
+        return AccesslogReader(
+            log_dn=change_log_dn or "cn=accesslog",
+            anchor_kind=kind,
+            implied_overlays=(
+                DEFAULT_IMPLIED_OVERLAYS
+                if implied_overlays is None
+                else checked_overlays(implied_overlays)
+            ),
+            bases=bases,
+        )
     if source is DeltaSource.CHANGELOG:
         return ChangelogReader(log_dn=change_log_dn or "cn=changelog", anchor_kind=kind)
     if source is DeltaSource.USN_CHANGED:
@@ -223,7 +237,7 @@ def _stream(
     items = reader.read(connection, state)
     result = context.result
     while chunk := list(itertools.islice(items, context.batch_size)):
-        batch = _batch(reader.source, chunk, context.scope)
+        batch = _batch(reader, connection, chunk, context.scope)
         result.log_entries += batch.log_entries
         if batch.records:
             result.batches += 1
@@ -236,12 +250,16 @@ def _stream(
     log.info("delta import: %d changes in %.2f s", result.changes, result.seconds)
 
 
-def _batch(source: DeltaSource, chunk: list[LogItem], scope: ChangeScope) -> ChangeBatch:
-    records = tuple(i.record for i in chunk if i.record is not None and scope.keep(i.record))
+def _batch(
+    reader: ChangeReader, connection: LdapConnection, chunk: list[LogItem], scope: ChangeScope
+) -> ChangeBatch:
+    decoded = [i.record for i in chunk if i.record is not None]
+    if isinstance(reader, ImpliesChanges) and decoded:
+        decoded.extend(reader.implied(connection, decoded))  # same batch: at least once
     return ChangeBatch(
-        records=records,
+        records=tuple(record for record in decoded if scope.keep(record)),
         log_entries=len(chunk),
-        watermark=encode_watermark(source, chunk[-1].state),
+        watermark=encode_watermark(reader.source, chunk[-1].state),
     )
 
 
@@ -308,6 +326,7 @@ def run_delta_import(
     ignore_actors: Iterable[str] = (),
     batch_size: int = 500,
     reset: bool = False,
+    implied_overlays: Iterable[str] | None = None,
 ) -> DeltaImportResult:
     """Start a delta import; iterate the result (or call ``run``) to receive the changes.
 
@@ -324,6 +343,8 @@ def run_delta_import(
         ignore_actors: bind DNs whose writes are not reported (the connector's own).
         batch_size: log entries per batch (per acknowledgement).
         reset: forget the stored watermark and establish a new one (after a full import).
+        implied_overlays: accesslog only: the overlays whose unlogged writes are re-read
+            (``memberof``, ``refint``; None: both, ``()``: none). See ``_delta_implied.py``.
 
     Raises:
         FullImportRequiredError: the watermark is older than the log, or not resumable.
@@ -340,6 +361,7 @@ def run_delta_import(
         bases=base_tuple,
         object_class=object_class,
         known_dn=_known_dn(store),
+        implied_overlays=implied_overlays,
     )
     stored = None if reset else store.get_watermark(profile_key)
     covered = reader.deletes_covered

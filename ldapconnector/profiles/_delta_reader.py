@@ -18,7 +18,7 @@ hands it back on the next run. A reader answers four questions:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 import attrs
@@ -32,6 +32,7 @@ __all__ = [
     "ChangeReader",
     "DeletesProbe",
     "FullImportRequiredError",
+    "ImpliesChanges",
     "LogItem",
     "ReaderState",
 ]
@@ -85,4 +86,15 @@ class DeletesProbe(Protocol):
 
     def deletes_visible(self, connection: LdapConnection) -> bool:
         """Tell whether the bound account can see deletes (warn when it cannot)."""
+        ...
+
+
+@runtime_checkable
+class ImpliesChanges(Protocol):
+    """A reader whose logged changes imply unlogged ones (accesslog: memberof, refint)."""
+
+    def implied(
+        self, connection: LdapConnection, records: Sequence[ChangeRecord]
+    ) -> tuple[ChangeRecord, ...]:
+        """The records of the unlogged changes ``records`` imply, read now (same batch)."""
         ...
