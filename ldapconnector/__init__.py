@@ -61,6 +61,7 @@ from ldapconnector.connector import (
     schema_options,
 )
 from ldapconnector.detect import (
+    VERSION_PROBES,
     Confidence,
     DeltaSource,
     DisableMethod,
@@ -69,6 +70,8 @@ from ldapconnector.detect import (
     RootDSE,
     ServerInfo,
     Vendor,
+    VersionProbe,
+    apply_version_probe,
     detect,
     fingerprint,
     format_server_info,
@@ -76,6 +79,7 @@ from ldapconnector.detect import (
     render_vendor_matrix,
     root_dse_attributes_to_request,
     schema_attributes_to_request,
+    version_probe_for,
 )
 from ldapconnector.dn import (
     Rdn,
@@ -280,6 +284,7 @@ __all__ = [
     "OBJECT_CLASS_TARGET",
     "REDACTED_PLACEHOLDER",
     "SUPPORTED_SOURCES",
+    "VERSION_PROBES",
     "AccesslogReader",
     "AddOperation",
     "AdminLimitExceededError",
@@ -438,12 +443,14 @@ __all__ = [
     "Value",
     "ValueType",
     "Vendor",
+    "VersionProbe",
     "WarningKind",
     "Watermark",
     "__version__",
     "accesslog_position",
     "accesslog_search",
     "accesslog_sort_key",
+    "apply_version_probe",
     "attributes_hash",
     "certificate_from_der",
     "changelog_position",
@@ -498,4 +505,5 @@ __all__ = [
     "supports_guid_base_dn",
     "test_connection",
     "to_ldap_values",
+    "version_probe_for",
 ]
