@@ -23,7 +23,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from bench_search import seed_ldif
 
-from ldapconnector.cli._delta import connector_delta_import
 from ldapconnector.config import ConnectorConfig
 from ldapconnector.connection import LdapConnection, Modification, ModifyOp, open_connection
 from ldapconnector.connector import Connector
@@ -73,7 +72,7 @@ def main() -> None:
         print(f"seeded {args.entries:,} entries in {time.perf_counter() - started:.1f} s")
         store = SqliteLinkStore.open(Path(tmp) / "state.sqlite")
         with store, Connector(_config(server), store=store) as connector:
-            connector_delta_import(connector).drain()  # the watermark, before the full import
+            connector.delta_import().drain()  # the watermark, before the full import
             t0 = time.perf_counter()
             full = connector.full_import().drain()
             full_seconds = time.perf_counter() - t0
@@ -81,7 +80,7 @@ def main() -> None:
             with open_connection(admin_settings) as admin:
                 _make_changes(admin, quarter)
             t0 = time.perf_counter()
-            delta = connector_delta_import(connector).drain()
+            delta = connector.delta_import().drain()
             delta_seconds = time.perf_counter() - t0
     print(f"full import:  {full.objects:,} objects in {full_seconds:.3f} s")
     print(
