@@ -215,10 +215,13 @@ class ImpliedReads:
             found.append(self._record(group, _group_changes(group), _cause_of(group, renamed)))
         if MEMBEROF not in self.overlays:
             return
-        for dn, cause in renamed.values():
-            entry = connection.read_entry(dn, GROUP_ATTRIBUTES)
-            if entry is not None:
-                self._note(members, (as_text(v) for v in _group_values(entry)), cause)
+        # Which renamed entries are groups: one search for all of them (OpenLDAP's entryDN).
+        wanted = "".join(equality_filter("entryDN", dn) for dn, _cause in renamed.values())
+        for entry in self._search(connection, f"(|{wanted})"):
+            _dn, cause = renamed.get(_key(entry.dn), (entry.dn, None))
+            values = _group_values(entry)
+            if cause is not None and values:
+                self._note(members, (as_text(v) for v in values), cause)
 
     def _search(self, connection: LdapConnection, search_filter: str) -> list[Entry]:
         bases = self.bases or tuple(

@@ -256,11 +256,17 @@ def _batch(
     decoded = [i.record for i in chunk if i.record is not None]
     if isinstance(reader, ImpliesChanges) and decoded:
         decoded.extend(reader.implied(connection, decoded))  # same batch: at least once
+    scope.prefetch(decoded)
     return ChangeBatch(
         records=tuple(record for record in decoded if scope.keep(record)),
         log_entries=len(chunk),
         watermark=encode_watermark(reader.source, chunk[-1].state),
     )
+
+
+# A filterable attribute holding each entry's DN, for looking many entries up at once
+# (OpenLDAP and 389 DS both answer entryDN equality filters).
+_DN_ATTRIBUTE = {DeltaSource.ACCESSLOG: "entryDN", DeltaSource.CHANGELOG: "entryDN"}
 
 
 @attrs.define
@@ -373,7 +379,13 @@ def run_delta_import(
     context = _Context(
         store=store,
         profile_key=profile_key,
-        scope=ChangeScope(connection, base_tuple, object_class, ignore_actors),
+        scope=ChangeScope(
+            connection,
+            base_tuple,
+            object_class,
+            ignore_actors,
+            dn_attribute=_DN_ATTRIBUTE.get(source),
+        ),
         batch_size=batch_size,
         result=result,
     )

@@ -34,6 +34,10 @@ from ldapconnector.profiles._changes import ChangeRecord, ChangeType, as_text
 __all__ = ["ChangeScope", "normalize_actor"]
 
 
+# Entries per OR filter when class answers are fetched together.
+_PREFETCH_CHUNK = 100
+
+
 def _normalized(dn: str) -> str | None:
     try:
         return normalize_dn(dn)
@@ -83,7 +87,51 @@ class ChangeScope:
     bases: tuple[str, ...] = attrs.field(converter=_normalized_bases)
     object_class: str | None = None
     ignore_actors: frozenset[str] = attrs.field(default=frozenset(), converter=_normalized_actors)
+    dn_attribute: str | None = None
     _classes: dict[str, bool | None] = attrs.field(factory=dict, init=False)
+
+    def prefetch(self, records: Iterable[ChangeRecord]) -> None:
+        """Ask the server about many entries' class at once (two searches per base and chunk).
+
+        With ``dn_attribute`` (a server's filterable DN attribute: ``entryDN`` on OpenLDAP
+        and 389 DS), the entries whose class is not in their log entry are looked up
+        together instead of by one base search each; :meth:`keep` then uses the answers.
+        """
+        target = self.object_class
+        if self.dn_attribute is None or not self.bases or target is None or target == "*":
+            return
+        pending: dict[str, str] = {}
+        for record in records:
+            key = _normalized(record.dn)
+            if key and key not in self._classes and self._needs_server(record, target):
+                pending[key] = record.dn
+        keys = list(pending)
+        for start in range(0, len(keys), _PREFETCH_CHUNK):
+            chunk = {key: pending[key] for key in keys[start : start + _PREFETCH_CHUNK]}
+            self._answer(chunk, target, self.dn_attribute)
+
+    def _answer(self, chunk: dict[str, str], target: str, dn_attribute: str) -> None:
+        terms = "".join(equality_filter(dn_attribute, dn) for dn in chunk.values())
+        matching = self._found(f"(&{equality_filter('objectClass', target)}(|{terms}))")
+        existing = self._found(f"(|{terms})")
+        for key in chunk:
+            self._classes[key] = True if key in matching else False if key in existing else None
+
+    def _found(self, search_filter: str) -> set[str]:
+        found: set[str] = set()
+        for base in self.bases:
+            try:
+                for entry in self.connection.search(base, search_filter, attributes=("1.1",)):
+                    found.add(_normalized(entry.dn) or entry.dn)
+            except NoSuchObjectError:
+                continue
+        return found
+
+    @staticmethod
+    def _needs_server(record: ChangeRecord, target: str) -> bool:
+        return record.type is not ChangeType.DELETE and target.lower() not in _logged_classes(
+            record
+        )
 
     def keep(self, record: ChangeRecord) -> bool:
         """Tell whether ``record`` is in scope and made by someone not ignored."""
