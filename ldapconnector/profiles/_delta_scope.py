@@ -8,8 +8,10 @@ writer); a delta import reports only the changes of the configured object type:
   an entry moved out of scope is reported once, as a rename to a DN outside the bases);
 * **object class** — an add is checked against its logged ``objectClass`` values; when
   the target class is not among them, and for modifies and renames (whose log entry does
-  not carry the class), the server is asked once per DN with a base search
-  ``(objectClass=TARGET)``, so subclasses match as the server's own filter matches them.
+  not carry the class), the server is asked with ``(objectClass=TARGET)``, so subclasses
+  match as the server's own filter matches them: for a whole batch at once where the
+  server filters on its DN attribute (:meth:`ChangeScope.prefetch`), else once per DN
+  with a base search.
   A DN that no longer exists (deleted later in the log) and a delete whose log entry does
   not keep ``objectClass`` are reported: a consumer's delete of an unknown anchor is a
   no-op, while a missed delete would leave a stale object;
