@@ -22,7 +22,6 @@ import tempfile
 import time
 import urllib.parse
 import weakref
-from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar
 
@@ -58,6 +57,7 @@ from ldapconnector.testing._process import (
 from ldapconnector.testing._server_base import (
     ServerFixtureMixin,
     kill_strays,
+    quiet_env,
     tool_env,
     write_secret,
 )
@@ -114,6 +114,7 @@ class DS389Server(ServerFixtureMixin):
         setup_seconds: seconds for the whole start (dscreate included).
     """
 
+    programs: ClassVar[tuple[str, ...]] = _PROGRAMS
     base_dn: ClassVar[str] = "dc=contoso,dc=lab"
     admin_dn: ClassVar[str] = "cn=Directory Manager"
     service_dn: ClassVar[str] = "cn=connector,ou=services,dc=contoso,dc=lab"
@@ -137,16 +138,6 @@ class DS389Server(ServerFixtureMixin):
     def _check_seed(self, _attribute: object, value: str | Path | None) -> None:
         if isinstance(value, str) and "dn:" not in value.lower():
             raise ValueError("seed_ldif text holds no 'dn:' line; pass a Path for a file")
-
-    @staticmethod
-    def missing_programs() -> tuple[str, ...]:
-        """Return the names of the required programs that are not installed."""
-        return tuple(name for name in _PROGRAMS if find_program(name) is None)
-
-    @classmethod
-    def available(cls) -> bool:
-        """Tell whether 389-ds-base, ldap-utils and openssl are all installed."""
-        return not cls.missing_programs()
 
     # ----------------------------------------------------------------- life cycle
 
@@ -180,15 +171,6 @@ class DS389Server(ServerFixtureMixin):
             self.setup_seconds,
             directory,
         )
-
-    def stop(self) -> None:
-        """Stop ns-slapd (SIGTERM, then SIGKILL after 30 s) and remove the temp dir.
-
-        Safe to call more than once.
-        """
-        finalizer, self._finalizer, self._running = self._finalizer, None, None
-        if finalizer is not None:
-            finalizer()
 
     def _start_in(self, paths: Paths) -> _Running:
         if len(str(paths.ldapi)) > _SUN_PATH_MAX:
@@ -286,7 +268,7 @@ class DS389Server(ServerFixtureMixin):
     def _probe(self, paths: Paths) -> CommandProbe:
         # The ldapi socket is in our temp dir: the probe cannot reach another server.
         argv = (find_program("ldapwhoami") or "ldapwhoami", *self._admin_tool_args(paths))
-        return CommandProbe(argv=argv, env=_quiet_env(), unix_socket=paths.ldapi)
+        return CommandProbe(argv=argv, env=quiet_env(), unix_socket=paths.ldapi)
 
     def _admin_tool_args(self, paths: Paths) -> tuple[str, ...]:
         uri = "ldapi://" + urllib.parse.quote(str(paths.ldapi), safe="")
@@ -294,7 +276,7 @@ class DS389Server(ServerFixtureMixin):
 
     def _apply(self, paths: Paths, text: str) -> None:
         argv = [find_program("ldapmodify") or "ldapmodify", "-a", *self._admin_tool_args(paths)]
-        run_tool(argv, input_text=text, env=_quiet_env())
+        run_tool(argv, input_text=text, env=quiet_env())
 
     # ----------------------------------------------------------------- while running
 
@@ -406,8 +388,3 @@ def _shut_down(running: _Running, keep_directory: bool) -> None:
     finally:
         kill_strays(str(running.paths.directory))
         remove_directory(running.paths.directory, keep=keep_directory)
-
-
-def _quiet_env() -> Mapping[str, str]:
-    """The caller's environment with ldap.conf/ldaprc defaults switched off."""
-    return {**os.environ, "LDAPNOINIT": "1"}

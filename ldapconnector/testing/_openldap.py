@@ -18,7 +18,6 @@ import tempfile
 import time
 import urllib.parse
 import weakref
-from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar
 
@@ -38,7 +37,7 @@ from ldapconnector.testing._process import (
     remove_directory,
     run_tool,
 )
-from ldapconnector.testing._server_base import ServerFixtureMixin
+from ldapconnector.testing._server_base import ServerFixtureMixin, quiet_env, tool_env
 
 __all__ = ["OpenLDAPServer"]
 
@@ -98,6 +97,7 @@ class OpenLDAPServer(ServerFixtureMixin):
         setup_seconds: seconds for the whole start (certificates, slapadd, slapd).
     """
 
+    programs: ClassVar[tuple[str, ...]] = _PROGRAMS
     base_dn: ClassVar[str] = "dc=contoso,dc=lab"
     admin_dn: ClassVar[str] = "cn=admin,dc=contoso,dc=lab"
     service_dn: ClassVar[str] = "cn=connector,ou=services,dc=contoso,dc=lab"
@@ -125,16 +125,6 @@ class OpenLDAPServer(ServerFixtureMixin):
             raise ValueError("seed_ldif text holds no 'dn:' line; pass a Path for a file")
 
     # ----------------------------------------------------------------- availability
-
-    @staticmethod
-    def missing_programs() -> tuple[str, ...]:
-        """Return the names of the required programs that are not installed."""
-        return tuple(name for name in _PROGRAMS if find_program(name) is None)
-
-    @classmethod
-    def available(cls) -> bool:
-        """Tell whether slapd, slapadd, ldap-utils and openssl are all installed."""
-        return not cls.missing_programs()
 
     # ----------------------------------------------------------------- life cycle
 
@@ -167,15 +157,6 @@ class OpenLDAPServer(ServerFixtureMixin):
             self.setup_seconds,
             directory,
         )
-
-    def stop(self) -> None:
-        """Stop slapd (SIGTERM, then SIGKILL after 5 s) and remove the temp dir.
-
-        Safe to call more than once.
-        """
-        finalizer, self._finalizer, self._running = self._finalizer, None, None
-        if finalizer is not None:
-            finalizer()
 
     def _start_in(self, directory: Path) -> _Running:
         ldapi_path = directory / "ldapi"
@@ -252,7 +233,7 @@ class OpenLDAPServer(ServerFixtureMixin):
         slapadd = find_program("slapadd") or "slapadd"
         argv = [slapadd, "-F", str(directory / "slapd.d"), "-l", str(path)]
         argv += ["-n", "0"] if database == "0" else ["-q", "-w", "-b", database]
-        run_tool(argv, env=_tool_env())
+        run_tool(argv, env=quiet_env())
 
     def _process(self, directory: Path, ldap_port: int, ldaps_port: int) -> ServerProcess:
         urls = " ".join(
@@ -264,12 +245,12 @@ class OpenLDAPServer(ServerFixtureMixin):
         )
         slapd = find_program("slapd") or "slapd"
         argv = [slapd, "-d", self.debug_level, "-F", str(directory / "slapd.d"), "-h", urls]
-        return ServerProcess("slapd", argv, directory / "slapd.log", env=_tool_env())
+        return ServerProcess("slapd", argv, directory / "slapd.log", env=quiet_env())
 
     def _probe(self, directory: Path) -> CommandProbe:
         # The ldapi socket is in our temp dir: the probe cannot reach another server.
         argv = (find_program("ldapwhoami") or "ldapwhoami", *self._admin_tool_args(directory))
-        return CommandProbe(argv=argv, env=_tool_env(), unix_socket=directory / "ldapi")
+        return CommandProbe(argv=argv, env=quiet_env(), unix_socket=directory / "ldapi")
 
     def _admin_tool_args(self, directory: Path) -> tuple[str, ...]:
         uri = _ldapi_uri(directory / "ldapi")
@@ -351,7 +332,7 @@ class OpenLDAPServer(ServerFixtureMixin):
         """
         directory = self._require().directory
         argv = [find_program("ldapadd") or "ldapadd", *self._admin_tool_args(directory)]
-        run_tool(argv, input_text=text, env=_tool_env())
+        run_tool(argv, input_text=text, env=quiet_env())
 
     def tool_env(self, *, client_certificate: bool = False) -> dict[str, str]:
         """Return an environment for ldap-utils that trusts this server's CA.
@@ -364,9 +345,7 @@ class OpenLDAPServer(ServerFixtureMixin):
             A copy of ``os.environ`` with ``LDAPTLS_CACERT``, ``LDAPTLS_REQCERT=demand``
             and, when asked, ``LDAPTLS_CERT``/``LDAPTLS_KEY``.
         """
-        env = dict(os.environ)
-        env.pop("LDAPNOINIT", None)
-        env.update(LDAPTLS_CACERT=self.ca_file, LDAPTLS_REQCERT="demand")
+        env = tool_env(self.ca_file)
         if client_certificate:
             env.update(LDAPTLS_CERT=self.client_cert_file, LDAPTLS_KEY=self.client_key_file)
         return env
@@ -395,8 +374,3 @@ def _shut_down(running: _Running, keep_directory: bool) -> None:
         running.process.stop()
     finally:
         remove_directory(running.directory, keep=keep_directory)
-
-
-def _tool_env() -> Mapping[str, str]:
-    """The caller's environment with ldap.conf/ldaprc defaults switched off."""
-    return {**os.environ, "LDAPNOINIT": "1"}

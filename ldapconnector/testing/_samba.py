@@ -195,6 +195,7 @@ class SambaADServer(ServerFixtureMixin):
         setup_seconds: seconds for the whole start (provisioning included, when it ran).
     """
 
+    programs: ClassVar[tuple[str, ...]] = _PROGRAMS
     base_dn: ClassVar[str] = _BASE_DN
     admin_dn: ClassVar[str] = f"CN=Administrator,CN=Users,{_BASE_DN}"
     service_dn: ClassVar[str] = _SERVICE_DN
@@ -212,16 +213,6 @@ class SambaADServer(ServerFixtureMixin):
     _finalizer: weakref.finalize[[_Running, bool], SambaADServer] | None = attrs.field(
         default=None, init=False, repr=False
     )
-
-    @staticmethod
-    def missing_programs() -> tuple[str, ...]:
-        """Return the names of the required programs that are not installed."""
-        return tuple(name for name in _PROGRAMS if find_program(name) is None)
-
-    @classmethod
-    def available(cls) -> bool:
-        """Tell whether the Samba AD DC packages, ldb-tools, ldap-utils and openssl are there."""
-        return not cls.missing_programs()
 
     def start(self) -> None:
         """Copy the provisioned domain and start Samba; on failure everything is removed.
@@ -254,15 +245,6 @@ class SambaADServer(ServerFixtureMixin):
             self.setup_seconds,
             directory,
         )
-
-    def stop(self) -> None:
-        """Stop Samba (SIGTERM, then SIGKILL after 15 s) and remove the temp dir.
-
-        Safe to call more than once.
-        """
-        finalizer, self._finalizer, self._running = self._finalizer, None, None
-        if finalizer is not None:
-            finalizer()
 
     def _start_in(self, directory: Path, template: _Template) -> _Running:
         dc = directory / "dc"

@@ -13,8 +13,9 @@ import logging
 import os
 import signal
 import types
+import weakref
 from pathlib import Path
-from typing import Self
+from typing import Any, ClassVar, Self
 
 from ldapconnector.config import Binding, ConnectivityConfig, Security
 from ldapconnector.testing._certs import CertificateFiles
@@ -26,6 +27,7 @@ from ldapconnector.testing._connectivity import (
     connectivity_config,
     connectivity_section,
 )
+from ldapconnector.testing._process import find_program
 
 __all__ = ["ServerFixtureMixin", "kill_strays", "processes_using", "tool_env", "write_secret"]
 
@@ -33,15 +35,36 @@ _log = logging.getLogger(__name__)
 
 
 class ServerFixtureMixin:
-    """``with`` support and connectivity settings for a class with start/stop/endpoints."""
+    """``with`` support, stopping, and connectivity settings for the test server classes.
+
+    A server class sets :attr:`programs`, implements ``start`` (registering its clean-up
+    as ``self._finalizer``), ``endpoints`` and ``certificates``; the rest is shared.
+    """
+
+    #: the programs the server needs, looked up on ``PATH`` and in the sbin directories.
+    programs: ClassVar[tuple[str, ...]] = ()
+    _finalizer: weakref.finalize[..., Any] | None
+    _running: object | None
+
+    @classmethod
+    def missing_programs(cls) -> tuple[str, ...]:
+        """Return the names of the required programs that are not installed."""
+        return tuple(name for name in cls.programs if find_program(name) is None)
+
+    @classmethod
+    def available(cls) -> bool:
+        """Tell whether every program the server needs is installed."""
+        return not cls.missing_programs()
 
     def start(self) -> None:  # pragma: no cover - every server class overrides it
         """Start the server."""
         raise NotImplementedError
 
-    def stop(self) -> None:  # pragma: no cover - every server class overrides it
-        """Stop the server and remove its temp dir."""
-        raise NotImplementedError
+    def stop(self) -> None:
+        """Stop the server and remove its temp dir; safe to call more than once."""
+        finalizer, self._finalizer, self._running = self._finalizer, None, None
+        if finalizer is not None:
+            finalizer()
 
     @property
     def endpoints(self) -> Endpoints:  # pragma: no cover - every server class overrides it
@@ -137,6 +160,11 @@ class ServerFixtureMixin:
             allow_cleartext_bind=allow_cleartext_bind,
             timeout=timeout,
         )
+
+
+def quiet_env() -> dict[str, str]:
+    """``os.environ`` with ldap.conf/ldaprc defaults switched off (``LDAPNOINIT``)."""
+    return {**os.environ, "LDAPNOINIT": "1"}
 
 
 def tool_env(ca_file: str) -> dict[str, str]:
