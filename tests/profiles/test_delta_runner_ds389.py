@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from ldapconnector.anchors import Anchor, AnchorKind, strategy_for
-from ldapconnector.connection import LdapConnection, Modification, ModifyOp, open_connection
+from ldapconnector.connection import LdapConnection, Modification, ModifyOp
 from ldapconnector.detect import DeltaSource
 from ldapconnector.profiles._delta_import import (
     ChangeBatch,
@@ -23,30 +22,10 @@ from ldapconnector.testing import DS389Server
 pytestmark = [pytest.mark.integration, pytest.mark.ds389]
 
 
-@pytest.fixture(name="admin")
-def fixture_admin(ds389_server: DS389Server) -> Iterator[LdapConnection]:
-    """A connection as Directory Manager: the "other account" making the changes."""
-    with open_connection(
-        ds389_server.connectivity_config("ldaps", "simple", as_service=False)
-    ) as c:
-        yield c
-
-
-@pytest.fixture(name="service")
-def fixture_service(ds389_server: DS389Server) -> Iterator[LdapConnection]:
-    """A connection as the connector's service account (reads cn=changelog)."""
-    with open_connection(ds389_server.connectivity_config("ldaps", "simple")) as connection:
-        yield connection
-
-
-@pytest.fixture(name="base")
-def fixture_base(ds389_server: DS389Server, admin: LdapConnection) -> str:
-    """An OU of the test's own under ou=people (the server is shared by the session)."""
-    name = f"d{uuid.uuid4().hex[:10]}"
-    dn = f"ou={name},{ds389_server.people_dn}"
-    admin.add(dn, {"objectClass": "organizationalUnit", "ou": name})
-    admin.add(f"ou=sub,{dn}", {"objectClass": "organizationalUnit", "ou": "sub"})
-    return dn
+@pytest.fixture(name="server")
+def fixture_server(ds389_server: DS389Server) -> Any:
+    """The shared session server these tests run against (see ``conftest.py``)."""
+    return ds389_server
 
 
 def _delta(

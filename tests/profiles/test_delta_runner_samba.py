@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from ldapconnector.anchors import Anchor, AnchorKind, strategy_for
-from ldapconnector.connection import LdapConnection, Modification, ModifyOp, open_connection
+from ldapconnector.connection import LdapConnection, Modification, ModifyOp
 from ldapconnector.detect import DeltaSource
 from ldapconnector.profiles._delta_import import (
     DeltaImportResult,
@@ -22,29 +21,10 @@ from ldapconnector.testing import SambaADServer
 pytestmark = [pytest.mark.integration, pytest.mark.samba]
 
 
-@pytest.fixture(name="admin")
-def fixture_admin(samba_ad_server: SambaADServer) -> Iterator[LdapConnection]:
-    """A connection as Administrator: the "other account" making the changes."""
-    settings = samba_ad_server.connectivity_config("ldaps", "simple", as_service=False)
-    with open_connection(settings) as connection:
-        yield connection
-
-
-@pytest.fixture(name="service")
-def fixture_service(samba_ad_server: SambaADServer) -> Iterator[LdapConnection]:
-    """A connection as the connector's service account."""
-    with open_connection(samba_ad_server.connectivity_config("ldaps", "simple")) as connection:
-        yield connection
-
-
-@pytest.fixture(name="base")
-def fixture_base(samba_ad_server: SambaADServer, admin: LdapConnection) -> str:
-    """An OU of the test's own under OU=people, with a sub-OU to move into."""
-    name = f"d{uuid.uuid4().hex[:10]}"
-    dn = f"OU={name},{samba_ad_server.people_dn}"
-    admin.add(dn, {"objectClass": "organizationalUnit", "ou": name})
-    admin.add(f"OU=sub,{dn}", {"objectClass": "organizationalUnit", "ou": "sub"})
-    return dn
+@pytest.fixture(name="server")
+def fixture_server(samba_ad_server: SambaADServer) -> Any:
+    """The shared session server these tests run against (see ``conftest.py``)."""
+    return samba_ad_server
 
 
 def _delta(
