@@ -39,6 +39,9 @@ from ldapconnector.config import (
 )
 from ldapconnector.connection import (
     DEFAULT_BINARY_ATTRIBUTES,
+    PAGED_RESULTS_OID,
+    SORT_REQUEST_OID,
+    VLV_REQUEST_OID,
     ConnectionStage,
     ConnectionTestReport,
     Control,
@@ -282,9 +285,12 @@ __all__ = [
     "IGNORED_ATTRIBUTES",
     "LINK_STORE_VERSION",
     "OBJECT_CLASS_TARGET",
+    "PAGED_RESULTS_OID",
     "REDACTED_PLACEHOLDER",
+    "SORT_REQUEST_OID",
     "SUPPORTED_SOURCES",
     "VERSION_PROBES",
+    "VLV_REQUEST_OID",
     "AccesslogReader",
     "AddOperation",
     "AdminLimitExceededError",

@@ -28,9 +28,14 @@ from ldapconnector.connection._diagnose import (
 )
 from ldapconnector.connection._entry import DEFAULT_BINARY_ATTRIBUTES, Entry, Value
 from ldapconnector.connection._search_page import ResponseControl, SearchPage
+from ldapconnector.connection._search_results import PAGED_RESULTS_OID
+from ldapconnector.connection._vlv import SORT_REQUEST_OID, VLV_REQUEST_OID
 
 __all__ = [
     "DEFAULT_BINARY_ATTRIBUTES",
+    "PAGED_RESULTS_OID",
+    "SORT_REQUEST_OID",
+    "VLV_REQUEST_OID",
     "ConnectionStage",
     "ConnectionTestReport",
     "Control",

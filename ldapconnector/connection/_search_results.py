@@ -11,9 +11,10 @@ from ldapconnector.connection._scope import SearchScope
 from ldapconnector.connection._vlv import VLV_RESPONSE_OID, VlvWindow, decode_vlv_response
 from ldapconnector.errors import LdapConnectorError, error_class_for_code
 
-__all__ = ["SearchRequest", "next_cookie", "raise_if_cut_short", "vlv_window"]
+__all__ = ["PAGED_RESULTS_OID", "SearchRequest", "next_cookie", "raise_if_cut_short", "vlv_window"]
 
-_PAGED_RESULTS_OID = "1.2.840.113556.1.4.319"
+#: The paged-results control (RFC 2696).
+PAGED_RESULTS_OID = "1.2.840.113556.1.4.319"
 
 
 @attrs.frozen
@@ -62,7 +63,7 @@ def raise_if_cut_short(result: Mapping[str, Any], base: str, size_limit: int) ->
 def next_cookie(result: Mapping[str, Any]) -> bytes | None:
     """The paged-results cookie for the next page (RFC 2696), or None after the last."""
     controls = result.get("controls") or {}
-    control = controls.get(_PAGED_RESULTS_OID)
+    control = controls.get(PAGED_RESULTS_OID)
     if not control:
         return None
     cookie = control.get("value", {}).get("cookie")

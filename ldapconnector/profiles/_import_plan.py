@@ -6,6 +6,7 @@ import attrs
 
 from ldapconnector.anchors import AnchorStrategy
 from ldapconnector.config import ConnectorConfig, Paging
+from ldapconnector.connection import PAGED_RESULTS_OID, SORT_REQUEST_OID, VLV_REQUEST_OID
 from ldapconnector.escaping import equality_filter
 
 __all__ = ["ImportPlan", "choose_paging", "plan_full_import"]
@@ -66,11 +67,6 @@ def choose_paging(configured: Paging, supported_controls: frozenset[str]) -> Pag
     if {VLV_REQUEST_OID, SORT_REQUEST_OID} <= supported_controls:
         return Paging.VLV
     return Paging.NONE
-
-
-PAGED_RESULTS_OID = "1.2.840.113556.1.4.319"
-VLV_REQUEST_OID = "2.16.840.1.113730.3.4.9"
-SORT_REQUEST_OID = "1.2.840.113556.1.4.473"
 
 
 def plan_full_import(
