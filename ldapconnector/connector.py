@@ -27,7 +27,7 @@ from ldapconnector.detect import (
     DeltaSource,
     ServerInfo,
     Vendor,
-    detect,
+    detect_with_subschema,
     schema_attributes_to_request,
 )
 from ldapconnector.errors import ConfigurationError, LdapConnectorError, NoSuchObjectError
@@ -96,6 +96,7 @@ class Connector:
     _connection: LdapConnection | None = attrs.field(default=None, init=False)
     _server_info: ServerInfo | None = attrs.field(default=None, init=False)
     _schema: Schema | None = attrs.field(default=None, init=False)
+    _subschema: dict[str, list[str]] | None = attrs.field(default=None, init=False, repr=False)
 
     def __enter__(self) -> Connector:
         self.open()
@@ -134,17 +135,22 @@ class Connector:
     def server_info(self) -> ServerInfo:
         """What detection found (read once, two round trips)."""
         if self._server_info is None:
-            self._server_info = detect(self.connection)
+            # Detection reads the subschema for its probes: keep it for `schema`.
+            self._server_info, self._subschema = detect_with_subschema(self.connection)
         return self._server_info
 
     @property
     def schema(self) -> Schema:
         """The server's schema with the configured options (read once)."""
         if self._schema is None:
-            dn = self.server_info.subschema_dn
-            entry = self.connection.read_subschema(dn, schema_attributes_to_request())
-            texts = {name: entry.texts(name) for name in entry.attributes}
-            options = schema_options(self.config, self.server_info.vendor)
+            info = self.server_info
+            texts = self._subschema
+            if texts is None:
+                entry = self.connection.read_subschema(
+                    info.subschema_dn, schema_attributes_to_request()
+                )
+                texts = {name: list(entry.texts(name)) for name in entry.attributes}
+            options = schema_options(self.config, info.vendor)
             self._schema = Schema.from_subschema(texts, options=options)
         return self._schema
 

@@ -26,7 +26,7 @@ from ldapconnector.detect._info import (
     ServerInfo,
     Vendor,
 )
-from ldapconnector.detect._live import detect
+from ldapconnector.detect._live import detect, detect_with_subschema
 from ldapconnector.detect._oids import oid_name
 from ldapconnector.detect._report import format_server_info
 from ldapconnector.detect._requests import (
@@ -55,6 +55,7 @@ __all__ = [
     "VersionProbe",
     "apply_version_probe",
     "detect",
+    "detect_with_subschema",
     "fingerprint",
     "format_server_info",
     "oid_name",

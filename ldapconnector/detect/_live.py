@@ -24,7 +24,7 @@ from ldapconnector.detect._version_probe import (
 )
 from ldapconnector.errors import LdapOperationError
 
-__all__ = ["detect"]
+__all__ = ["detect", "detect_with_subschema"]
 
 log = logging.getLogger("ldapconnector.detect")
 
@@ -60,19 +60,26 @@ def detect(target: ConnectivityConfig | LdapConnection) -> ServerInfo:
         TransportError, LdapOperationError: the server could not be reached or read.
     """
     if isinstance(target, LdapConnection):
-        return _detect_on(target)
+        return detect_with_subschema(target)[0]
     with open_connection(target) as connection:
-        return _detect_on(connection)
+        return detect_with_subschema(connection)[0]
 
 
-def _detect_on(connection: LdapConnection) -> ServerInfo:
+def detect_with_subschema(
+    connection: LdapConnection,
+) -> tuple[ServerInfo, dict[str, list[str]] | None]:
+    """Detect, and also hand back the subschema attributes detection read for its probes.
+
+    Lets a caller that needs the schema too (the Connector) parse it without reading the
+    subschema entry a second time. The attributes are None when the schema was hidden.
+    """
     root = connection.read_root_dse(root_dse_attributes_to_request())
     schema = _read_schema(connection, root)
     info = fingerprint(_as_text(root), schema)
     probe = version_probe_for(info, root.texts("monitorContext"))
     if probe is not None:
         info = _probe_version(connection, info, probe, root.texts(probe.context_attribute)[0])
-    return info.with_certificate(connection.certificate)
+    return info.with_certificate(connection.certificate), schema
 
 
 def _probe_version(

@@ -127,3 +127,18 @@ def test_schema_command_reads_live(
     required = {row["name"] for row in report["required"]}
     assert required == {"objectClass", "cn", "sn", "uid", "uidNumber", "gidNumber", "homeDirectory"}
     assert report["schema"].startswith("live")
+
+
+@pytest.mark.openldap
+def test_connector_reuses_the_subschema_detection_read(openldap_server: Any) -> None:
+    """Detection's subschema read serves the schema too: no further round trip."""
+    config = ConnectorConfig.from_dict(
+        {"connectivity": openldap_server.connectivity(security="ldaps")},
+        allow_literal_password=True,
+    )
+    with Connector(config) as connector:
+        assert connector.server_info.subschema_dn
+        before = connector.connection.requests_sent
+        schema = connector.schema
+        assert connector.connection.requests_sent == before
+    assert schema.object_class("inetOrgPerson") is not None
