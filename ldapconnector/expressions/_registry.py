@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from random import Random
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 import attrs
 
@@ -187,8 +187,3 @@ def lookup_table(*groups: tuple[FunctionSpec, ...]) -> dict[str, FunctionSpec]:
                 raise ValueError(f"function {spec.name} is defined twice")
             table[key] = spec
     return table
-
-
-def constant_impl(value: Any) -> Impl:
-    """Return an implementation that ignores its arguments and returns ``value``."""
-    return lambda *_args: value

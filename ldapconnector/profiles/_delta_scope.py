@@ -176,11 +176,6 @@ class ChangeScope:
         except NoSuchObjectError:
             return None
 
-    def forget(self, dns: Iterable[str]) -> None:
-        """Drop cached class answers for ``dns`` (their entries changed class or name)."""
-        for dn in dns:
-            self._classes.pop(_normalized(dn) or dn, None)
-
 
 def _logged_classes(record: ChangeRecord) -> frozenset[str]:
     source = record.old_attributes if record.type is ChangeType.DELETE else record.attributes
