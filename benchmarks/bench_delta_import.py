@@ -24,8 +24,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from bench_search import seed_ldif
 
 from ldapconnector.config import ConnectorConfig
-from ldapconnector.connection import LdapConnection, Modification, ModifyOp, open_connection
+from ldapconnector.connection import LdapConnection, open_connection
 from ldapconnector.connector import Connector
+from ldapconnector.model import Modification, ModifyOp
 from ldapconnector.space import SqliteLinkStore
 from ldapconnector.testing import OpenLDAPServer
 

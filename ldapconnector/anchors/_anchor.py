@@ -9,9 +9,9 @@ from ldapconnector.anchors._strategy import (
     AnchorKind,
     AnchorStrategy,
 )
-from ldapconnector.connection import SearchScope
 from ldapconnector.errors import InvalidRequestError
 from ldapconnector.escaping import equality_filter
+from ldapconnector.model import SearchScope
 
 __all__ = ["Anchor", "LookupPlan"]
 

@@ -25,8 +25,8 @@ from contextlib import contextmanager
 from typing import IO, Any
 
 from ldapconnector.config import ConnectorConfig
-from ldapconnector.connection import ModifyOp, Value
 from ldapconnector.connector import Connector
+from ldapconnector.model import ModifyOp, Value
 from ldapconnector.profiles._changes import AttributeChange, ChangeRecord
 from ldapconnector.profiles._delta_import import (
     ChangeBatch,

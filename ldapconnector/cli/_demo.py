@@ -15,13 +15,9 @@ import time
 from typing import Any
 
 from ldapconnector.cli._demo_export import export_cycle
-from ldapconnector.connection import (
-    ConnectionTestReport,
-    ServerCertificate,
-    open_connection,
-    test_connection,
-)
-from ldapconnector.detect import detect
+from ldapconnector.connection import ConnectionTestReport, open_connection, test_connection
+from ldapconnector.connector import detect
+from ldapconnector.model import ServerCertificate
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

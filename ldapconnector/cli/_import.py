@@ -18,8 +18,8 @@ from typing import IO, Any
 
 from ldapconnector.cli import _delta
 from ldapconnector.config import ConnectorConfig
-from ldapconnector.connection import Value
 from ldapconnector.connector import Connector
+from ldapconnector.model import Value
 from ldapconnector.profiles import ImportedEntry, ImportProgress, ImportResult
 from ldapconnector.space import SqliteLinkStore
 

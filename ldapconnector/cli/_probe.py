@@ -14,7 +14,8 @@ import urllib.parse
 from typing import Any
 
 from ldapconnector.config import ConnectivityConfig, ConnectorConfig
-from ldapconnector.detect import detect, format_server_info
+from ldapconnector.connector import detect
+from ldapconnector.detect import format_server_info
 from ldapconnector.errors import ConfigurationError
 
 

@@ -11,25 +11,32 @@ exception leaves this package: failures become :mod:`ldapconnector.errors` class
 :func:`test_connection` walks the same steps and reports which one failed.
 """
 
-from ldapconnector.connection._certificate import ServerCertificate, certificate_from_der
-from ldapconnector.connection._connection import (
-    Control,
-    LdapConnection,
-    Modification,
-    ModifyOp,
-    SearchScope,
-    open_connection,
-)
+from ldapconnector.connection._certificate import certificate_from_der
+from ldapconnector.connection._connection import LdapConnection, open_connection
 from ldapconnector.connection._diagnose import (
     ConnectionStage,
     ConnectionTestReport,
     StageResult,
     test_connection,
 )
-from ldapconnector.connection._entry import DEFAULT_BINARY_ATTRIBUTES, Entry, Value
-from ldapconnector.connection._search_page import ResponseControl, SearchPage
-from ldapconnector.connection._search_results import PAGED_RESULTS_OID
-from ldapconnector.connection._vlv import SORT_REQUEST_OID, VLV_REQUEST_OID
+
+# The values this layer takes and returns live in ldapconnector.model; they are named
+# here too because callers of the connection meet them in its signatures.
+from ldapconnector.model import (
+    DEFAULT_BINARY_ATTRIBUTES,
+    PAGED_RESULTS_OID,
+    SORT_REQUEST_OID,
+    VLV_REQUEST_OID,
+    Control,
+    Entry,
+    Modification,
+    ModifyOp,
+    ResponseControl,
+    SearchPage,
+    SearchScope,
+    ServerCertificate,
+    Value,
+)
 
 __all__ = [
     "DEFAULT_BINARY_ATTRIBUTES",

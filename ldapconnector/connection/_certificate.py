@@ -15,14 +15,14 @@ import ssl
 from collections.abc import Iterator
 from typing import Any
 
-import attrs
 from pyasn1.codec.der import decoder as der_decoder
 from pyasn1.error import PyAsn1Error
 from pyasn1.type import char, namedtype, tag, univ, useful
 
 from ldapconnector.escaping import escape_dn_value
+from ldapconnector.model import ServerCertificate
 
-__all__ = ["ServerCertificate", "certificate_from_der", "certificate_of"]
+__all__ = ["certificate_from_der", "certificate_of"]
 
 log = logging.getLogger("ldapconnector.connection")
 
@@ -39,50 +39,6 @@ _NAME_ATTRIBUTES = {
     "0.9.2342.19200300.100.1.1": "UID",
     "1.2.840.113549.1.9.1": "emailAddress",
 }
-
-
-@attrs.frozen(kw_only=True)
-class ServerCertificate:
-    """What a person checks about a server certificate.
-
-    Attributes:
-        subject: the subject name, RFC 4514 style, most specific first (``CN=host,O=Org``).
-        issuer: the issuer name in the same form.
-        serial_number: the serial number in hexadecimal.
-        not_before: start of validity (UTC).
-        not_after: end of validity (UTC).
-        sha1_thumbprint: SHA-1 of the DER bytes, upper-case hex (what Windows shows).
-        sha256_thumbprint: SHA-256 of the DER bytes, upper-case hex.
-        subject_alt_names: the DNS names and IP addresses it is valid for.
-        der: the certificate itself.
-    """
-
-    subject: str
-    issuer: str
-    serial_number: str
-    not_before: dt.datetime
-    not_after: dt.datetime
-    sha1_thumbprint: str
-    sha256_thumbprint: str
-    subject_alt_names: tuple[str, ...] = ()
-    der: bytes = attrs.field(repr=False, default=b"")
-
-    def is_valid_at(self, moment: dt.datetime) -> bool:
-        """Whether ``moment`` (timezone-aware) lies inside the validity period."""
-        return self.not_before <= moment <= self.not_after
-
-    def to_json_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict (datetimes as ISO 8601 strings, no DER bytes)."""
-        return {
-            "subject": self.subject,
-            "issuer": self.issuer,
-            "serial_number": self.serial_number,
-            "not_before": self.not_before.isoformat(),
-            "not_after": self.not_after.isoformat(),
-            "sha1_thumbprint": self.sha1_thumbprint,
-            "sha256_thumbprint": self.sha256_thumbprint,
-            "subject_alt_names": list(self.subject_alt_names),
-        }
 
 
 def _context_tag(number: int, *, constructed: bool = False) -> tag.Tag:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -13,58 +12,43 @@ import attrs
 import ldap3
 
 from ldapconnector.config import ConnectivityConfig, Secret
-from ldapconnector.connection._certificate import ServerCertificate, certificate_of
-from ldapconnector.connection._entry import (
-    DEFAULT_BINARY_ATTRIBUTES,
-    Entry,
-    Value,
-)
+from ldapconnector.connection._certificate import certificate_of
 from ldapconnector.connection._errors import translate_errors
 from ldapconnector.connection._open import bind, connect, discard
 from ldapconnector.connection._post_read import post_read_control, post_read_entry
-from ldapconnector.connection._scope import LDAP3_SCOPE, SearchScope
-from ldapconnector.connection._search_page import SearchPage, response_controls
+from ldapconnector.connection._response_controls import response_controls
+from ldapconnector.connection._scope import LDAP3_SCOPE
 from ldapconnector.connection._search_results import (
     SearchRequest,
     next_cookie,
     raise_if_cut_short,
     vlv_window,
 )
-from ldapconnector.connection._vlv import (
-    SORT_REQUEST_OID,
-    VLV_REQUEST_OID,
-    encode_sort_request,
-    encode_vlv_request,
-)
+from ldapconnector.connection._vlv import encode_sort_request, encode_vlv_request
 from ldapconnector.dn import renamed_dn
 from ldapconnector.errors import (
     InvalidRequestError,
     LdapConnectorError,
     NoSuchObjectError,
 )
+from ldapconnector.model import (
+    DEFAULT_BINARY_ATTRIBUTES,
+    SORT_REQUEST_OID,
+    VLV_REQUEST_OID,
+    Control,
+    Entry,
+    Modification,
+    ModifyOp,
+    SearchPage,
+    SearchScope,
+    ServerCertificate,
+    Value,
+    as_values,
+)
 
-#: A request control: (OID, criticality, BER-encoded value or None).
-Control = tuple[str, bool, bytes | None]
-
-__all__ = [
-    "Control",
-    "LdapConnection",
-    "Modification",
-    "ModifyOp",
-    "SearchScope",
-    "open_connection",
-]
+__all__ = ["LdapConnection", "open_connection"]
 
 log = logging.getLogger("ldapconnector.connection")
-
-
-class ModifyOp(enum.Enum):
-    """The kind of change a :class:`Modification` makes (RFC 4511 section 4.6)."""
-
-    ADD = "add"
-    DELETE = "delete"
-    REPLACE = "replace"
-    INCREMENT = "increment"
 
 
 _LDAP3_MODIFY = {
@@ -73,28 +57,6 @@ _LDAP3_MODIFY = {
     ModifyOp.REPLACE: ldap3.MODIFY_REPLACE,
     ModifyOp.INCREMENT: ldap3.MODIFY_INCREMENT,
 }
-
-
-def _to_values(values: Iterable[Value] | Value) -> tuple[Value, ...]:
-    if isinstance(values, str | bytes):
-        return (values,)
-    return tuple(values)
-
-
-@attrs.frozen
-class Modification:
-    """One change to one attribute of an entry.
-
-    Attributes:
-        op: add values, delete values (all of them when ``values`` is empty), replace all
-            values (delete the attribute when empty), or increment.
-        attribute: the attribute name.
-        values: the values concerned.
-    """
-
-    op: ModifyOp
-    attribute: str
-    values: tuple[Value, ...] = attrs.field(default=(), converter=_to_values)
 
 
 @attrs.define(repr=False)
@@ -389,7 +351,7 @@ class LdapConnection:
             AlreadyExistsError: an entry with this DN exists.
             NoSuchObjectError: the parent does not exist (never created implicitly).
         """
-        payload = {name: list(_to_values(values)) for name, values in attributes.items()}
+        payload = {name: list(as_values(values)) for name, values in attributes.items()}
         controls = [post_read_control(read_back)] if read_back else None
         with self._request("add", dn):
             self._ldap.add(dn, attributes=payload, controls=controls)

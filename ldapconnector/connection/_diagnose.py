@@ -10,10 +10,11 @@ import attrs
 import ldap3
 
 from ldapconnector.config import ConnectivityConfig, Security
-from ldapconnector.connection._certificate import ServerCertificate, certificate_of
+from ldapconnector.connection._certificate import certificate_of
 from ldapconnector.connection._connection import LdapConnection
 from ldapconnector.connection._open import bind, check_settings, connect, discard
 from ldapconnector.errors import LdapConnectorError, TransportError
+from ldapconnector.model import ServerCertificate
 
 __all__ = ["ConnectionStage", "ConnectionTestReport", "StageResult", "test_connection"]
 

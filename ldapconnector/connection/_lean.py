@@ -17,7 +17,7 @@ from ldap3.strategy.base import RESPONSE_COMPLETE, SESSION_TERMINATED_BY_SERVER,
 from ldap3.strategy.sync import SyncStrategy
 from ldap3.utils.asn1 import decode_message_fast
 
-from ldapconnector.connection._entry import DEFAULT_BINARY_ATTRIBUTES, Entry, entry_from_raw
+from ldapconnector.model import DEFAULT_BINARY_ATTRIBUTES, Entry, entry_from_raw
 
 __all__ = ["LeanSyncStrategy", "parse_search_entry", "use_lean_decoder"]
 

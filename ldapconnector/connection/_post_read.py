@@ -9,11 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ldapconnector.connection._entry import Entry, entry_from_raw
+from ldapconnector.model import POST_READ_OID, Entry, entry_from_raw
 
-__all__ = ["POST_READ_OID", "post_read_control", "post_read_entry"]
-
-POST_READ_OID = "1.3.6.1.1.13.2"
+__all__ = ["post_read_control", "post_read_entry"]
 
 
 def _tlv(tag: int, contents: bytes) -> bytes:

@@ -7,14 +7,13 @@ from typing import Any
 
 import attrs
 
-from ldapconnector.connection._scope import SearchScope
-from ldapconnector.connection._vlv import VLV_RESPONSE_OID, VlvWindow, decode_vlv_response
+from ldapconnector.connection._vlv import VlvWindow, decode_vlv_response
 from ldapconnector.errors import LdapConnectorError, error_class_for_code
+from ldapconnector.model import PAGED_RESULTS_OID, VLV_RESPONSE_OID, SearchScope
 
-__all__ = ["PAGED_RESULTS_OID", "SearchRequest", "next_cookie", "raise_if_cut_short", "vlv_window"]
+__all__ = ["SearchRequest", "next_cookie", "raise_if_cut_short", "vlv_window"]
 
 #: The paged-results control (RFC 2696).
-PAGED_RESULTS_OID = "1.2.840.113556.1.4.319"
 
 
 @attrs.frozen

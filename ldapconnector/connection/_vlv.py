@@ -10,18 +10,11 @@ from __future__ import annotations
 import attrs
 
 __all__ = [
-    "SORT_REQUEST_OID",
-    "VLV_REQUEST_OID",
-    "VLV_RESPONSE_OID",
     "VlvWindow",
     "decode_vlv_response",
     "encode_sort_request",
     "encode_vlv_request",
 ]
-
-SORT_REQUEST_OID = "1.2.840.113556.1.4.473"
-VLV_REQUEST_OID = "2.16.840.1.113730.3.4.9"
-VLV_RESPONSE_OID = "2.16.840.1.113730.3.4.10"
 
 
 def _tlv(tag: int, contents: bytes) -> bytes:

@@ -8,13 +8,12 @@ version sources, anchor candidates, delta sources and disable methods. The engin
 (``_fingerprint.py``) only evaluates those rows, never trusts a single weak signal, reports
 conflicting evidence as lowered confidence, and answers ``Vendor.UNKNOWN`` rather than
 raising. ``docs/vendors.md`` is generated from the same tables by
-:func:`render_vendor_matrix`. Live detection, :func:`detect`, reads through
-:mod:`ldapconnector.connection` the Root DSE (naming :func:`root_dse_attributes_to_request`)
-and the subschema entry (:func:`schema_attributes_to_request`), calls :func:`fingerprint`,
-and adds the TLS certificate as a :class:`ServerCertificate`: two round trips.
+:func:`render_vendor_matrix`. This layer never opens a connection: live detection
+(:func:`ldapconnector.connector.detect`) reads the Root DSE (naming
+:func:`root_dse_attributes_to_request`) and the subschema entry
+(:func:`schema_attributes_to_request`) and hands them to :func:`fingerprint`.
 """
 
-from ldapconnector.connection import ServerCertificate
 from ldapconnector.detect._docs import render_vendor_matrix
 from ldapconnector.detect._fingerprint import fingerprint
 from ldapconnector.detect._info import (
@@ -26,7 +25,6 @@ from ldapconnector.detect._info import (
     ServerInfo,
     Vendor,
 )
-from ldapconnector.detect._live import detect, detect_with_subschema
 from ldapconnector.detect._oids import oid_name
 from ldapconnector.detect._report import format_server_info
 from ldapconnector.detect._requests import (
@@ -40,6 +38,7 @@ from ldapconnector.detect._version_probe import (
     apply_version_probe,
     version_probe_for,
 )
+from ldapconnector.model import ServerCertificate
 
 __all__ = [
     "VERSION_PROBES",
@@ -54,8 +53,6 @@ __all__ = [
     "Vendor",
     "VersionProbe",
     "apply_version_probe",
-    "detect",
-    "detect_with_subschema",
     "fingerprint",
     "format_server_info",
     "oid_name",

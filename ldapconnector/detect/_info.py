@@ -7,8 +7,8 @@ from typing import Any
 
 import attrs
 
-from ldapconnector.connection import ServerCertificate
 from ldapconnector.detect._rootdse import RootDSE
+from ldapconnector.model import ServerCertificate
 
 __all__ = [
     "Confidence",

@@ -7,8 +7,8 @@ so an operator sees what was decided and why. ``fingerprint`` and ``probe`` shar
 
 from __future__ import annotations
 
-from ldapconnector.connection import ServerCertificate
 from ldapconnector.detect._info import NamedOid, ServerInfo
+from ldapconnector.model import ServerCertificate
 
 __all__ = ["format_server_info"]
 

@@ -19,6 +19,7 @@ from ldapconnector.detect._ruletypes import (
     VendorRule,
     VersionRule,
 )
+from ldapconnector.model import DIRSYNC_OID, PAGED_RESULTS_OID, SORT_REQUEST_OID, VLV_REQUEST_OID
 
 __all__ = [
     "AD_FUNCTIONAL_LEVELS",
@@ -48,7 +49,7 @@ DELTA_EVIDENCE: tuple[tuple[DeltaSource, tuple[Signal, ...]], ...] = (
         ),
     ),
     (DeltaSource.USN_CHANGED, (_sig(K.ATTRIBUTE, "highestCommittedUSN"),)),
-    (DeltaSource.DIRSYNC, (_sig(K.CONTROL, "1.2.840.113556.1.4.841"),)),
+    (DeltaSource.DIRSYNC, (_sig(K.CONTROL, DIRSYNC_OID),)),
     (DeltaSource.SYNCREPL, (_sig(K.CONTROL, "1.3.6.1.4.1.4203.1.9.1.1"),)),
 )
 """What proves a delta source is offered (any signal); timestamps need no proof."""
@@ -81,8 +82,8 @@ MANDATORY_FEATURES: tuple[FeatureRequirement, ...] = (
     FeatureRequirement(
         name="Paged results, or VLV with server-side sort",
         groups=(
-            (_sig(K.CONTROL, "1.2.840.113556.1.4.319"),),
-            (_sig(K.CONTROL, "2.16.840.1.113730.3.4.9"), _sig(K.CONTROL, "1.2.840.113556.1.4.473")),
+            (_sig(K.CONTROL, PAGED_RESULTS_OID),),
+            (_sig(K.CONTROL, VLV_REQUEST_OID), _sig(K.CONTROL, SORT_REQUEST_OID)),
         ),
         note="without either, a full import reads everything in one search, which size "
         "limits break on large directories",

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from ldapconnector.connection import Value
+from ldapconnector.model import Value
 
 __all__ = ["DesiredEntry", "MappingFailure", "MappingResult"]
 

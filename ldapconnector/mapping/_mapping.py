@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 import attrs
 
 from ldapconnector.config import DN_TARGET, ApplyWhen, MappingConfig, MappingType, ObjectTypeConfig
-from ldapconnector.connection import Value
 from ldapconnector.errors import ConfigurationError, ExpressionError, ExpressionSyntaxError
 from ldapconnector.expressions import (
     DO_NOT_FLOW,
@@ -18,6 +17,7 @@ from ldapconnector.expressions import (
 )
 from ldapconnector.mapping._desired import DesiredEntry, MappingFailure, MappingResult
 from ldapconnector.mapping._values import to_ldap_values
+from ldapconnector.model import Value
 
 __all__ = ["CONTROL_KEYS", "OBJECT_CLASS_TARGET", "AttributeMapping", "MappingSet"]
 

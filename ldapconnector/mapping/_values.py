@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from ldapconnector.connection import Value
 from ldapconnector.expressions import AppRoleAssignment, Redacted, expression_value_to_text
+from ldapconnector.model import Value
 
 __all__ = ["generalized_time", "is_null_result", "to_ldap_values"]
 

@@ -27,10 +27,10 @@ from datetime import datetime
 import attrs
 
 from ldapconnector.anchors import Anchor, AnchorKind
-from ldapconnector.connection import ModifyOp, Value
 from ldapconnector.detect import DeltaSource
 from ldapconnector.errors import ChangeLogDecodeError
 from ldapconnector.escaping import escape_filter_value
+from ldapconnector.model import ModifyOp, Value
 from ldapconnector.profiles._changes import (
     AttributeChange,
     ChangeLogSearch,

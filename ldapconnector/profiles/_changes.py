@@ -20,10 +20,10 @@ from types import MappingProxyType
 import attrs
 
 from ldapconnector.anchors import Anchor, AnchorKind
-from ldapconnector.connection import Entry, ModifyOp, SearchScope, Value
 from ldapconnector.detect import DeltaSource
 from ldapconnector.dn import renamed_dn
 from ldapconnector.errors import ChangeLogDecodeError, InvalidRequestError
+from ldapconnector.model import Entry, ModifyOp, SearchScope, Value
 
 __all__ = [
     "BIND_STATE_ATTRIBUTES",

@@ -19,11 +19,12 @@ from collections.abc import Callable, Iterable, Sequence
 import attrs
 
 from ldapconnector.config import DN_TARGET
-from ldapconnector.connection import Entry, LdapConnection, Value
+from ldapconnector.connection import LdapConnection
 from ldapconnector.dn import normalize_dn
 from ldapconnector.errors import InvalidDNSyntaxError, InvalidRequestError, NoSuchObjectError
 from ldapconnector.escaping import equality_filter
 from ldapconnector.mapping import DesiredEntry, MappingSet
+from ldapconnector.model import Entry, Value
 from ldapconnector.profiles._diff import current_values
 from ldapconnector.profiles._equality import value_key
 from ldapconnector.schema import Schema

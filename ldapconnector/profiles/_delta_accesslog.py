@@ -26,10 +26,11 @@ from collections.abc import Iterator, Sequence
 import attrs
 
 from ldapconnector.anchors import AnchorKind
-from ldapconnector.connection import LdapConnection, SearchScope
+from ldapconnector.connection import LdapConnection
 from ldapconnector.detect import DeltaSource
 from ldapconnector.errors import ConfigurationError, NoSuchObjectError
 from ldapconnector.escaping import equality_filter
+from ldapconnector.model import SearchScope
 from ldapconnector.profiles._accesslog import (
     accesslog_position,
     accesslog_search,

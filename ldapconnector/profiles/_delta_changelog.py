@@ -21,9 +21,10 @@ from collections.abc import Iterator
 import attrs
 
 from ldapconnector.anchors import AnchorKind
-from ldapconnector.connection import LdapConnection, SearchScope
+from ldapconnector.connection import LdapConnection
 from ldapconnector.detect import DeltaSource
 from ldapconnector.errors import ConfigurationError
+from ldapconnector.model import SearchScope
 from ldapconnector.profiles._delta_reader import FullImportRequiredError, LogItem, ReaderState
 from ldapconnector.profiles._retro_changelog import (
     changelog_position,

@@ -42,18 +42,14 @@ from collections.abc import Iterator, Mapping
 import attrs
 
 from ldapconnector.anchors import Anchor, AnchorKind, AnchorStrategy
-from ldapconnector.connection import Entry, LdapConnection, ModifyOp, Value
-from ldapconnector.connection._search_page import SearchPage
+from ldapconnector.connection import LdapConnection
 from ldapconnector.detect import DeltaSource
 from ldapconnector.errors import ConfigurationError, InsufficientAccessError
 from ldapconnector.escaping import equality_filter
+from ldapconnector.model import DIRSYNC_OID, SHOW_DELETED_OID, Entry, ModifyOp, SearchPage, Value
 from ldapconnector.profiles._changes import AttributeChange, ChangeRecord, ChangeType, is_ignored
 from ldapconnector.profiles._delta_reader import FullImportRequiredError, LogItem, ReaderState
-from ldapconnector.profiles._delta_tombstones import (
-    SHOW_DELETED_OID,
-    deletes_visible,
-    last_known_dn,
-)
+from ldapconnector.profiles._delta_tombstones import deletes_visible, last_known_dn
 from ldapconnector.profiles._delta_usn import (
     KnownDn,
     _is_deleted,
@@ -63,7 +59,6 @@ from ldapconnector.profiles._delta_usn import (
 )
 
 __all__ = [
-    "DIRSYNC_OID",
     "DirSyncFlag",
     "DirSyncReader",
     "decode_dirsync_response",
@@ -71,8 +66,6 @@ __all__ = [
     "encode_dirsync_request",
 ]
 
-DIRSYNC_OID = "1.2.840.113556.1.4.841"
-"""LDAP_SERVER_DIRSYNC_OID (MS-ADTS 3.1.1.3.4.1.3)."""
 
 _NOTHING = "(objectGUID=\\00)"  # matches no object: the baseline walks without returning any
 _WANTED = ("*", "objectGUID", "isDeleted", "lastKnownParent", "msDS-LastKnownRDN", "whenCreated")

@@ -31,10 +31,11 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 
 from ldapconnector.anchors import Anchor, AnchorKind
-from ldapconnector.connection import Entry, LdapConnection, ModifyOp, Value
+from ldapconnector.connection import LdapConnection
 from ldapconnector.dn import normalize_dn
 from ldapconnector.errors import ConfigurationError, InvalidRequestError, NoSuchObjectError
 from ldapconnector.escaping import equality_filter
+from ldapconnector.model import Entry, ModifyOp, Value
 from ldapconnector.profiles._changes import AttributeChange, ChangeRecord, ChangeType, as_text
 
 __all__ = [

@@ -27,10 +27,11 @@ from collections.abc import Iterable
 
 import attrs
 
-from ldapconnector.connection import LdapConnection, SearchScope
+from ldapconnector.connection import LdapConnection
 from ldapconnector.dn import normalize_dn
 from ldapconnector.errors import InvalidRequestError, NoSuchObjectError
 from ldapconnector.escaping import equality_filter
+from ldapconnector.model import SearchScope
 from ldapconnector.profiles._changes import ChangeRecord, ChangeType, as_text
 
 __all__ = ["ChangeScope", "normalize_actor"]

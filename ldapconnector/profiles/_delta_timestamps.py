@@ -29,10 +29,11 @@ from collections.abc import Iterator
 import attrs
 
 from ldapconnector.anchors import Anchor, AnchorKind, AnchorStrategy
-from ldapconnector.connection import Entry, LdapConnection
+from ldapconnector.connection import LdapConnection
 from ldapconnector.detect import DeltaSource
 from ldapconnector.errors import InvalidRequestError
 from ldapconnector.escaping import equality_filter, escape_filter_value
+from ldapconnector.model import Entry
 from ldapconnector.profiles._changes import ChangeRecord, ChangeType, is_ignored
 from ldapconnector.profiles._delta_reader import FullImportRequiredError, LogItem, ReaderState
 from ldapconnector.profiles._delta_usn import KnownDn, _no_known_dn, _same_dn

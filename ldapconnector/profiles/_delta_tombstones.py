@@ -18,12 +18,12 @@ import logging
 import re
 from collections.abc import Iterable
 
-from ldapconnector.connection import Entry, LdapConnection, SearchScope
+from ldapconnector.connection import LdapConnection
 from ldapconnector.errors import LdapOperationError
+from ldapconnector.model import SHOW_DELETED_OID, Entry, SearchScope
 
 __all__ = [
     "DELETED_OBJECTS_WKGUID",
-    "SHOW_DELETED_OID",
     "deleted_objects_visible",
     "deletes_visible",
     "last_known_dn",
@@ -31,8 +31,6 @@ __all__ = [
 
 log = logging.getLogger("ldapconnector.profiles")
 
-SHOW_DELETED_OID = "1.2.840.113556.1.4.417"
-"""LDAP_SERVER_SHOW_DELETED_OID (MS-ADTS 3.1.1.3.4.1.14): return tombstones too."""
 
 DELETED_OBJECTS_WKGUID = "18E2EA80684F11D2B9AA00C04F79F805"
 """GUID_DELETED_OBJECTS_CONTAINER_W (MS-ADTS 6.1.1.4): the Deleted Objects container."""

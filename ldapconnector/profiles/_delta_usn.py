@@ -37,18 +37,15 @@ from collections.abc import Callable, Iterator, Sequence
 import attrs
 
 from ldapconnector.anchors import Anchor, AnchorKind, AnchorStrategy
-from ldapconnector.connection import DEFAULT_BINARY_ATTRIBUTES, Entry, LdapConnection
+from ldapconnector.connection import LdapConnection
 from ldapconnector.detect import DeltaSource
 from ldapconnector.dn import normalize_dn
 from ldapconnector.errors import ConfigurationError, InvalidRequestError
 from ldapconnector.escaping import equality_filter
+from ldapconnector.model import DEFAULT_BINARY_ATTRIBUTES, SHOW_DELETED_OID, Entry
 from ldapconnector.profiles._changes import ChangeRecord, ChangeType, is_ignored
 from ldapconnector.profiles._delta_reader import FullImportRequiredError, LogItem, ReaderState
-from ldapconnector.profiles._delta_tombstones import (
-    SHOW_DELETED_OID,
-    deletes_visible,
-    last_known_dn,
-)
+from ldapconnector.profiles._delta_tombstones import deletes_visible, last_known_dn
 
 __all__ = ["SHOW_DELETED_OID", "UsnReader", "naming_contexts_of"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from ldapconnector.connection import Modification, ModifyOp, Value
 from ldapconnector.dn import Rdn
+from ldapconnector.model import Modification, ModifyOp, Value
 from ldapconnector.profiles._equality import value_key
 from ldapconnector.profiles._names import canonical
 from ldapconnector.schema import Schema

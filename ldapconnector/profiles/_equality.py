@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ldapconnector.connection import Value
 from ldapconnector.dn import normalize_dn
 from ldapconnector.errors import InvalidRequestError
+from ldapconnector.model import Value
 from ldapconnector.schema import Schema
 
 __all__ = ["equality_rule", "value_key"]

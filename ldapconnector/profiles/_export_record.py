@@ -21,7 +21,6 @@ from datetime import UTC, datetime
 import attrs
 
 from ldapconnector.anchors import Anchor, AnchorKind, AnchorStrategy
-from ldapconnector.connection import Entry
 from ldapconnector.dn import parent_dn
 from ldapconnector.errors import (
     AlreadyExistsError,
@@ -31,6 +30,7 @@ from ldapconnector.errors import (
 )
 from ldapconnector.expressions import EvaluationContext
 from ldapconnector.mapping import DesiredEntry, MappingFailure, MappingSet
+from ldapconnector.model import Entry
 from ldapconnector.profiles._correlate import Ambiguous, Snapshot, UniquenessCheck, correlate
 from ldapconnector.profiles._export_send import final_dn, send_operation
 from ldapconnector.profiles._export_target import ExportTarget

@@ -17,9 +17,10 @@ from collections.abc import Callable, Sequence
 import attrs
 
 from ldapconnector.config import Secret
-from ldapconnector.connection import Entry, LdapConnection, Modification, ModifyOp
+from ldapconnector.connection import LdapConnection
 from ldapconnector.detect import ServerInfo, Vendor
 from ldapconnector.errors import LdapConnectorError, NoSuchObjectError, TransportError
+from ldapconnector.model import PASSWORD_MODIFY_OID, Entry, Modification, ModifyOp
 from ldapconnector.profiles._operations import (
     AddOperation,
     DeleteOperation,
@@ -34,7 +35,6 @@ __all__ = ["Reconnector", "final_dn", "random_password", "send_operation", "supp
 log = logging.getLogger("ldapconnector.export")
 
 #: RFC 3062 Password Modify extended operation.
-PASSWORD_MODIFY_OID = "1.3.6.1.4.1.4203.1.11.1"  # noqa: S105 - an OID, not a secret
 _AD_FAMILY = frozenset({Vendor.AD_DS, Vendor.AD_LDS})
 _SYMBOLS = "-_.!#%+="
 _PASSWORD_LENGTH = 24

@@ -7,8 +7,9 @@ from typing import Protocol
 
 from ldapconnector.anchors import Anchor, AnchorStrategy
 from ldapconnector.config import ConnectorConfig
-from ldapconnector.connection import Entry, LdapConnection
+from ldapconnector.connection import LdapConnection
 from ldapconnector.detect import ServerInfo
+from ldapconnector.model import Entry
 from ldapconnector.schema import Schema
 from ldapconnector.space import LinkStore
 

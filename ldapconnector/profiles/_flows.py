@@ -16,8 +16,8 @@ import enum
 import attrs
 
 from ldapconnector.config import DeprovisionAction, SetAttributeValue
-from ldapconnector.connection import Entry, Modification, ModifyOp
 from ldapconnector.detect import DisableMethod
+from ldapconnector.model import Entry, Modification, ModifyOp
 from ldapconnector.profiles._operations import (
     DeleteOperation,
     ModifyOperation,

@@ -18,13 +18,14 @@ import attrs
 
 from ldapconnector.anchors import Anchor
 from ldapconnector.config import Paging
-from ldapconnector.connection import Entry, LdapConnection, Value
+from ldapconnector.connection import LdapConnection
 from ldapconnector.errors import (
     AdminLimitExceededError,
     ConfigurationError,
     InvalidRequestError,
     SizeLimitExceededError,
 )
+from ldapconnector.model import Entry, Value
 from ldapconnector.profiles._import_plan import ImportPlan
 from ldapconnector.space import ImportedObject, LinkStore
 

@@ -6,8 +6,8 @@ import attrs
 
 from ldapconnector.anchors import AnchorStrategy
 from ldapconnector.config import ConnectorConfig, Paging
-from ldapconnector.connection import PAGED_RESULTS_OID, SORT_REQUEST_OID, VLV_REQUEST_OID
 from ldapconnector.escaping import equality_filter
+from ldapconnector.model import PAGED_RESULTS_OID, SORT_REQUEST_OID, VLV_REQUEST_OID
 
 __all__ = ["ImportPlan", "choose_paging", "plan_full_import"]
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import ldif
 
-from ldapconnector.connection import Modification, ModifyOp, Value
+from ldapconnector.model import Modification, ModifyOp, Value
 
 __all__ = [
     "REDACTED_PLACEHOLDER",

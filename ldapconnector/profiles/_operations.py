@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from ldapconnector.connection import Modification, Value
 from ldapconnector.dn import format_dn, parse_dn
+from ldapconnector.model import Modification, Value
 from ldapconnector.profiles._ldif_out import (
     REDACTED_PLACEHOLDER,
     add_record,

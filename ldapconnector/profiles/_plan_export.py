@@ -12,10 +12,10 @@ from collections.abc import Mapping
 import attrs
 
 from ldapconnector.config import DN_TARGET
-from ldapconnector.connection import Entry, Modification, ModifyOp, Value
 from ldapconnector.dn import Rdn, parse_dn
 from ldapconnector.errors import InvalidRequestError
 from ldapconnector.mapping import OBJECT_CLASS_TARGET, DesiredEntry
+from ldapconnector.model import Entry, Modification, ModifyOp, Value
 from ldapconnector.profiles._diff import attribute_changes, current_values, with_rdn_values
 from ldapconnector.profiles._ldif_out import REDACTED_PLACEHOLDER
 from ldapconnector.profiles._names import find_name, has_name, schema_name

@@ -20,9 +20,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ldapconnector.config import DN_TARGET
-from ldapconnector.connection import Entry, Value
 from ldapconnector.dn import Rdn, format_dn, normalize_dn, parse_dn
 from ldapconnector.errors import InvalidRequestError
+from ldapconnector.model import Entry, Value
 from ldapconnector.profiles._diff import current_values
 from ldapconnector.profiles._equality import value_key
 from ldapconnector.profiles._names import canonical, find_name, schema_name

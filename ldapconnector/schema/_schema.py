@@ -14,6 +14,7 @@ from typing import TypeVar
 import attrs
 
 from ldapconnector.errors import SchemaError
+from ldapconnector.model import OBJECT_CLASS_OID
 from ldapconnector.schema._index import EXTENSIBLE_OBJECT, Closure, Index
 from ldapconnector.schema._model import (
     AnyDefinition,
@@ -40,7 +41,6 @@ from ldapconnector.schema._validate import validate_entry
 
 __all__ = ["Schema"]
 
-OBJECT_CLASS_OID = "2.5.4.0"
 _BINARY_FLAGS = ("X-NOT-HUMAN-READABLE", "X-BINARY-TRANSFER-REQUIRED")
 
 

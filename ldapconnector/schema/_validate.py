@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from ldapconnector.model import OBJECT_CLASS_OID
 from ldapconnector.schema._index import Closure, Index
 from ldapconnector.schema._model import (
     AttributeType,
@@ -23,8 +24,6 @@ from ldapconnector.schema._model import (
     SchemaProblem,
 )
 from ldapconnector.schema._values import check_value, parse_dn
-
-OBJECT_CLASS_OID = "2.5.4.0"  # RFC 4512 section 3.3; AD marks it NO-USER-MODIFICATION
 
 if TYPE_CHECKING:
     from ldapconnector.schema._schema import Schema

@@ -16,8 +16,8 @@ from ldapconnector.anchors import (
     supports_guid_base_dn,
 )
 from ldapconnector.anchors import _anchor as anchor_module
-from ldapconnector.connection import SearchScope
 from ldapconnector.detect import Vendor
+from ldapconnector.model import SearchScope
 
 GUID = bytes(range(16))
 ENTRY_UUID = "597ae2f6-16a6-1027-98f4-d28b5365dc14"

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from ldapconnector.connection import DEFAULT_BINARY_ATTRIBUTES
-from ldapconnector.connection._entry import entry_from_raw
+from ldapconnector.model import DEFAULT_BINARY_ATTRIBUTES, entry_from_raw
 
 
 def test_text_values_decode_and_names_match_case_insensitively() -> None:

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 import attrs
 import pytest
 
-from ldapconnector.connection import SearchScope, open_connection
+from ldapconnector.connection import open_connection
 from ldapconnector.errors import InvalidRequestError, NoSuchObjectError
+from ldapconnector.model import SearchScope
 from ldapconnector.testing import DS389Server, OpenLDAPServer
 from ldapconnector.testing.pytest_plugin import require_ds389, require_openldap
 

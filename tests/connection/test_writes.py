@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from ldapconnector.config import Secret
-from ldapconnector.connection import LdapConnection, Modification, ModifyOp, open_connection
+from ldapconnector.connection import LdapConnection, open_connection
 from ldapconnector.errors import (
     AlreadyExistsError,
     InsufficientAccessError,
@@ -18,6 +18,7 @@ from ldapconnector.errors import (
     ObjectClassViolationError,
     ProtocolError,
 )
+from ldapconnector.model import Modification, ModifyOp
 
 if TYPE_CHECKING:
     from tests.conftest import DirectoryUnderTest

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from ldapconnector.connection import ServerCertificate, certificate_from_der
+from ldapconnector.connection import certificate_from_der
 from ldapconnector.detect import fingerprint, format_server_info
+from ldapconnector.model import ServerCertificate
 
 
 @pytest.fixture(name="certificate")

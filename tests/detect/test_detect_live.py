@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ldapconnector.connection import open_connection
-from ldapconnector.detect import DeltaSource, Vendor, detect
+from ldapconnector.connector import detect
+from ldapconnector.detect import DeltaSource, Vendor
 from ldapconnector.testing import OpenLDAPServer
 
 pytestmark = [pytest.mark.integration, pytest.mark.openldap]

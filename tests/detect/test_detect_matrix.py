@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from ldapconnector.connection import open_connection
-from ldapconnector.detect import Confidence, DeltaSource, Vendor, detect
+from ldapconnector.connector import detect
+from ldapconnector.detect import Confidence, DeltaSource, Vendor
 
 pytestmark = pytest.mark.integration
 

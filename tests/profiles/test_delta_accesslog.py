@@ -11,15 +11,10 @@ import pytest
 from ldapconnector._ldif_io import read_ldif_file
 from ldapconnector.anchors import Anchor, AnchorKind
 from ldapconnector.config import Secret
-from ldapconnector.connection import (
-    Modification,
-    ModifyOp,
-    SearchScope,
-    Value,
-    open_connection,
-)
+from ldapconnector.connection import open_connection
 from ldapconnector.detect import DeltaSource
 from ldapconnector.errors import AuthenticationFailedError, InvalidRequestError
+from ldapconnector.model import Modification, ModifyOp, SearchScope, Value
 from ldapconnector.profiles._accesslog import (
     accesslog_position,
     accesslog_search,

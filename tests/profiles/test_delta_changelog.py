@@ -9,9 +9,10 @@ import pytest
 
 from ldapconnector._ldif_io import read_ldif_file
 from ldapconnector.anchors import Anchor, AnchorKind
-from ldapconnector.connection import Modification, ModifyOp, Value, open_connection
+from ldapconnector.connection import open_connection
 from ldapconnector.detect import DeltaSource
 from ldapconnector.errors import InvalidRequestError, LdifError
+from ldapconnector.model import Modification, ModifyOp, Value
 from ldapconnector.profiles._changes import (
     AttributeChange,
     ChangeLogDecodeError,

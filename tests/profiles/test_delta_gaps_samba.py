@@ -11,10 +11,11 @@ import pytest
 
 from ldapconnector.anchors import Anchor, AnchorKind, strategy_for
 from ldapconnector.config import ConnectorConfig, Secret
-from ldapconnector.connection import LdapConnection, Modification, ModifyOp, open_connection
+from ldapconnector.connection import LdapConnection, open_connection
 from ldapconnector.connector import Connector
 from ldapconnector.detect import DeltaSource
 from ldapconnector.errors import ConfigurationError
+from ldapconnector.model import Modification, ModifyOp
 from ldapconnector.profiles._delta_dirsync import dirsync_permitted
 from ldapconnector.profiles._delta_import import DeltaImportResult, run_delta_import
 from ldapconnector.space import SqliteLinkStore

@@ -7,9 +7,9 @@ import uuid
 import pytest
 
 from ldapconnector.anchors import Anchor, AnchorKind, strategy_for
-from ldapconnector.connection import Entry, ModifyOp
 from ldapconnector.detect import DeltaSource
 from ldapconnector.errors import ConfigurationError
+from ldapconnector.model import Entry, ModifyOp
 from ldapconnector.profiles._changes import ChangeType
 from ldapconnector.profiles._delta_dirsync import (
     DirSyncFlag,

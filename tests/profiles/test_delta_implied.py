@@ -8,9 +8,10 @@ import time
 import pytest
 
 from ldapconnector.anchors import strategy_for
-from ldapconnector.connection import LdapConnection, ModifyOp, open_connection
+from ldapconnector.connection import LdapConnection, open_connection
 from ldapconnector.detect import DeltaSource
 from ldapconnector.errors import ConfigurationError
+from ldapconnector.model import ModifyOp
 from ldapconnector.profiles._changes import AttributeChange, ChangeRecord, ChangeType
 from ldapconnector.profiles._delta_implied import ImpliedReads, ImpliedTargets, implied_targets
 from ldapconnector.profiles._delta_import import ChangeBatch, run_delta_import

@@ -10,7 +10,8 @@ import pytest
 
 from ldapconnector.cli import main
 from ldapconnector.cli._delta import run_delta
-from ldapconnector.connection import Modification, ModifyOp, open_connection
+from ldapconnector.connection import open_connection
+from ldapconnector.model import Modification, ModifyOp
 from ldapconnector.testing import OpenLDAPServer
 
 pytestmark = [pytest.mark.integration, pytest.mark.openldap]

@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 
 from ldapconnector.anchors import Anchor, AnchorKind, strategy_for
-from ldapconnector.connection import LdapConnection, Modification, ModifyOp, open_connection
+from ldapconnector.connection import LdapConnection, open_connection
 from ldapconnector.detect import DeltaSource
+from ldapconnector.model import Modification, ModifyOp
 from ldapconnector.profiles._changes import ChangeType
 from ldapconnector.profiles._delta_import import (
     ChangeBatch,

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from ldapconnector.anchors import Anchor, AnchorKind, strategy_for
-from ldapconnector.connection import LdapConnection, Modification, ModifyOp
+from ldapconnector.connection import LdapConnection
 from ldapconnector.detect import DeltaSource
+from ldapconnector.model import Modification, ModifyOp
 from ldapconnector.profiles._delta_import import (
     DeltaImportResult,
     FullImportRequiredError,

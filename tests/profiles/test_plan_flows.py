@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ldapconnector.config import DeprovisionAction, SetAttributeValue
-from ldapconnector.connection import Entry, Modification, ModifyOp
 from ldapconnector.detect import DisableMethod
+from ldapconnector.model import Entry, Modification, ModifyOp
 from ldapconnector.profiles import (
     DeleteOperation,
     DeprovisionFlow,

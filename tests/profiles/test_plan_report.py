@@ -8,7 +8,7 @@ import json
 import ldif
 
 from ldapconnector.anchors import Anchor, AnchorKind
-from ldapconnector.connection import Modification, ModifyOp
+from ldapconnector.model import Modification, ModifyOp
 from ldapconnector.profiles import (
     AddOperation,
     DeleteOperation,

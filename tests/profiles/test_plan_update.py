@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from ldapconnector.cli._schema import load_subschema_file
-from ldapconnector.connection import Entry, Modification, ModifyOp, Value
 from ldapconnector.mapping import DesiredEntry
+from ldapconnector.model import Entry, Modification, ModifyOp, Value
 from ldapconnector.profiles import (
     ModifyDnOperation,
     ModifyOperation,

@@ -9,8 +9,9 @@ from collections.abc import Callable
 import pytest
 
 from ldapconnector.config import Secret
-from ldapconnector.connection import Modification, ModifyOp, SearchScope, open_connection
+from ldapconnector.connection import open_connection
 from ldapconnector.errors import UnwillingToPerformError
+from ldapconnector.model import Modification, ModifyOp, SearchScope
 from ldapconnector.testing import DS389Server
 from ldapconnector.testing._server_base import processes_using
 from ldapconnector.testing.pytest_plugin import require_ds389

@@ -9,7 +9,8 @@ from collections.abc import Callable
 
 import pytest
 
-from ldapconnector.connection import SearchScope, open_connection
+from ldapconnector.connection import open_connection
+from ldapconnector.model import SearchScope
 from ldapconnector.testing import SAMBA_PORTS, SambaADServer, TestServerError
 from ldapconnector.testing._server_base import processes_using
 from ldapconnector.testing.pytest_plugin import require_samba

@@ -20,8 +20,9 @@ import attrs
 import ldif
 
 from ldapconnector.config import Secret
-from ldapconnector.connection import LdapConnection, Modification, ModifyOp, open_connection
+from ldapconnector.connection import LdapConnection, open_connection
 from ldapconnector.errors import AuthenticationFailedError
+from ldapconnector.model import Modification, ModifyOp
 from ldapconnector.profiles._accesslog import ACCESSLOG_ATTRIBUTES, accesslog_search
 from ldapconnector.profiles._retro_changelog import CHANGELOG_ATTRIBUTES, changelog_search
 from ldapconnector.testing import DS389Server, OpenLDAPServer

@@ -17,20 +17,19 @@ from ldapconnector.anchors import Anchor, AnchorStrategy, choose_anchor, support
 from ldapconnector.config import ConnectorConfig, Paging
 from ldapconnector.connection import (
     ConnectionTestReport,
-    Entry,
     LdapConnection,
-    SearchScope,
     open_connection,
     test_connection,
 )
+from ldapconnector.connector._detect import detect_with_subschema
 from ldapconnector.detect import (
     DeltaSource,
     ServerInfo,
     Vendor,
-    detect_with_subschema,
     schema_attributes_to_request,
 )
 from ldapconnector.errors import ConfigurationError, LdapConnectorError, NoSuchObjectError
+from ldapconnector.model import Entry, SearchScope
 from ldapconnector.profiles import (
     SUPPORTED_SOURCES,
     DeltaImportResult,

@@ -10,19 +10,18 @@ from __future__ import annotations
 import logging
 
 from ldapconnector.config import ConnectivityConfig
-from ldapconnector.connection import Entry, LdapConnection, open_connection
-from ldapconnector.detect._fingerprint import fingerprint
-from ldapconnector.detect._info import ServerInfo
-from ldapconnector.detect._requests import (
-    root_dse_attributes_to_request,
-    schema_attributes_to_request,
-)
-from ldapconnector.detect._version_probe import (
+from ldapconnector.connection import LdapConnection, open_connection
+from ldapconnector.detect import (
+    ServerInfo,
     VersionProbe,
     apply_version_probe,
+    fingerprint,
+    root_dse_attributes_to_request,
+    schema_attributes_to_request,
     version_probe_for,
 )
 from ldapconnector.errors import LdapOperationError
+from ldapconnector.model import Entry
 
 __all__ = ["detect", "detect_with_subschema"]
 
