@@ -26,13 +26,14 @@ from typing import IO, Any
 
 from ldapconnector.config import ConnectorConfig
 from ldapconnector.connector import Connector
+from ldapconnector.errors import FullImportRequiredError
 from ldapconnector.model import ModifyOp, Value
-from ldapconnector.profiles._changes import AttributeChange, ChangeRecord
-from ldapconnector.profiles._delta_import import (
+from ldapconnector.profiles.delta import (
+    AttributeChange,
     ChangeBatch,
+    ChangeRecord,
     DeltaImportResult,
 )
-from ldapconnector.profiles._delta_reader import FullImportRequiredError
 from ldapconnector.space import SqliteLinkStore
 
 __all__ = ["add_arguments", "change_line", "run_delta"]

@@ -44,8 +44,7 @@ from ldapconnector.profiles import (
     run_export,
     run_full_import,
 )
-from ldapconnector.profiles._delta_dirsync import dirsync_permitted
-from ldapconnector.profiles._delta_import import watermark_source
+from ldapconnector.profiles.delta import dirsync_permitted, watermark_source
 from ldapconnector.schema import ACTIVE_DIRECTORY_SERVER_SUPPLIED, Schema, SchemaOptions
 from ldapconnector.space import LinkStore, SqliteLinkStore
 

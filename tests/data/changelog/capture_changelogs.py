@@ -23,8 +23,8 @@ from ldapconnector.config import Secret
 from ldapconnector.connection import LdapConnection, open_connection
 from ldapconnector.errors import AuthenticationFailedError
 from ldapconnector.model import Modification, ModifyOp
-from ldapconnector.profiles._accesslog import ACCESSLOG_ATTRIBUTES, accesslog_search
-from ldapconnector.profiles._retro_changelog import CHANGELOG_ATTRIBUTES, changelog_search
+from ldapconnector.profiles.delta._accesslog_decode import ACCESSLOG_ATTRIBUTES, accesslog_search
+from ldapconnector.profiles.delta._changelog_decode import CHANGELOG_ATTRIBUTES, changelog_search
 from ldapconnector.testing import DS389Server, OpenLDAPServer
 
 HERE = Path(__file__).parent

@@ -1,0 +1,302 @@
+"""The section classes of the config file after ``[connectivity]``, and ``DN_TARGET``.
+
+Public through :mod:`ldapconnector.config`, which re-exports every name here; see that
+module for how the classes validate themselves.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import attrs
+
+from ldapconnector.config import _checks as _c
+from ldapconnector.config._checks import Validated as _Validated
+
+#: The mapping target (and anchor) that stands for the entry's DN, as in ECMA2Host.
+DN_TARGET = "-dn-"
+
+_M = _c.meta
+
+
+class Paging(enum.Enum):
+    """How large searches are split (the Global page's "Supported Controls" for paging)."""
+
+    AUTO = "auto"  # paged results if offered, else VLV + sort, else one search
+    PAGED_RESULTS = "paged-results"  # RFC 2696
+    VLV = "vlv"  # draft-ietf-ldapext-ldapv3-vlv with server-side sort (RFC 2891)
+    NONE = "none"  # one search; may hit the server's size limit
+
+
+class DeprovisionAction(enum.Enum):
+    """A deprovisioning flow that is not "set attribute value".
+
+    ``vendor`` uses the detected server's own disable method (MISSION.md section 1: ppolicy
+    lock on OpenLDAP, ``nsAccountLock`` on 389 DS, the ``userAccountControl`` bit on AD).
+    """
+
+    NONE = "none"
+    DELETE = "delete"
+    VENDOR = "vendor"
+
+
+class MappingType(enum.Enum):
+    """The kind of an attribute mapping (Entra ID "Mapping type")."""
+
+    DIRECT = "direct"
+    CONSTANT = "constant"
+    EXPRESSION = "expression"
+
+
+class ApplyWhen(enum.Enum):
+    """When a mapping is applied (Entra ID "Apply this mapping")."""
+
+    ALWAYS = "always"
+    CREATE = "create"
+
+
+@attrs.frozen(kw_only=True)
+class GlobalConfig(_Validated):
+    """The ``[global]`` section: the Global and Partitions pages and the schema options.
+
+    Attributes:
+        partitions: naming contexts to work in (the Partitions page); empty means every
+            naming context the server publishes.
+        change_log_dn: where delta import reads changes (``cn=accesslog``,
+            ``cn=changelog``); None means detected.
+        password_attribute: the attribute passwords are set in (Microsoft's default).
+        page_size: entries per page for paged or VLV searches.
+        paging: which paging control to use ("Supported Controls" on the Global page).
+        tree_delete: delete subtrees in one call with the Tree Delete control
+            (1.2.840.113556.1.4.805) instead of leaf by leaf.
+        show_deleted: use the ShowDeleted control (1.2.840.113556.1.4.417) in uSNChanged
+            delta imports so deletions are seen.
+        follow_referrals: chase referrals (Microsoft's connector never does).
+        allowed_referral_hosts: the only hosts a referral may lead to.
+        include_operational_attributes: add operational attributes (``createTimestamp``,
+            ...) to the schema (RFC 3673).
+        flow_nulls: a mapping whose result is null clears the target attribute; by
+            default (as in Entra ID) a null result leaves the attribute as it is.
+        include_extensible_attributes: allow every attribute on ``extensibleObject``
+            entries (RFC 4512 section 4.3); makes the schema very large.
+        attribute_aliases: attributes sent with a transfer option, e.g.
+            ``userCertificate;binary`` (RFC 4522), which schema discovery cannot see.
+        single_value_overrides: multi-valued attributes to treat as single-valued
+            ("Treat as single value"); never ``objectClass``.
+    """
+
+    _PATH: ClassVar[str] = "global"
+
+    partitions: tuple[str, ...] = attrs.field(default=(), metadata=_M(_c.unique, items=(_c.dn,)))
+    change_log_dn: str | None = attrs.field(default=None, metadata=_M(_c.dn))
+    password_attribute: str = attrs.field(default="userPassword", metadata=_M(_c.attribute_name))
+    page_size: int = attrs.field(default=1000, metadata=_M(_c.positive))
+    paging: Paging = Paging.AUTO
+    tree_delete: bool = False
+    show_deleted: bool = True
+    follow_referrals: bool = False
+    allowed_referral_hosts: tuple[str, ...] = attrs.field(default=(), metadata=_M(items=(_c.host,)))
+    include_operational_attributes: bool = False
+    include_extensible_attributes: bool = False
+    flow_nulls: bool = False
+    attribute_aliases: tuple[str, ...] = attrs.field(
+        default=(), metadata=_M(_c.unique, items=(_c.aliased_attribute,))
+    )
+    single_value_overrides: tuple[str, ...] = attrs.field(
+        default=(), metadata=_M(_c.unique, items=(_c.attribute_name, _c.not_object_class))
+    )
+
+    @classmethod
+    def _cross_problems(cls, values: Mapping[str, Any]) -> _c.Problems:
+        if values.get("allowed_referral_hosts") and values.get("follow_referrals") is False:
+            yield "allowed_referral_hosts", "has no effect unless follow_referrals = true"
+
+
+@attrs.frozen(kw_only=True)
+class RunProfilesConfig(_Validated):
+    """The ``[run_profiles]`` section: which runs this connector may do.
+
+    Attributes:
+        full_import: read every object (needed to find existing objects before export).
+        delta_import: read only changes; enable it where the server keeps a change log.
+        export: write to the directory.
+    """
+
+    _PATH: ClassVar[str] = "run_profiles"
+
+    full_import: bool = True
+    delta_import: bool = False
+    export: bool = True
+
+    @classmethod
+    def _cross_problems(cls, values: Mapping[str, Any]) -> _c.Problems:
+        imports = values.get("full_import", True) or values.get("delta_import", True)
+        if values.get("export") and not imports:
+            yield (
+                "export",
+                (
+                    "needs full_import or delta_import: without an import existing objects "
+                    "cannot be found and would be created twice"
+                ),
+            )
+
+
+@attrs.frozen(kw_only=True)
+class ObjectTypeConfig(_Validated):
+    """The ``[object_type]`` section: the Object Types page.
+
+    Attributes:
+        target: the structural object class of the entries (``inetOrgPerson``).
+        anchor: the immutable attribute that identifies an entry (``entryUUID``,
+            ``objectGUID``, ``-dn-`` for the DN); None means the detected recommendation.
+            Multi-valued attributes are refused once the schema is known.
+        query_attribute: the attribute searched to find an entry by anchor; None means the
+            anchor itself.
+        auxiliary: auxiliary object classes added to every entry (``posixAccount``).
+        containers: search bases inside the partitions ("Search only in selected
+            containers"); empty means the whole partitions.
+    """
+
+    _PATH: ClassVar[str] = "object_type"
+
+    target: str = attrs.field(metadata=_M(_c.attribute_name))
+    anchor: str | None = attrs.field(default=None, metadata=_M(_c.attribute_or_dn))
+    query_attribute: str | None = attrs.field(default=None, metadata=_M(_c.attribute_or_dn))
+    auxiliary: tuple[str, ...] = attrs.field(
+        default=(), metadata=_M(_c.unique, items=(_c.attribute_name,))
+    )
+    containers: tuple[str, ...] = attrs.field(default=(), metadata=_M(_c.unique, items=(_c.dn,)))
+
+    @classmethod
+    def _cross_problems(cls, values: Mapping[str, Any]) -> _c.Problems:
+        target = values.get("target")
+        for index, name in enumerate(values.get("auxiliary", ())):
+            if target and name.lower() == target.lower():
+                yield f"auxiliary[{index}]", f"{_c.show(name)} is already the target class"
+
+
+@attrs.frozen(kw_only=True)
+class AttributeConfig(_Validated):
+    """One ``[[attributes]]`` table: an attribute exposed for mapping (Select Attributes).
+
+    Attributes:
+        name: the attribute name.
+        single_value: True to treat it as single-valued, False as multi-valued; None
+            follows the schema.
+    """
+
+    _PATH: ClassVar[str] = "attributes[*]"
+
+    name: str = attrs.field(metadata=_M(_c.attribute_name))
+    single_value: bool | None = None
+
+    @classmethod
+    def _cross_problems(cls, values: Mapping[str, Any]) -> _c.Problems:
+        if values.get("single_value") and str(values.get("name", "")).lower() == "objectclass":
+            yield "single_value", "objectClass cannot be treated as single-valued"
+
+
+@attrs.frozen(kw_only=True)
+class SetAttributeValue(_Validated):
+    """A deprovisioning flow that sets a boolean attribute (``nsAccountLock = true``).
+
+    Attributes:
+        set_attribute: the attribute to set; it must not be a selected attribute.
+        value: the boolean to write (Microsoft allows only booleans here).
+    """
+
+    _PATH: ClassVar[str] = "deprovisioning.*"
+
+    set_attribute: str = attrs.field(metadata=_M(_c.attribute_name))
+    value: bool = True
+
+
+Flow = DeprovisionAction | SetAttributeValue
+
+
+@attrs.frozen(kw_only=True)
+class DeprovisioningConfig(_Validated):
+    """The ``[deprovisioning]`` section: what happens to users who leave.
+
+    Attributes:
+        disable: the flow for ``isSoftDeleted`` users: none, delete, vendor (the server's
+            own disable method), or set a value.
+        delete: the flow for deleted users (and pruned ones): none, delete, vendor, or set
+            a value.
+        max_deletes: the most entries one run may delete (mass-deletion guard; 500 is the
+            default threshold of Entra's accidental-deletion prevention).
+    """
+
+    _PATH: ClassVar[str] = "deprovisioning"
+
+    disable: Flow = DeprovisionAction.NONE
+    delete: Flow = DeprovisionAction.NONE
+    max_deletes: int = attrs.field(default=500, metadata=_M(_c.non_negative))
+
+
+@attrs.frozen(kw_only=True)
+class MappingConfig(_Validated):
+    """One ``[[mappings]]`` table: how a target attribute gets its value.
+
+    Attributes:
+        type: direct, constant or expression.
+        target: the directory attribute to write; ``-dn-`` builds the entry's DN.
+        source: the source attribute (``direct`` only).
+        value: the constant (``constant`` only).
+        expression: the expression text (``expression`` only); compiled by the
+            expressions layer, not here.
+        default_value: the value used when the source is null (``direct``/``expression``).
+        apply: always, or only when the entry is created.
+        matching_precedence: use this mapping to find existing entries, lowest first;
+            unique across mappings.
+    """
+
+    _PATH: ClassVar[str] = "mappings[*]"
+
+    type: MappingType
+    target: str = attrs.field(metadata=_M(_c.attribute_or_dn))
+    source: str | None = attrs.field(default=None, metadata=_M(_c.attribute_name))
+    value: str | None = None
+    expression: str | None = attrs.field(default=None, metadata=_M(_c.not_blank))
+    default_value: str | None = None
+    apply: ApplyWhen = ApplyWhen.ALWAYS
+    matching_precedence: int | None = attrs.field(default=None, metadata=_M(_c.positive))
+
+    @classmethod
+    def _cross_problems(cls, values: Mapping[str, Any]) -> _c.Problems:
+        kind = values.get("type")
+        if kind is None:
+            return
+        needed = _NEEDED[kind]
+        for key in ("source", "value", "expression", "default_value"):
+            given = values.get(key, "") is not None
+            if key == needed and not given:
+                yield key, f"required when type is {_c.show(kind)}"
+            elif key in _UNUSED[kind] and given and key in values:
+                yield key, f"not used when type is {_c.show(kind)}"
+
+
+_NEEDED = {
+    MappingType.DIRECT: "source",
+    MappingType.CONSTANT: "value",
+    MappingType.EXPRESSION: "expression",
+}
+_UNUSED = {
+    MappingType.DIRECT: ("value", "expression"),
+    MappingType.CONSTANT: ("source", "expression", "default_value"),
+    MappingType.EXPRESSION: ("source", "value"),
+}
+
+
+for _cls in (
+    GlobalConfig,
+    RunProfilesConfig,
+    ObjectTypeConfig,
+    AttributeConfig,
+    SetAttributeValue,
+    DeprovisioningConfig,
+    MappingConfig,
+):
+    attrs.resolve_types(_cls, globals())

@@ -1,0 +1,74 @@
+"""Export: bring the directory in line with source records.
+
+How this layer works: the planners are pure. A source record mapped to a
+:class:`~ldapconnector.mapping.DesiredEntry` becomes an :class:`AddOperation`
+(:func:`plan_create`, schema-checked first) or the minimal :class:`ModifyDnOperation` and
+:class:`ModifyOperation` against the entry the directory holds (:func:`plan_update`);
+the deprovisioning :class:`DeprovisionFlow` plans disable, enable and delete, and
+:func:`check_mass_deletion` is the accidental-deletion guard. A planner that cannot plan
+returns a :class:`PlanFailure`. :func:`run_export` is the runner: link store,
+correlation, sending, reconnecting and pruning against an :class:`ExportTarget`; each
+record ends as one :class:`ObjectResult` in an :class:`ExportReport`.
+"""
+
+from ldapconnector.profiles.export._flows import (
+    DeprovisionFlow,
+    FlowKind,
+    check_mass_deletion,
+    plan_delete,
+    plan_disable,
+    plan_enable,
+)
+from ldapconnector.profiles.export._ldif_out import (
+    REDACTED_PLACEHOLDER,
+)
+from ldapconnector.profiles.export._operations import (
+    AddOperation,
+    DeleteOperation,
+    ModifyDnOperation,
+    ModifyOperation,
+    Operation,
+    PasswordSetOperation,
+    PlanFailure,
+)
+from ldapconnector.profiles.export._plan import (
+    PlanOptions,
+    plan_create,
+    plan_update,
+)
+from ldapconnector.profiles.export._report import (
+    ExportOutcome,
+    ExportReport,
+    ObjectResult,
+)
+from ldapconnector.profiles.export._runner import (
+    run_export,
+)
+from ldapconnector.profiles.export._target import (
+    ExportTarget,
+)
+
+__all__ = [
+    "REDACTED_PLACEHOLDER",
+    "AddOperation",
+    "DeleteOperation",
+    "DeprovisionFlow",
+    "ExportOutcome",
+    "ExportReport",
+    "ExportTarget",
+    "FlowKind",
+    "ModifyDnOperation",
+    "ModifyOperation",
+    "ObjectResult",
+    "Operation",
+    "PasswordSetOperation",
+    "PlanFailure",
+    "PlanOptions",
+    "check_mass_deletion",
+    "plan_create",
+    "plan_delete",
+    "plan_disable",
+    "plan_enable",
+    "plan_update",
+    "run_export",
+]

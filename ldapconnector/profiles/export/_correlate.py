@@ -1,0 +1,237 @@
+"""Correlation and uniqueness checks: the export runner's read-only directory look-ups.
+
+*Correlation* finds the entry an unlinked source record already has in the directory, so
+the runner joins it instead of creating a duplicate: the matching attributes of the
+:class:`~ldapconnector.mapping.DesiredEntry` are tried in precedence order, each as one
+escaped RFC 4515 equality filter (``(&(objectClass=inetOrgPerson)(mail=b\\2asimon@...))``)
+under every search base. The first precedence that finds anything decides: one entry is a
+match, several make the record ambiguous (nothing is written for it).
+
+*Uniqueness* backs ``SelectUniqueValue``: a candidate is unique when no entry under the
+search bases holds it in any attribute a ``SelectUniqueValue`` mapping fills (other than
+the record's own entry), and no other record of the same run claimed it already.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+import attrs
+
+from ldapconnector.config import DN_TARGET
+from ldapconnector.connection import LdapConnection
+from ldapconnector.dn import normalize_dn
+from ldapconnector.errors import InvalidDNSyntaxError, InvalidRequestError, NoSuchObjectError
+from ldapconnector.escaping import equality_filter
+from ldapconnector.mapping import DesiredEntry, MappingSet
+from ldapconnector.model import Entry, Value
+from ldapconnector.profiles.export._diff import current_values
+from ldapconnector.profiles.export._equality import value_key
+from ldapconnector.schema import Schema
+
+__all__ = ["Ambiguous", "Snapshot", "UniquenessCheck", "correlate", "unique_value_targets"]
+
+# Two entries are enough to tell "one" from "several".
+_ENOUGH = 2
+
+
+@attrs.frozen(kw_only=True)
+class Ambiguous:
+    """Several entries match a record: it fails and nothing is written for it.
+
+    Attributes:
+        attribute: the matching attribute that found them.
+        dns: the DNs of the entries found.
+    """
+
+    attribute: str
+    dns: tuple[str, ...]
+
+    def __str__(self) -> str:
+        listed = "; ".join(self.dns)
+        return (
+            f"ambiguous: {len(self.dns)} entries match on {self.attribute} ({listed}); "
+            "nothing was written for this record"
+        )
+
+
+def _dn_key(dn: str) -> str:
+    try:
+        return normalize_dn(dn)
+    except InvalidRequestError:
+        return dn.lower()
+
+
+def _filter(attribute: str, values: Sequence[Value], object_class: str | None) -> str:
+    parts = "".join(equality_filter(attribute, value) for value in values)
+    matches = parts if len(values) == 1 else f"(|{parts})"
+    if object_class is None:
+        return matches
+    return f"(&{equality_filter('objectClass', object_class)}{matches})"
+
+
+def _search_all(
+    connection: LdapConnection,
+    bases: Iterable[str],
+    search_filter: str,
+    attributes: Sequence[str],
+    size_limit: int = _ENOUGH,
+) -> list[Entry]:
+    found: dict[str, Entry] = {}
+    for base in bases:
+        try:
+            for entry in connection.search(
+                base, search_filter, attributes=attributes, page_size=0, size_limit=size_limit
+            ):
+                found.setdefault(_dn_key(entry.dn), entry)
+        except NoSuchObjectError:
+            continue
+    return list(found.values())
+
+
+def correlate(
+    connection: LdapConnection,
+    bases: Sequence[str],
+    desired: DesiredEntry,
+    *,
+    object_class: str | None,
+    attributes: Sequence[str] = ("*",),
+) -> Entry | Ambiguous | None:
+    """Find the entry a record already has, by its matching attributes in precedence order.
+
+    Args:
+        connection: the bound connection.
+        bases: the search bases (containers or partitions).
+        desired: the mapped record; ``desired.matching`` lists the attributes to try.
+        object_class: the structural class entries must have, or None for any.
+        attributes: the attributes to read from a match.
+
+    Returns:
+        The one matching entry, :class:`Ambiguous` when several match, or None.
+    """
+    for attribute, values in desired.matching:
+        if not values:
+            continue
+        search_filter = _filter(attribute, values, object_class)
+        found = _search_all(connection, bases, search_filter, attributes)
+        if len(found) == 1:
+            return found[0]
+        if found:
+            return Ambiguous(attribute=attribute, dns=tuple(entry.dn for entry in found))
+    return None
+
+
+def unique_value_targets(mappings: MappingSet) -> tuple[str, ...]:
+    """The targets of mappings whose expression calls ``SelectUniqueValue``."""
+    return tuple(
+        m.target
+        for m in mappings.mappings
+        if m.expression is not None and "selectuniquevalue" in m.expression.source.lower()
+    )
+
+
+@attrs.define
+class UniquenessCheck:
+    """The directory-backed ``is_unique`` callback of ``SelectUniqueValue``.
+
+    Args:
+        connection: returns the bound connection (it may be reopened during a run).
+        bases: the search bases.
+        targets: the attributes (and ``-dn-``) ``SelectUniqueValue`` mappings fill.
+    """
+
+    connection: Callable[[], LdapConnection]
+    bases: tuple[str, ...]
+    targets: tuple[str, ...]
+    _claimed: dict[str, str] = attrs.field(factory=dict, init=False)
+
+    def for_record(self, source_id: str, own_dn: str | None) -> Callable[[str], bool]:
+        """The callback for one record whose entry (if any) is at ``own_dn``."""
+        own = _dn_key(own_dn) if own_dn else None
+
+        def is_unique(candidate: str) -> bool:
+            holder = self._claimed.get(candidate.casefold())
+            if holder is not None and holder != source_id:
+                return False
+            if self._taken(candidate, own):
+                return False
+            self._claimed[candidate.casefold()] = source_id
+            return True
+
+        return is_unique
+
+    def _taken(self, candidate: str, own: str | None) -> bool:
+        attributes = [t for t in self.targets if t != DN_TARGET]
+        if DN_TARGET in self.targets:
+            try:
+                held = self.connection().read_entry(candidate, ("1.1",))
+            except (InvalidRequestError, InvalidDNSyntaxError):
+                return True
+            if held is not None and _dn_key(candidate) != own:
+                return True
+        if not attributes:
+            return False
+        parts = "".join(equality_filter(name, candidate) for name in attributes)
+        search_filter = parts if len(attributes) == 1 else f"(|{parts})"
+        found = _search_all(self.connection(), self.bases, search_filter, ("1.1",))
+        return any(_dn_key(entry.dn) != own for entry in found)
+
+
+@attrs.define
+class Snapshot:
+    """Every entry under the search bases, read in one paged search at the start of a run.
+
+    Replaces one resolve and one correlation search per record with dictionary look-ups
+    when a run exports many records. Values are indexed by the attribute's equality rule
+    (:func:`~ldapconnector.profiles.export._equality.value_key`), so a look-up finds what the
+    server's filter would. A record exported again after a lost connection bypasses it.
+
+    Args:
+        schema: the directory's schema (equality rules).
+        matching: the matching attributes to index.
+    """
+
+    schema: Schema
+    matching: tuple[str, ...]
+    _entries: dict[str, Entry] = attrs.field(factory=dict, init=False)
+    _index: dict[tuple[str, object], dict[str, Entry]] = attrs.field(factory=dict, init=False)
+
+    def load(self, entries: Iterable[tuple[str, Entry]]) -> None:
+        """Add ``(anchor key, entry)`` pairs."""
+        for key, entry in entries:
+            self.add(key, entry)
+
+    def add(self, key: str, entry: Entry) -> None:
+        """Add (or replace) one entry under its anchor key."""
+        self._entries[key] = entry
+        for attribute in self.matching:
+            compare = value_key(self.schema, attribute)
+            for value in current_values(entry.attributes, self.schema, attribute):
+                slot = self._index.setdefault((attribute.lower(), compare(value)), {})
+                slot[_dn_key(entry.dn)] = entry
+
+    def get(self, key: str) -> Entry | None:
+        """The entry with this anchor key, or None."""
+        return self._entries.get(key)
+
+    def correlate(
+        self, desired: DesiredEntry, *, object_class: str | None
+    ) -> Entry | Ambiguous | None:
+        """Like :func:`correlate`, from the snapshot."""
+        for attribute, values in desired.matching:
+            compare = value_key(self.schema, attribute)
+            found: dict[str, Entry] = {}
+            for value in values:
+                found.update(self._index.get((attribute.lower(), compare(value)), {}))
+            if object_class is not None:
+                wanted = object_class.lower()
+                found = {
+                    k: e
+                    for k, e in found.items()
+                    if wanted in {c.lower() for c in e.texts("objectClass")}
+                }
+            if len(found) == 1:
+                return next(iter(found.values()))
+            if found:
+                return Ambiguous(attribute=attribute, dns=tuple(e.dn for e in found.values()))
+        return None

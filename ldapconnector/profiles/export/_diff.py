@@ -1,0 +1,99 @@
+"""The minimal set of modifications from an entry's current values to the desired ones."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from ldapconnector.dn import Rdn
+from ldapconnector.model import Modification, ModifyOp, Value
+from ldapconnector.profiles.export._equality import value_key
+from ldapconnector.profiles.export._names import canonical
+from ldapconnector.schema import Schema
+
+__all__ = ["attribute_changes", "unique_values", "with_rdn_values"]
+
+
+def unique_values(schema: Schema, attribute: str, values: Iterable[Value]) -> tuple[Value, ...]:
+    """``values`` without the ones the equality rule says repeat an earlier one."""
+    key = value_key(schema, attribute)
+    seen: dict[object, Value] = {}
+    for value in values:
+        seen.setdefault(key(value), value)
+    return tuple(seen.values())
+
+
+def with_rdn_values(
+    schema: Schema, attribute: str, values: Sequence[Value], rdn: Rdn | None
+) -> tuple[Value, ...]:
+    """``values`` plus the RDN's value(s) for ``attribute`` when they are missing.
+
+    An entry must hold its RDN values (RFC 4512 section 2.3), and the server refuses to
+    delete them (notAllowedOnRDN), so a desired value set always keeps them. A
+    single-valued attribute that already has another value is left alone: the schema check
+    reports that clash. ``#hex`` RDN values are never added.
+    """
+    if rdn is None:
+        return tuple(values)
+    wanted = canonical(schema, attribute)
+    key = value_key(schema, attribute)
+    result = list(values)
+    for kind, value in rdn.pairs:
+        if canonical(schema, kind) != wanted or value.startswith("#"):
+            continue
+        if any(key(v) == key(value) for v in result):
+            continue
+        if result and schema.is_single_valued(attribute):
+            continue
+        result.append(value)
+    return tuple(result)
+
+
+def _single_changes(
+    schema: Schema, attribute: str, wanted: tuple[Value, ...], current: tuple[Value, ...]
+) -> list[Modification]:
+    key = value_key(schema, attribute)
+    if len(wanted) == len(current) == 1 and key(wanted[0]) == key(current[0]):
+        return []
+    if not wanted and not current:
+        return []
+    return [Modification(ModifyOp.REPLACE, attribute, wanted)]
+
+
+def attribute_changes(
+    schema: Schema, attribute: str, wanted: Sequence[Value], current: Sequence[Value]
+) -> list[Modification]:
+    """The modifications that turn ``current`` into ``wanted`` for one attribute.
+
+    Values compare by the attribute's equality rule. A single-valued attribute gets one
+    ``replace``; a multi-valued one a ``delete`` of the values no longer wanted and an
+    ``add`` of the new ones, so values added by others in between are not lost to a
+    replace. Nothing to do gives an empty list. An empty ``wanted`` clears the attribute.
+    """
+    wanted_values = unique_values(schema, attribute, wanted)
+    current_values = tuple(current)
+    if schema.is_single_valued(attribute):
+        return _single_changes(schema, attribute, wanted_values, current_values)
+    if not wanted_values:
+        return [Modification(ModifyOp.REPLACE, attribute, ())] if current_values else []
+    key = value_key(schema, attribute)
+    wanted_keys = {key(v) for v in wanted_values}
+    current_keys = {key(v) for v in current_values}
+    delete = tuple(v for v in current_values if key(v) not in wanted_keys)
+    add = tuple(v for v in wanted_values if key(v) not in current_keys)
+    changes: list[Modification] = []
+    if delete:
+        changes.append(Modification(ModifyOp.DELETE, attribute, delete))
+    if add:
+        changes.append(Modification(ModifyOp.ADD, attribute, add))
+    return changes
+
+
+def current_values(
+    entry_attributes: Mapping[str, Sequence[Value]], schema: Schema, name: str
+) -> tuple[Value, ...]:
+    """The values ``entry_attributes`` holds for ``name`` under any spelling of it."""
+    wanted = canonical(schema, name)
+    for key, values in entry_attributes.items():
+        if canonical(schema, key) == wanted:
+            return tuple(values)
+    return ()

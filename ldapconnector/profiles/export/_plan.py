@@ -1,0 +1,276 @@
+"""The pure export planners: a desired entry (and the current one) in, operations out.
+
+``plan_create`` builds the add for a new entry; ``plan_update`` the modify-DN and modify
+that bring an existing entry in line. Both check the schema first and return one
+:class:`PlanFailure` listing every problem instead of operations the server would refuse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+from ldapconnector.config import DN_TARGET
+from ldapconnector.dn import Rdn, parse_dn
+from ldapconnector.errors import InvalidRequestError
+from ldapconnector.mapping import OBJECT_CLASS_TARGET, DesiredEntry
+from ldapconnector.model import Entry, Modification, ModifyOp, Value
+from ldapconnector.profiles.export._diff import attribute_changes, current_values, with_rdn_values
+from ldapconnector.profiles.export._ldif_out import REDACTED_PLACEHOLDER
+from ldapconnector.profiles.export._names import find_name, has_name, schema_name
+from ldapconnector.profiles.export._operations import (
+    AddOperation,
+    ModifyDnOperation,
+    ModifyOperation,
+    Operation,
+    PasswordSetOperation,
+    PlanFailure,
+)
+from ldapconnector.profiles.export._rename import after_rename, plan_rename
+from ldapconnector.schema import ObjectClassKind, ProblemKind, Schema, SchemaProblem
+
+__all__ = ["PlanOptions", "plan_create", "plan_update"]
+
+# Schema problems that concern the values an update sends (not the entry as a whole).
+_UPDATE_PROBLEMS = frozenset(
+    {
+        ProblemKind.TOO_MANY_VALUES,
+        ProblemKind.INVALID_VALUE,
+        ProblemKind.UNKNOWN_ATTRIBUTE,
+        ProblemKind.ATTRIBUTE_NOT_ALLOWED,
+        ProblemKind.NO_USER_MODIFICATION,
+    }
+)
+
+
+@attrs.frozen(kw_only=True)
+class PlanOptions:
+    """What the planners need to know beyond the entries and the schema.
+
+    Attributes:
+        password_attribute: the attribute passwords live in (``[global]
+            password_attribute``); a mapping to it never flows in an add or a modify.
+        set_initial_password: follow each add with a :class:`PasswordSetOperation` (the
+            runner turns it on where the server supports it, not on AD LDS, and only when a
+            mapping targets the password attribute).
+    """
+
+    password_attribute: str = "userPassword"  # noqa: S105 - an attribute name, not a secret
+    set_initial_password: bool = False
+
+
+def _shown(problem: SchemaProblem, redacted: frozenset[str]) -> str:
+    """The problem's message, with a redacted attribute's value masked."""
+    hidden = {name.lower() for name in redacted}
+    if problem.value and problem.attribute and problem.attribute.lower() in hidden:
+        return problem.message.replace(problem.value, REDACTED_PLACEHOLDER)
+    return problem.message
+
+
+def _failure(
+    what: str, problems: tuple[SchemaProblem, ...], redacted: frozenset[str]
+) -> PlanFailure:
+    listed = "; ".join(_shown(problem, redacted) for problem in problems)
+    count = len(problems)
+    noun = "problem" if count == 1 else "problems"
+    return PlanFailure(message=f"{what} ({count} schema {noun}): {listed}", problems=problems)
+
+
+def _flowing(desired: DesiredEntry, options: PlanOptions) -> dict[str, tuple[Value, ...]]:
+    return {
+        name: values
+        for name, values in desired.attributes.items()
+        if name.lower() != options.password_attribute.lower()
+    }
+
+
+def _new_entry(
+    desired: DesiredEntry, rdn: Rdn, schema: Schema, options: PlanOptions
+) -> dict[str, tuple[Value, ...]]:
+    entry: dict[str, tuple[Value, ...]] = {OBJECT_CLASS_TARGET: tuple(desired.object_classes)}
+    entry.update(_flowing(desired, options))
+    for kind, _ in rdn.pairs:
+        name = find_name(schema, entry, kind) or schema_name(schema, kind)
+        values = with_rdn_values(schema, name, entry.get(name, ()), rdn)
+        if values:
+            entry[name] = values
+    return entry
+
+
+def plan_create(
+    desired: DesiredEntry, schema: Schema, *, options: PlanOptions | None = None
+) -> tuple[Operation, ...] | PlanFailure:
+    """Plan the creation of a new entry.
+
+    The DN comes from the ``-dn-`` mapping; the RDN's value is added to its attribute when
+    the mappings did not supply it (``cn: bsimon`` for ``CN=bsimon,...``). The entry is
+    validated against the schema first (RFC 4512): one :class:`PlanFailure` lists every
+    problem. The password attribute is never part of the add; with
+    ``options.set_initial_password`` a :class:`PasswordSetOperation` follows it.
+
+    Returns:
+        The operations (the add, then possibly the password), or why there are none.
+    """
+    options = options or PlanOptions()
+    if not desired.dn:
+        return PlanFailure(message=f"no DN: the {DN_TARGET} mapping gave no value for the record")
+    try:
+        rdns = parse_dn(desired.dn)
+    except InvalidRequestError as error:
+        return PlanFailure(message=str(error))
+    if not rdns:
+        return PlanFailure(message="the DN is empty")
+    entry = _new_entry(desired, rdns[0], schema, options)
+    problems = schema.validate(entry, dn=desired.dn)
+    if problems:
+        return _failure(f"{desired.dn} does not fit the schema", problems, desired.redacted)
+    operations: list[Operation] = [
+        AddOperation(dn=desired.dn, attributes=entry, redacted=desired.redacted)
+    ]
+    if options.set_initial_password:
+        operations.append(PasswordSetOperation(dn=desired.dn, attribute=options.password_attribute))
+    return tuple(operations)
+
+
+def _managed(
+    desired: DesiredEntry, schema: Schema, options: PlanOptions
+) -> dict[str, tuple[Value, ...]]:
+    """The attributes an update brings in line: always-applied and flowing."""
+    return {
+        name: values
+        for name, values in _flowing(desired, options).items()
+        if not has_name(schema, desired.create_only, name)
+    }
+
+
+def _missing_auxiliary(desired: DesiredEntry, entry: Entry, schema: Schema) -> tuple[str, ...]:
+    """Auxiliary classes the entry lacks; structural classes are never changed (RFC 4512 2.4.2)."""
+    if has_name(schema, desired.create_only, OBJECT_CLASS_TARGET):
+        return ()
+    held = {name.lower() for name in entry.texts(OBJECT_CLASS_TARGET)}
+    return tuple(
+        name
+        for name in desired.object_classes
+        if name.lower() not in held
+        and (found := schema.object_class(name)) is not None
+        and found.kind is ObjectClassKind.AUXILIARY
+    )
+
+
+def _auxiliary_fill(
+    desired: DesiredEntry,
+    current: Entry,
+    managed: Mapping[str, tuple[Value, ...]],
+    auxiliary: tuple[str, ...],
+    schema: Schema,
+) -> tuple[dict[str, tuple[Value, ...]], tuple[SchemaProblem, ...]]:
+    """What an auxiliary class added on update needs: values to add, or the problems.
+
+    A joined entry may lack a class the mappings give (``posixAccount`` on a plain
+    ``inetOrgPerson``); its ``MUST`` attributes then come from the desired entry, even from
+    create-only mappings (the class is being created), or the update fails before sending.
+    """
+    fill: dict[str, tuple[Value, ...]] = {}
+    problems: list[SchemaProblem] = []
+    for aux in auxiliary:
+        for owner in (schema.object_class(aux), *schema.superclasses(aux)):
+            for name in owner.must if owner is not None else ():
+                if _held(name, current, managed, schema) or find_name(schema, fill, name):
+                    continue
+                source = find_name(schema, desired.attributes, name)
+                if source is not None and desired.attributes[source]:
+                    fill[source] = desired.attributes[source]
+                    continue
+                message = f"attribute {name!r} is required by {aux} but has no value to add"
+                problems.append(
+                    SchemaProblem(
+                        kind=ProblemKind.MISSING_REQUIRED_ATTRIBUTE,
+                        message=message,
+                        attribute=name,
+                        object_class=aux,
+                    )
+                )
+    return fill, tuple(problems)
+
+
+def _held(
+    name: str, current: Entry, managed: Mapping[str, tuple[Value, ...]], schema: Schema
+) -> bool:
+    if name.lower() == OBJECT_CLASS_TARGET.lower() or schema.is_server_supplied(name):
+        return True
+    return bool(current.get(name)) or find_name(schema, managed, name) is not None
+
+
+def _update_problems(
+    managed: Mapping[str, tuple[Value, ...]], classes: tuple[str, ...], schema: Schema
+) -> tuple[SchemaProblem, ...]:
+    problems = schema.validate({OBJECT_CLASS_TARGET: classes, **managed})
+    return tuple(p for p in problems if p.kind in _UPDATE_PROBLEMS)
+
+
+def _changes(
+    desired: DesiredEntry,
+    managed: Mapping[str, tuple[Value, ...]],
+    entry: Entry,
+    schema: Schema,
+    auxiliary: tuple[str, ...],
+) -> list[Modification]:
+    rdn = parse_dn(entry.dn)[0]
+    changes = [Modification(ModifyOp.ADD, OBJECT_CLASS_TARGET, auxiliary)] if auxiliary else []
+    for name, values in managed.items():
+        wanted = with_rdn_values(schema, name, values, rdn)
+        changes += attribute_changes(
+            schema, name, wanted, current_values(entry.attributes, schema, name)
+        )
+    for name in sorted(desired.cleared, key=str.lower):
+        if has_name(schema, desired.create_only, name) or find_name(schema, managed, name):
+            continue
+        wanted = with_rdn_values(schema, name, (), rdn)
+        changes += attribute_changes(
+            schema, name, wanted, current_values(entry.attributes, schema, name)
+        )
+    return changes
+
+
+def plan_update(
+    desired: DesiredEntry,
+    current: Entry,
+    schema: Schema,
+    *,
+    options: PlanOptions | None = None,
+) -> tuple[Operation, ...] | PlanFailure:
+    """Plan the smallest change that brings ``current`` in line with ``desired``.
+
+    Only always-applied mappings count; create-only ones, ``DO_NOT_FLOW`` results and the
+    password attribute are left alone, and null results too unless ``flow_nulls`` made
+    them *cleared*. Single-valued attributes get a ``replace``, multi-valued ones
+    ``delete``/``add`` of the differing values, values compared by the attribute's
+    equality rule (``caseIgnoreMatch``: ``Bob`` equals ``bob``). Missing auxiliary object
+    classes are added. A changed DN or RDN value becomes a :class:`ModifyDnOperation`
+    first (see :func:`~ldapconnector.profiles.export._rename.plan_rename`), and the modify is
+    then sent to the new DN.
+
+    Returns:
+        The operations; an empty tuple when the entry is already as desired.
+    """
+    options = options or PlanOptions()
+    managed = _managed(desired, schema, options)
+    auxiliary = _missing_auxiliary(desired, current, schema)
+    classes = (*current.texts(OBJECT_CLASS_TARGET), *auxiliary) or desired.object_classes
+    fill, missing = _auxiliary_fill(desired, current, managed, auxiliary, schema)
+    managed = {**managed, **fill}
+    problems = missing + _update_problems(managed, tuple(classes), schema)
+    if problems:
+        return _failure(
+            f"the update of {current.dn} does not fit the schema", problems, desired.redacted
+        )
+    rename = plan_rename(desired.dn, desired.create_only, managed, current, schema)
+    if isinstance(rename, PlanFailure):
+        return rename
+    after = after_rename(current, rename, schema) if rename is not None else current
+    operations: list[Operation] = [rename] if isinstance(rename, ModifyDnOperation) else []
+    changes = _changes(desired, managed, after, schema, auxiliary)
+    if changes:
+        operations.append(ModifyOperation(dn=after.dn, changes=changes, redacted=desired.redacted))
+    return tuple(operations)

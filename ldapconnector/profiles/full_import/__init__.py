@@ -1,0 +1,29 @@
+"""Full import: stream every object of the configured type into the connector space.
+
+How this layer works: :func:`plan_full_import` works out the searches (paged results,
+else VLV with server-side sort, else one search per base: :func:`choose_paging`), and
+:func:`run_full_import` streams the objects page by page into an :class:`ImportResult`
+while recording each object's link in the store, in bounded memory.
+"""
+
+from ldapconnector.profiles.full_import._plan import (
+    ImportPlan,
+    choose_paging,
+    plan_full_import,
+)
+from ldapconnector.profiles.full_import._run import (
+    ImportedEntry,
+    ImportProgress,
+    ImportResult,
+    run_full_import,
+)
+
+__all__ = [
+    "ImportPlan",
+    "ImportProgress",
+    "ImportResult",
+    "ImportedEntry",
+    "choose_paging",
+    "plan_full_import",
+    "run_full_import",
+]

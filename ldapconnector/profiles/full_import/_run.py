@@ -1,0 +1,217 @@
+"""The Full Import run profile: stream every object, fill the connector space.
+
+Objects are read page by page with the paged-results control and handed to the caller
+one at a time; the library never keeps them. Each page is recorded in the link store in
+one transaction *before* its objects are yielded, so a caller that stops early leaves the
+store consistent with what it has seen.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import time
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime
+
+import attrs
+
+from ldapconnector.anchors import Anchor
+from ldapconnector.config import Paging
+from ldapconnector.connection import LdapConnection
+from ldapconnector.errors import (
+    AdminLimitExceededError,
+    ConfigurationError,
+    InvalidRequestError,
+    SizeLimitExceededError,
+)
+from ldapconnector.model import Entry, Value
+from ldapconnector.profiles.full_import._plan import ImportPlan
+from ldapconnector.space import ImportedObject, LinkStore
+
+__all__ = ["ImportProgress", "ImportResult", "ImportedEntry", "run_full_import"]
+
+log = logging.getLogger("ldapconnector.profiles")
+
+
+@attrs.frozen(kw_only=True)
+class ImportedEntry:
+    """One object read by an import.
+
+    Attributes:
+        anchor: the object's anchor.
+        dn: its DN now.
+        object_classes: its ``objectClass`` values.
+        attributes: the attributes read (binary values as bytes), ``objectClass`` included.
+    """
+
+    anchor: Anchor
+    dn: str
+    object_classes: tuple[str, ...]
+    attributes: Mapping[str, tuple[Value, ...]]
+
+
+@attrs.frozen(kw_only=True)
+class ImportProgress:
+    """How far an import has got (passed to the progress callback after each page)."""
+
+    base: str
+    objects: int
+    seconds: float
+
+
+@attrs.define
+class ImportResult:
+    """The objects an import yields, and its counts once they have all been read.
+
+    Iterate it once (it streams); :meth:`drain` reads everything without keeping it.
+    ``objects``, ``skipped``, ``renamed`` and ``seconds`` are final after the iteration.
+    """
+
+    _entries: Iterator[ImportedEntry]
+    objects: int = 0
+    skipped: int = 0
+    renamed: int = 0
+    seconds: float = 0.0
+    finished: bool = False
+
+    def __iter__(self) -> Iterator[ImportedEntry]:
+        return self._entries
+
+    def drain(self) -> ImportResult:
+        """Read every object without keeping any; return self with the final counts."""
+        for _ in self._entries:
+            pass
+        return self
+
+
+def _anchor_of(entry: Entry, plan: ImportPlan) -> Anchor | None:
+    strategy = plan.anchor
+    if not strategy.search_attributes:  # the dn anchor
+        return Anchor.from_directory(strategy.kind, entry.dn)
+    raw = entry.first(strategy.attribute)
+    if raw is None:
+        return None
+    try:
+        return Anchor.from_directory(strategy.kind, raw)
+    except InvalidRequestError as exc:
+        log.warning("skipping %s: its %s is unusable: %s", entry.dn, strategy.attribute, exc)
+        return None
+
+
+def _matching_values(entry: Entry, plan: ImportPlan) -> dict[str, tuple[str, ...]]:
+    return {name: entry.texts(name) for name in plan.matching_attributes if entry.get(name)}
+
+
+def _record_page(
+    store: LinkStore | None, page: list[ImportedEntry], plan: ImportPlan, raw: list[Entry]
+) -> int:
+    """Record one page in the store, in one transaction; return how many were renamed."""
+    if store is None:
+        return 0
+    imported = [
+        ImportedObject(anchor=obj.anchor, dn=obj.dn, matching_values=_matching_values(e, plan))
+        for obj, e in zip(page, raw, strict=True)
+    ]
+    renamed = 0
+    with store.batch():
+        store.record_imports(imported)
+        links = store.live_links_by_anchor(obj.anchor for obj in page)
+        now = datetime.now(UTC)
+        for obj in page:
+            link = links.get(obj.anchor)
+            if link is not None and link.dn != obj.dn:
+                store.put(attrs.evolve(link, dn=obj.dn, updated=now))
+                renamed += 1
+    return renamed
+
+
+def _to_imported(entry: Entry, anchor: Anchor) -> ImportedEntry:
+    return ImportedEntry(
+        anchor=anchor,
+        dn=entry.dn,
+        object_classes=entry.texts("objectClass"),
+        attributes=entry.attributes,
+    )
+
+
+def _entries(connection: LdapConnection, plan: ImportPlan, base: str) -> Iterator[Entry]:
+    if plan.paging is Paging.VLV:
+        return connection.search_vlv(
+            base,
+            plan.search_filter,
+            sort_key=plan.sort_key or "cn",
+            attributes=plan.attributes,
+            page_size=plan.page_size,
+        )
+    page_size = 0 if plan.paging is Paging.NONE else plan.page_size
+    return connection.search(
+        base, plan.search_filter, attributes=plan.attributes, page_size=page_size
+    )
+
+
+def _search(connection: LdapConnection, plan: ImportPlan, base: str) -> Iterator[Entry]:
+    try:
+        yield from _entries(connection, plan, base)
+    except (SizeLimitExceededError, AdminLimitExceededError):
+        who = connection.settings.user or connection.settings.binding.value
+        raise ConfigurationError(
+            [
+                f"connectivity.user: the server stopped the import of {base!r} at the size "
+                f"limit of the bind account {who!r}; raise that account's size limit "
+                "(OpenLDAP olcLimits, 389 nsSizeLimit, AD MaxPageSize) or use an account "
+                "without one"
+            ]
+        ) from None
+
+
+def _stream(
+    connection: LdapConnection,
+    plan: ImportPlan,
+    store: LinkStore | None,
+    result: ImportResult,
+    progress: Callable[[ImportProgress], None] | None,
+) -> Iterator[ImportedEntry]:
+    started = time.perf_counter()
+    if store is not None:
+        with store.batch():
+            store.clear_imports()
+    for base in plan.bases:
+        entries = _search(connection, plan, base)
+        while raw_page := list(itertools.islice(entries, plan.page_size)):
+            kept = [(e, a) for e in raw_page if (a := _anchor_of(e, plan)) is not None]
+            result.skipped += len(raw_page) - len(kept)
+            page = [_to_imported(entry, anchor) for entry, anchor in kept]
+            result.renamed += _record_page(store, page, plan, [e for e, _a in kept])
+            result.objects += len(page)
+            result.seconds = time.perf_counter() - started
+            if progress is not None:
+                progress(ImportProgress(base=base, objects=result.objects, seconds=result.seconds))
+            yield from page
+    result.seconds = time.perf_counter() - started
+    result.finished = True
+    log.info("full import: %d objects in %.1f s", result.objects, result.seconds)
+
+
+def run_full_import(
+    connection: LdapConnection,
+    plan: ImportPlan,
+    store: LinkStore | None = None,
+    progress: Callable[[ImportProgress], None] | None = None,
+) -> ImportResult:
+    """Start a full import; iterate the result to read the objects.
+
+    Args:
+        connection: a bound connection.
+        plan: what to read (:func:`~ldapconnector.profiles.plan_full_import`).
+        store: the link store to fill (connector space) and whose links follow renames;
+            None reads without recording anything.
+        progress: called after each page with the running count.
+
+    Raises (while iterating):
+        ConfigurationError: the bind account's size limit cut the import short.
+        LdapOperationError, TransportError: the server failed.
+    """
+    result = ImportResult(iter(()))
+    result._entries = _stream(connection, plan, store, result, progress)
+    return result
