@@ -12,7 +12,7 @@ one search. :func:`choose_anchor` applies the configuration over detection's
 recommendation and refuses attributes the schema lacks or holds as multi-valued.
 """
 
-from ldapconnector.anchors._anchor import Anchor, LookupPlan
+from ldapconnector.anchors._anchor import Anchor, LookupPlan, anchor_of_entry
 from ldapconnector.anchors._choose import AttributeFacts, SchemaLookup, choose_anchor
 from ldapconnector.anchors._codecs import AnchorCodec
 from ldapconnector.anchors._strategy import (
@@ -32,6 +32,7 @@ __all__ = [
     "AttributeFacts",
     "LookupPlan",
     "SchemaLookup",
+    "anchor_of_entry",
     "choose_anchor",
     "strategy_for",
     "supports_guid_base_dn",

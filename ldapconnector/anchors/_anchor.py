@@ -11,9 +11,9 @@ from ldapconnector.anchors._strategy import (
 )
 from ldapconnector.errors import InvalidRequestError
 from ldapconnector.escaping import equality_filter
-from ldapconnector.model import SearchScope
+from ldapconnector.model import Entry, SearchScope
 
-__all__ = ["Anchor", "LookupPlan"]
+__all__ = ["Anchor", "LookupPlan", "anchor_of_entry"]
 
 _PRESENCE_FILTER = "(objectClass=*)"
 
@@ -190,3 +190,21 @@ class Anchor:
 
     def __str__(self) -> str:
         return f"{self.kind.value}={self.value}"
+
+
+def anchor_of_entry(entry: Entry, strategy: AnchorStrategy) -> Anchor | None:
+    """The anchor an entry read from the directory carries, or None when it has none.
+
+    The one place that reads an anchor off an entry: the DN for ``dn`` anchors, else the
+    strategy's attribute decoded by its codec. An entry without the attribute, or whose
+    value the codec refuses (a GUID of the wrong length, ...), has no usable anchor.
+    """
+    if strategy.kind is AnchorKind.DN:
+        return Anchor.from_directory(AnchorKind.DN, entry.dn)
+    raw = entry.first(strategy.attribute)
+    if raw is None:
+        return None
+    try:
+        return Anchor.from_directory(strategy.kind, raw)
+    except InvalidRequestError:
+        return None

@@ -9,6 +9,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from ldapconnector.config import DN_TARGET
+
 __all__ = ["FIRST_UID_NUMBER", "posix_example", "to_toml", "user_record", "users"]
 
 FIRST_UID_NUMBER = 10000
@@ -37,7 +39,7 @@ def posix_example(
         "object_type": {"target": "inetOrgPerson", "containers": [people_dn]},
         "deprovisioning": {"disable": disable, "delete": delete, "max_deletes": max_deletes},
         "mappings": [
-            {"type": "expression", "target": "-dn-", "expression": dn},
+            {"type": "expression", "target": DN_TARGET, "expression": dn},
             {
                 "type": "expression",
                 "target": "objectClass",

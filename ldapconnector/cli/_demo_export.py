@@ -8,6 +8,7 @@ from typing import Any
 from ldapconnector.cli._demo_data import posix_example, users
 from ldapconnector.config import ConnectorConfig
 from ldapconnector.connector import Connector
+from ldapconnector.mapping import DELETED_KEY, SOFT_DELETED_KEY
 from ldapconnector.profiles import ExportOutcome, ExportReport
 from ldapconnector.space import SqliteLinkStore
 
@@ -25,8 +26,8 @@ def apply_changes(records: list[dict[str, Any]]) -> dict[str, list[str]]:
         updated, renamed, disabled, deleted = (records[k * 10 + offset] for k in range(1, 5))
         updated["displayName"] += " (changed)"
         renamed["userPrincipalName"] = "renamed." + renamed["userPrincipalName"]
-        disabled["isSoftDeleted"] = True
-        deleted["@deleted"] = True
+        disabled[SOFT_DELETED_KEY] = True
+        deleted[DELETED_KEY] = True
         for kind, record in zip(changed, (updated, renamed, disabled, deleted), strict=True):
             changed[kind].append(str(record["id"]))
     return changed

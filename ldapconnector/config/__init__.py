@@ -19,7 +19,6 @@ from ldapconnector.config._connectivity import Binding, ConnectivityConfig, Secu
 from ldapconnector.config._connector import ConnectorConfig
 from ldapconnector.config._secret import Secret
 from ldapconnector.config._sections import (
-    DN_TARGET,
     ApplyWhen,
     AttributeConfig,
     DeprovisionAction,
@@ -32,6 +31,7 @@ from ldapconnector.config._sections import (
     RunProfilesConfig,
     SetAttributeValue,
 )
+from ldapconnector.config._targets import DN_TARGET
 
 __all__ = [
     "DN_TARGET",

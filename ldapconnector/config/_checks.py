@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from ldapconnector.config._targets import DN_TARGET
 from ldapconnector.errors import ConfigurationError
 
 Check = Callable[[Any], "str | None"]
@@ -274,7 +275,7 @@ def attribute_name(value: str) -> str | None:
 
 def attribute_or_dn(value: str) -> str | None:
     """An attribute name, or ``-dn-`` for the entry's DN (the ECMA2Host spelling)."""
-    return None if value == "-dn-" else attribute_name(value)
+    return None if value == DN_TARGET else attribute_name(value)
 
 
 def aliased_attribute(value: str) -> str | None:

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from ldapconnector.config import _checks as _c
-from ldapconnector.config._sections import DN_TARGET
+from ldapconnector.config._targets import DN_TARGET
 
 Problems = Iterator[tuple[str, str]]
 

@@ -1,4 +1,4 @@
-"""The section classes of the config file after ``[connectivity]``, and ``DN_TARGET``.
+"""The section classes of the config file after ``[connectivity]``.
 
 Public through :mod:`ldapconnector.config`, which re-exports every name here; see that
 module for how the classes validate themselves.
@@ -14,9 +14,6 @@ import attrs
 
 from ldapconnector.config import _checks as _c
 from ldapconnector.config._checks import Validated as _Validated
-
-#: The mapping target (and anchor) that stands for the entry's DN, as in ECMA2Host.
-DN_TARGET = "-dn-"
 
 _M = _c.meta
 

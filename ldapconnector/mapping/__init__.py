@@ -18,16 +18,26 @@ attribute the configured classes allow. Pure: no I/O.
 from ldapconnector.mapping._check import check_mappings_against_schema, static_object_classes
 from ldapconnector.mapping._desired import DesiredEntry, MappingFailure, MappingResult
 from ldapconnector.mapping._mapping import (
-    CONTROL_KEYS,
     OBJECT_CLASS_TARGET,
     AttributeMapping,
     MappingSet,
+)
+from ldapconnector.mapping._record import (
+    CONTROL_KEYS,
+    DELETED_KEY,
+    SOFT_DELETED_KEY,
+    SOURCE_ID_KEY,
+    is_flag_set,
+    source_id_of,
 )
 from ldapconnector.mapping._values import generalized_time, to_ldap_values
 
 __all__ = [
     "CONTROL_KEYS",
+    "DELETED_KEY",
     "OBJECT_CLASS_TARGET",
+    "SOFT_DELETED_KEY",
+    "SOURCE_ID_KEY",
     "AttributeMapping",
     "DesiredEntry",
     "MappingFailure",
@@ -35,6 +45,8 @@ __all__ = [
     "MappingSet",
     "check_mappings_against_schema",
     "generalized_time",
+    "is_flag_set",
+    "source_id_of",
     "static_object_classes",
     "to_ldap_values",
 ]

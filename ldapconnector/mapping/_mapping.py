@@ -16,16 +16,19 @@ from ldapconnector.expressions import (
     compile_expression,
 )
 from ldapconnector.mapping._desired import DesiredEntry, MappingFailure, MappingResult
+from ldapconnector.mapping._record import (
+    CONTROL_KEYS,
+    DELETED_KEY,
+    SOFT_DELETED_KEY,
+    is_flag_set,
+)
 from ldapconnector.mapping._values import to_ldap_values
 from ldapconnector.model import Value
 
-__all__ = ["CONTROL_KEYS", "OBJECT_CLASS_TARGET", "AttributeMapping", "MappingSet"]
+__all__ = ["OBJECT_CLASS_TARGET", "AttributeMapping", "MappingSet"]
 
 #: The target that sets the entry's object classes (structural + auxiliary).
 OBJECT_CLASS_TARGET = "objectClass"
-#: Keys of a source record that steer the flow and are never attributes (DESIGN.md); the
-#: record's ``id`` is readable as ``[id]``.
-CONTROL_KEYS = frozenset({"isSoftDeleted", "@deleted"})
 
 Evaluator = Callable[[Mapping[str, object], EvaluationContext | None], object]
 
@@ -121,10 +124,6 @@ def _unwrap(value: object) -> object:
     if isinstance(value, Redacted):
         return value.value
     return None if value is DO_NOT_FLOW else value
-
-
-def _is_true(value: object) -> bool:
-    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
 def _compile_all(configs: Sequence[MappingConfig]) -> tuple[AttributeMapping, ...]:
@@ -232,8 +231,8 @@ class MappingSet:
                 return failure
         return builder.build(
             default_classes=self.configured_object_classes(),
-            soft_deleted=_is_true(record.get("isSoftDeleted")),
-            deleted=_is_true(record.get("@deleted")),
+            soft_deleted=is_flag_set(record, SOFT_DELETED_KEY),
+            deleted=is_flag_set(record, DELETED_KEY),
         )
 
 

@@ -41,7 +41,7 @@ from collections.abc import Iterator, Mapping
 
 import attrs
 
-from ldapconnector.anchors import Anchor, AnchorKind, AnchorStrategy
+from ldapconnector.anchors import Anchor, AnchorKind, AnchorStrategy, anchor_of_entry
 from ldapconnector.connection import LdapConnection
 from ldapconnector.detect import DeltaSource
 from ldapconnector.errors import ConfigurationError, InsufficientAccessError
@@ -336,10 +336,7 @@ class DirSyncReader:
         )
 
     def _anchor(self, entry: Entry) -> Anchor | None:
-        if self.anchor.kind is AnchorKind.DN:
-            return Anchor.from_directory(AnchorKind.DN, entry.dn)
-        raw = entry.first("objectGUID")
-        return Anchor.from_directory(AnchorKind.OBJECT_GUID, raw) if raw is not None else None
+        return anchor_of_entry(entry, self.anchor)
 
 
 def _user_values(entry: Entry) -> dict[str, tuple[Value, ...]]:

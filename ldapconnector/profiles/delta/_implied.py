@@ -30,7 +30,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
-from ldapconnector.anchors import Anchor, AnchorKind
+from ldapconnector.anchors import Anchor, AnchorKind, anchor_of_entry, strategy_for
 from ldapconnector.connection import LdapConnection
 from ldapconnector.dn import normalize_dn
 from ldapconnector.errors import ConfigurationError, InvalidRequestError, NoSuchObjectError
@@ -266,10 +266,7 @@ class ImpliedReads:
         )
 
     def _anchor(self, entry: Entry) -> Anchor | None:
-        if self.anchor_kind is AnchorKind.DN:
-            return Anchor.from_directory(AnchorKind.DN, entry.dn)
-        uuid = entry.first("entryUUID")
-        return Anchor.from_directory(AnchorKind.ENTRY_UUID, uuid) if uuid is not None else None
+        return anchor_of_entry(entry, strategy_for(self.anchor_kind))
 
 
 def _without_uid(value: str) -> str:

@@ -28,10 +28,9 @@ from collections.abc import Iterator
 
 import attrs
 
-from ldapconnector.anchors import Anchor, AnchorKind, AnchorStrategy
+from ldapconnector.anchors import Anchor, AnchorStrategy, anchor_of_entry
 from ldapconnector.connection import LdapConnection
 from ldapconnector.detect import DeltaSource
-from ldapconnector.errors import InvalidRequestError
 from ldapconnector.escaping import equality_filter, escape_filter_value
 from ldapconnector.model import Entry
 from ldapconnector.profiles.delta._changes import ChangeRecord, ChangeType, is_ignored
@@ -140,15 +139,7 @@ class TimestampReader:
         )
 
     def _anchor(self, entry: Entry) -> Anchor | None:
-        if self.anchor.kind is AnchorKind.DN:
-            return Anchor.from_directory(AnchorKind.DN, entry.dn)
-        raw = entry.first(self.anchor.attribute)
-        if raw is None:
-            return None
-        try:
-            return Anchor.from_directory(self.anchor.kind, raw)
-        except InvalidRequestError:
-            return None
+        return anchor_of_entry(entry, self.anchor)
 
 
 def _stamp(entry: Entry) -> str:

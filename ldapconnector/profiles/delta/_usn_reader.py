@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 import attrs
 
-from ldapconnector.anchors import Anchor, AnchorKind, AnchorStrategy
+from ldapconnector.anchors import Anchor, AnchorKind, AnchorStrategy, anchor_of_entry
 from ldapconnector.connection import LdapConnection
 from ldapconnector.detect import DeltaSource
 from ldapconnector.dn import normalize_dn
@@ -201,10 +201,7 @@ class UsnReader:
         )
 
     def _anchor(self, entry: Entry) -> Anchor | None:
-        if self.anchor.kind is AnchorKind.DN:
-            return Anchor.from_directory(AnchorKind.DN, entry.dn)
-        raw = entry.first("objectGUID")
-        return Anchor.from_directory(AnchorKind.OBJECT_GUID, raw) if raw is not None else None
+        return anchor_of_entry(entry, self.anchor)
 
 
 def _server_state(connection: LdapConnection) -> tuple[int, str, str, tuple[str, ...]]:

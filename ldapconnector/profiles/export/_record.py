@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 
 import attrs
 
-from ldapconnector.anchors import Anchor, AnchorKind, AnchorStrategy
+from ldapconnector.anchors import Anchor, AnchorKind, AnchorStrategy, anchor_of_entry
 from ldapconnector.dn import parent_dn
 from ldapconnector.errors import (
     AlreadyExistsError,
@@ -29,7 +29,15 @@ from ldapconnector.errors import (
     NoSuchObjectError,
 )
 from ldapconnector.expressions import EvaluationContext
-from ldapconnector.mapping import DesiredEntry, MappingFailure, MappingSet
+from ldapconnector.mapping import (
+    DELETED_KEY,
+    SOFT_DELETED_KEY,
+    DesiredEntry,
+    MappingFailure,
+    MappingSet,
+    is_flag_set,
+    source_id_of,
+)
 from ldapconnector.model import Entry
 from ldapconnector.profiles.export._correlate import Ambiguous, Snapshot, UniquenessCheck, correlate
 from ldapconnector.profiles.export._flows import (
@@ -52,23 +60,9 @@ from ldapconnector.profiles.export._target import ExportTarget
 from ldapconnector.schema import Schema
 from ldapconnector.space import Link, LinkState, attributes_hash
 
-__all__ = ["RecordExporter", "is_flag_set", "source_id_of"]
+__all__ = ["RecordExporter"]
 
 Record = Mapping[str, object]
-
-
-def source_id_of(record: Record) -> str | None:
-    """The record's ``id`` as text, or None when it has none."""
-    value = record.get("id")
-    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
-        return None
-    return str(value)
-
-
-def is_flag_set(record: Record, key: str) -> bool:
-    """Whether a control key (``isSoftDeleted``, ``@deleted``) is true."""
-    value = record.get(key)
-    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
 def _failed(
@@ -127,9 +121,9 @@ class RecordExporter:
         entry = None
         if link is not None and link.state is not LinkState.DELETED:
             entry = self.resolve(link.anchor, live=retried)
-        if is_flag_set(record, "@deleted"):
+        if is_flag_set(record, DELETED_KEY):
             return self.deprovision(source_id, link, entry, deleting=True)
-        if is_flag_set(record, "isSoftDeleted"):
+        if is_flag_set(record, SOFT_DELETED_KEY):
             return self.deprovision(source_id, link, entry, deleting=False)
         if entry is not None and link is not None:
             return self._update(source_id, record, entry, link)
@@ -398,12 +392,10 @@ class RecordExporter:
         Raises:
             InvalidRequestError: the entry does not carry the anchor attribute.
         """
-        if self.strategy.kind is AnchorKind.DN:
-            return Anchor.from_directory(AnchorKind.DN, entry.dn)
-        raw = entry.first(self.strategy.attribute)
-        if raw is None:
-            raise InvalidRequestError(f"{entry.dn} has no {self.strategy.attribute}")
-        return Anchor.from_directory(self.strategy.kind, raw)
+        anchor = anchor_of_entry(entry, self.strategy)
+        if anchor is None:
+            raise InvalidRequestError(f"{entry.dn} has no usable {self.strategy.attribute}")
+        return anchor
 
     def _send(self, operations: Sequence[Operation]) -> None:
         if self.plan_only:

@@ -22,11 +22,18 @@ from ldapconnector.errors import (
     NoSuchObjectError,
     TransportError,
 )
-from ldapconnector.mapping import MappingSet, check_mappings_against_schema
+from ldapconnector.mapping import (
+    DELETED_KEY,
+    SOFT_DELETED_KEY,
+    MappingSet,
+    check_mappings_against_schema,
+    is_flag_set,
+    source_id_of,
+)
 from ldapconnector.profiles.export._correlate import Snapshot, UniquenessCheck, unique_value_targets
 from ldapconnector.profiles.export._flows import DeprovisionFlow, FlowKind, check_mass_deletion
 from ldapconnector.profiles.export._plan import PlanOptions
-from ldapconnector.profiles.export._record import RecordExporter, is_flag_set, source_id_of
+from ldapconnector.profiles.export._record import RecordExporter
 from ldapconnector.profiles.export._report import ExportOutcome, ExportReport, ObjectResult
 from ldapconnector.profiles.export._send import Reconnector, supports_password
 from ldapconnector.profiles.export._target import ExportTarget
@@ -117,9 +124,9 @@ def _guard_count(exporter: RecordExporter, records: list[Record], pruned: list[L
     store = exporter.target.store
     count = len(pruned) if exporter.delete_flow.kind is not FlowKind.NONE else 0
     for record in records:
-        if is_flag_set(record, "@deleted"):
+        if is_flag_set(record, DELETED_KEY):
             flow = exporter.delete_flow
-        elif is_flag_set(record, "isSoftDeleted"):
+        elif is_flag_set(record, SOFT_DELETED_KEY):
             flow = exporter.disable_flow
         else:
             continue

@@ -16,13 +16,12 @@ from datetime import UTC, datetime
 
 import attrs
 
-from ldapconnector.anchors import Anchor
+from ldapconnector.anchors import Anchor, anchor_of_entry
 from ldapconnector.config import Paging
 from ldapconnector.connection import LdapConnection
 from ldapconnector.errors import (
     AdminLimitExceededError,
     ConfigurationError,
-    InvalidRequestError,
     SizeLimitExceededError,
 )
 from ldapconnector.model import Entry, Value
@@ -86,17 +85,10 @@ class ImportResult:
 
 
 def _anchor_of(entry: Entry, plan: ImportPlan) -> Anchor | None:
-    strategy = plan.anchor
-    if not strategy.search_attributes:  # the dn anchor
-        return Anchor.from_directory(strategy.kind, entry.dn)
-    raw = entry.first(strategy.attribute)
-    if raw is None:
-        return None
-    try:
-        return Anchor.from_directory(strategy.kind, raw)
-    except InvalidRequestError as exc:
-        log.warning("skipping %s: its %s is unusable: %s", entry.dn, strategy.attribute, exc)
-        return None
+    anchor = anchor_of_entry(entry, plan.anchor)
+    if anchor is None and entry.first(plan.anchor.attribute) is not None:
+        log.warning("skipping %s: its %s is unusable", entry.dn, plan.anchor.attribute)
+    return anchor
 
 
 def _matching_values(entry: Entry, plan: ImportPlan) -> dict[str, tuple[str, ...]]:
