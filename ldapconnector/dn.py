@@ -7,7 +7,11 @@ How this module works: :func:`parse_dn` splits a DN string into :class:`Rdn` val
 DNs are compared in: attribute types lower-cased, values case-folded with runs of spaces
 collapsed (the caseIgnoreMatch rules of RFC 4518 that nearly every naming attribute
 uses), multi-valued RDNs sorted, ``#hex`` values lower-cased. So ``CN=B Simon, DC=Contoso``
-and ``cn=b  simon,dc=contoso`` are the same entry. Pure: no I/O.
+and ``cn=b  simon,dc=contoso`` are the same entry. :func:`dn_key` is the lenient form for
+keys of tables (a string that is not a DN keys as its lower-cased text), and
+:func:`is_within` tells whether a DN lies at or below a base, RDN by RDN (so an escaped
+comma in a value never counts as a separator). This is the package's only DN code.
+Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -19,7 +23,17 @@ import attrs
 from ldapconnector.errors import InvalidRequestError
 from ldapconnector.escaping import escape_dn_value
 
-__all__ = ["Rdn", "dn_equal", "format_dn", "normalize_dn", "parent_dn", "parse_dn", "renamed_dn"]
+__all__ = [
+    "Rdn",
+    "dn_equal",
+    "dn_key",
+    "format_dn",
+    "is_within",
+    "normalize_dn",
+    "parent_dn",
+    "parse_dn",
+    "renamed_dn",
+]
 
 # RFC 4514 section 3: attributeType = descr / numericoid, then "=".
 _TYPE = re.compile(r"\s*([A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)+)\s*=\s*")
@@ -78,7 +92,10 @@ def parse_dn(dn: str) -> tuple[Rdn, ...]:
     while True:
         match = _TYPE.match(dn, position)
         if match is None:
-            raise InvalidRequestError(f"{dn!r} is not a distinguished name (RFC 4514)")
+            raise InvalidRequestError(
+                f"{dn!r} is not a distinguished name (RFC 4514): expected attribute=value "
+                f"at offset {position}"
+            )
         value, position = _read_value(dn, match.end())
         pairs.append((match.group(1), value))
         if position == len(dn) or dn[position] == ",":
@@ -198,3 +215,42 @@ def dn_equal(first: str, second: str) -> bool:
         return normalize_dn(first) == normalize_dn(second)
     except InvalidRequestError:
         return first == second
+
+
+def _normal_rdns(dn: str) -> tuple[tuple[tuple[str, str], ...], ...]:
+    return tuple(
+        tuple(sorted((kind.lower(), _normal_value(value)) for kind, value in rdn.pairs))
+        for rdn in parse_dn(dn)
+    )
+
+
+def dn_key(dn: str) -> str:
+    """A comparison key for a DN that never raises: :func:`normalize_dn`, or for a string
+    that is not a DN its lower-cased text (which then equals only itself, case aside).
+
+    >>> dn_key("CN=A, DC=Lab") == dn_key("cn=a,dc=lab")
+    True
+    """
+    try:
+        return normalize_dn(dn)
+    except InvalidRequestError:
+        return dn.lower()
+
+
+def is_within(dn: str, base: str) -> bool:
+    """Whether ``dn`` is ``base`` or lies below it, compared RDN by RDN.
+
+    The comparison uses :func:`normalize_dn`'s rules for each RDN; a string that is not a
+    DN is within nothing, and nothing is within it. The empty DN (the root) contains
+    every DN.
+
+    >>> is_within("uid=a,ou=People,dc=lab", "ou=people,dc=lab")
+    True
+    >>> is_within("cn=evil\\,ou=people,dc=lab", "ou=people,dc=lab")
+    False
+    """
+    try:
+        child, parent = _normal_rdns(dn), _normal_rdns(base)
+    except InvalidRequestError:
+        return False
+    return len(child) >= len(parent) and child[len(child) - len(parent) :] == parent

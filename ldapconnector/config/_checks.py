@@ -19,7 +19,8 @@ from typing import Any, ClassVar
 import attrs
 
 from ldapconnector.config._targets import DN_TARGET
-from ldapconnector.errors import ConfigurationError
+from ldapconnector.dn import parse_dn
+from ldapconnector.errors import ConfigurationError, InvalidRequestError
 
 Check = Callable[[Any], "str | None"]
 Problems = Iterator[tuple[str, str]]
@@ -305,51 +306,14 @@ def unique(value: tuple[str, ...]) -> str | None:
 
 
 def dn(value: str) -> str | None:
-    """A distinguished name, checked lightly: every RDN has the ``attribute=value`` form."""
+    """A distinguished name (RFC 4514, read by :func:`ldapconnector.dn.parse_dn`)."""
     if not value.strip():
         return "must be a DN, got an empty string"
-    for rdn in split_unescaped(value, ","):
-        for ava in split_unescaped(rdn, "+"):
-            name, sep, _ = ava.partition("=")
-            if not sep or not name.strip():
-                return f'must be a DN, got {show(value)} (RDN {show(rdn.strip())} has no "=")'
+    try:
+        parse_dn(value)
+    except InvalidRequestError as error:
+        return f"must be a DN: {error}"
     return None
-
-
-def split_unescaped(text: str, separator: str) -> list[str]:
-    """Split at ``separator`` except where it is escaped with a backslash (RFC 4514)."""
-    parts: list[str] = []
-    current: list[str] = []
-    escaped = False
-    for char in text:
-        if escaped:
-            current.append(char)
-            escaped = False
-        elif char == "\\":
-            current.append(char)
-            escaped = True
-        elif char == separator:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
-    return parts
-
-
-def normalize_dn(value: str) -> str:
-    """A comparison key for a DN: lower case, no blanks around ``=``, ``,`` and ``+``."""
-    rdns = []
-    for rdn in split_unescaped(value, ","):
-        avas = ["=".join(p.strip() for p in ava.split("=", 1)) for ava in split_unescaped(rdn, "+")]
-        rdns.append("+".join(avas))
-    return ",".join(rdns).lower()
-
-
-def within(child: str, parent: str) -> bool:
-    """Tell whether DN ``child`` is ``parent`` or lies below it."""
-    c, p = normalize_dn(child), normalize_dn(parent)
-    return c == p or c.endswith("," + p)
 
 
 def duplicates(items: Iterable[tuple[int, str]]) -> Iterator[tuple[int, int, str]]:

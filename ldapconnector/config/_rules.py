@@ -13,6 +13,7 @@ from typing import Any
 
 from ldapconnector.config import _checks as _c
 from ldapconnector.config._targets import DN_TARGET
+from ldapconnector.dn import is_within
 
 Problems = Iterator[tuple[str, str]]
 
@@ -65,7 +66,7 @@ def _container_rules(global_: Any, object_type: Any) -> Problems:
     if global_ is None or object_type is None or not global_.partitions:
         return
     for index, container in enumerate(object_type.containers):
-        if not any(_c.within(container, p) for p in global_.partitions):
+        if not any(is_within(container, p) for p in global_.partitions):
             yield (
                 f"object_type.containers[{index}]",
                 f"{_c.show(container)} is not inside any of global.partitions",

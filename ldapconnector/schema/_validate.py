@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from ldapconnector.dn import parse_dn
+from ldapconnector.errors import InvalidRequestError
 from ldapconnector.model import OBJECT_CLASS_OID
 from ldapconnector.schema._index import Closure, Index
 from ldapconnector.schema._model import (
@@ -23,7 +25,7 @@ from ldapconnector.schema._model import (
     ProblemKind,
     SchemaProblem,
 )
-from ldapconnector.schema._values import check_value, parse_dn
+from ldapconnector.schema._values import check_value
 
 if TYPE_CHECKING:
     from ldapconnector.schema._schema import Schema
@@ -299,12 +301,13 @@ def _check_values(schema: Schema, attribute: _Attribute, problems: list[SchemaPr
 def _check_dn(
     index: Index, dn: str, grouped: dict[str, _Attribute], problems: list[SchemaProblem]
 ) -> None:
-    rdns = parse_dn(dn)
-    if rdns is None:
+    try:
+        rdns = parse_dn(dn)
+    except InvalidRequestError:
         message = f"the DN {dn!r} is not a valid distinguished name (RFC 4514)"
         problems.append(SchemaProblem(kind=ProblemKind.INVALID_DN, message=message, value=dn))
         return
-    for attribute_type, value in rdns[0] if rdns else []:
+    for attribute_type, value in rdns[0].pairs if rdns else ():
         name = index.canonical_attribute(attribute_type)
         slot = grouped.get(name.lower())
         if value.startswith("#") or (

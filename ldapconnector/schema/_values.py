@@ -12,6 +12,8 @@ import datetime
 import re
 from collections.abc import Callable, Mapping
 
+from ldapconnector.dn import parse_dn
+from ldapconnector.errors import InvalidRequestError
 from ldapconnector.schema._model import ValueType
 
 __all__ = ["check_value", "parse_dn"]
@@ -80,8 +82,13 @@ def _time_fields_in_range(match: re.Match[str]) -> bool:
 
 def _check_dn(value: object) -> str | None:
     text = _text(value)
-    if text is not None and parse_dn(text) is not None:
-        return None
+    if text is not None:
+        try:
+            parse_dn(text)
+        except InvalidRequestError:
+            pass
+        else:
+            return None
     return "is not a distinguished name (RFC 4514, e.g. uid=jdoe,ou=people,dc=example,dc=com)"
 
 
@@ -104,75 +111,3 @@ def check_value(value_type: ValueType, value: object) -> str | None:
     """Return why ``value`` is not a valid value of ``value_type``, or None when it is."""
     check = _CHECKS.get(value_type)
     return check(value) if check is not None else None
-
-
-def parse_dn(text: str) -> list[list[tuple[str, str]]] | None:
-    """Split a DN (RFC 4514) into RDNs of ``(attribute type, value)`` pairs.
-
-    Escapes are undone in the values; ``#hex`` values are kept as written. Spaces around
-    ``,``, ``+`` and ``=`` are tolerated, as servers do. The empty DN gives ``[]``.
-
-    Returns:
-        The RDNs, most specific first, or None when ``text`` is not a DN.
-    """
-    if not text.strip():
-        return []
-    rdns: list[list[tuple[str, str]]] = [[]]
-    position = 0
-    while True:
-        match = _ATTRIBUTE_TYPE.match(text, position)
-        if match is None:
-            return None
-        value, position = _read_value(text, match.end())
-        if value is None:
-            return None
-        rdns[-1].append((match.group(1), value))
-        if position == len(text):
-            return rdns
-        if text[position] == ",":
-            rdns.append([])
-        position += 1
-
-
-def _read_value(text: str, start: int) -> tuple[str | None, int]:
-    """Read one attribute value; return it and the index of the separator after it."""
-    while start < len(text) and text[start] == " ":
-        start += 1
-    hex_match = _HEX_VALUE.match(text, start)
-    if hex_match is not None:
-        end = hex_match.end()
-        return (hex_match.group(), end) if _at_separator(text, end) else (None, end)
-    if text.startswith("#", start):
-        return None, start
-    raw = bytearray()
-    index = start
-    while index < len(text):
-        plain = _PLAIN.match(text, index)
-        if plain is not None:
-            raw += plain.group().encode("utf-8", "surrogatepass")
-            index = plain.end()
-            continue
-        if text[index] in ",+":
-            break
-        if text[index] != "\\":
-            return None, index
-        escaped = _escape(text, index)
-        if escaped is None:
-            return None, index
-        raw += escaped[0]
-        index = escaped[1]
-    return raw.decode("utf-8", "replace").rstrip(" "), index
-
-
-def _escape(text: str, index: int) -> tuple[bytes, int] | None:
-    pair = text[index + 1 : index + 3]
-    if len(pair) == 2 and pair[0] in _HEX and pair[1] in _HEX:
-        return bytes([int(pair, 16)]), index + 3
-    if pair[:1] and pair[0] in _ESCAPABLE:
-        return pair[0].encode("utf-8"), index + 2
-    return None
-
-
-def _at_separator(text: str, index: int) -> bool:
-    rest = text[index:].lstrip(" ")
-    return not rest or rest[0] in ",+"

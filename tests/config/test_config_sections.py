@@ -189,7 +189,10 @@ def test_bad_enum_value_lists_the_allowed_values(section: str, key: str, allowed
 def test_partitions_must_be_dns() -> None:
     """Each partition must have the ``attribute=value`` form in every RDN."""
     (problem,) = problems_of(minimal(**{"global": {"partitions": ["dc=a,dc=b", "contoso"]}}))
-    assert problem == 'global.partitions[1]: must be a DN, got "contoso" (RDN "contoso" has no "=")'
+    assert problem == (
+        "global.partitions[1]: must be a DN: 'contoso' is not a distinguished name (RFC 4514): "
+        "expected attribute=value at offset 0"
+    )
 
 
 def test_dn_with_escaped_comma_is_accepted() -> None:

@@ -6,8 +6,9 @@ import datetime
 
 import pytest
 
+from ldapconnector.dn import parse_dn
 from ldapconnector.schema import ValueType
-from ldapconnector.schema._values import check_value, parse_dn
+from ldapconnector.schema._values import check_value
 
 
 @pytest.mark.parametrize(
@@ -86,5 +87,5 @@ def test_bad_values(value_type: ValueType, value: object) -> None:
     ],
 )
 def test_parse_dn(dn: str, rdns: list[list[tuple[str, str]]]) -> None:
-    """DNs split into RDNs with escapes undone (RFC 4514)."""
-    assert parse_dn(dn) == rdns
+    """The DN values the schema layer validates split into RDNs with escapes undone (RFC 4514)."""
+    assert [list(rdn.pairs) for rdn in parse_dn(dn)] == rdns

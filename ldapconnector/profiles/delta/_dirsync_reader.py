@@ -44,6 +44,7 @@ import attrs
 from ldapconnector.anchors import Anchor, AnchorKind, AnchorStrategy, anchor_of_entry
 from ldapconnector.connection import LdapConnection
 from ldapconnector.detect import DeltaSource
+from ldapconnector.dn import dn_equal
 from ldapconnector.errors import ConfigurationError, InsufficientAccessError
 from ldapconnector.escaping import equality_filter
 from ldapconnector.model import DIRSYNC_OID, SHOW_DELETED_OID, Entry, ModifyOp, SearchPage, Value
@@ -59,7 +60,6 @@ from ldapconnector.profiles.delta._usn_reader import (
     KnownDn,
     _is_deleted,
     _no_known_dn,
-    _same_dn,
     naming_contexts_of,
 )
 
@@ -273,7 +273,7 @@ class DirSyncReader:
         context = dirsync_context(connection, self.bases)
         if not _decode_cookie(state):
             raise FullImportRequiredError(f"the DirSync watermark is unreadable: {state!r}")
-        if not _same_dn(str(state.get("context", "")), context):
+        if not dn_equal(str(state.get("context", "")), context):
             raise FullImportRequiredError(
                 f"the DirSync watermark is for {state.get('context')!r}, the bases are in "
                 f"{context!r}"
@@ -319,7 +319,7 @@ class DirSyncReader:
         else:
             changes = [AttributeChange(attribute=n, op=ModifyOp.REPLACE, values=v)
                        for n, v in values.items()]  # fmt: skip
-            renamed = known is not None and not _same_dn(known, entry.dn)
+            renamed = known is not None and not dn_equal(known, entry.dn)
             if not renamed and not values:
                 return None  # nothing but bookkeeping (or a rename the space cannot place)
             change_type = ChangeType.RENAME if renamed else ChangeType.MODIFY

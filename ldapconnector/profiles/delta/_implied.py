@@ -32,8 +32,8 @@ import attrs
 
 from ldapconnector.anchors import Anchor, AnchorKind, anchor_of_entry, strategy_for
 from ldapconnector.connection import LdapConnection
-from ldapconnector.dn import normalize_dn
-from ldapconnector.errors import ConfigurationError, InvalidRequestError, NoSuchObjectError
+from ldapconnector.dn import dn_key, is_within
+from ldapconnector.errors import ConfigurationError, NoSuchObjectError
 from ldapconnector.escaping import equality_filter
 from ldapconnector.model import Entry, ModifyOp, Value
 from ldapconnector.profiles.delta._changes import AttributeChange, ChangeRecord, ChangeType, as_text
@@ -133,20 +133,12 @@ def implied_targets(record: ChangeRecord, overlays: frozenset[str]) -> ImpliedTa
     )
 
 
-def _key(dn: str) -> str:
-    try:
-        return normalize_dn(dn)
-    except InvalidRequestError:
-        return dn.lower()
-
-
 def _keys(dns: Iterable[str]) -> tuple[str, ...]:
-    return tuple(_key(dn) for dn in dns)
+    return tuple(dn_key(dn) for dn in dns)
 
 
 def _under(dn: str, bases: tuple[str, ...]) -> bool:
-    key = _key(dn)
-    return not bases or any(key == base or key.endswith("," + base) for base in bases)
+    return not bases or any(is_within(dn, base) for base in bases)
 
 
 _Causes = dict[str, tuple[str, ChangeRecord]]
@@ -197,7 +189,7 @@ class ImpliedReads:
         for value in dns:
             dn = _without_uid(value)
             if dn and (everywhere or _under(dn, self.bases)):
-                into.setdefault(_key(dn), (dn, cause))
+                into.setdefault(dn_key(dn), (dn, cause))
 
     def _renamed(
         self,
@@ -219,7 +211,7 @@ class ImpliedReads:
         # Which renamed entries are groups: one search for all of them (OpenLDAP's entryDN).
         wanted = "".join(equality_filter("entryDN", dn) for dn, _cause in renamed.values())
         for entry in self._search(connection, f"(|{wanted})"):
-            _dn, cause = renamed.get(_key(entry.dn), (entry.dn, None))
+            _dn, cause = renamed.get(dn_key(entry.dn), (entry.dn, None))
             values = _group_values(entry)
             if cause is not None and values:
                 self._note(members, (as_text(v) for v in values), cause)
@@ -233,7 +225,7 @@ class ImpliedReads:
         for base in bases:
             try:
                 for entry in connection.search(base, search_filter, attributes=wanted):
-                    seen.setdefault(_key(entry.dn), entry)
+                    seen.setdefault(dn_key(entry.dn), entry)
             except NoSuchObjectError:
                 continue
         return list(seen.values())
@@ -279,7 +271,7 @@ def _without_uid(value: str) -> str:
 def _cause_of(group: Entry, renamed: _Causes) -> ChangeRecord:
     """The rename that made ``group`` match: the first of its values that was renamed."""
     for value in _group_values(group):
-        hit = renamed.get(_key(_without_uid(as_text(value))))
+        hit = renamed.get(dn_key(_without_uid(as_text(value))))
         if hit is not None:
             return hit[1]
     return next(iter(renamed.values()))[1]

@@ -28,8 +28,8 @@ from collections.abc import Iterable
 import attrs
 
 from ldapconnector.connection import LdapConnection
-from ldapconnector.dn import normalize_dn
-from ldapconnector.errors import InvalidRequestError, NoSuchObjectError
+from ldapconnector.dn import dn_key, is_within, normalize_dn
+from ldapconnector.errors import NoSuchObjectError
 from ldapconnector.escaping import equality_filter
 from ldapconnector.model import SearchScope
 from ldapconnector.profiles.delta._changes import ChangeRecord, ChangeType, as_text
@@ -41,19 +41,12 @@ __all__ = ["ChangeScope", "normalize_actor"]
 _PREFETCH_CHUNK = 100
 
 
-def _normalized(dn: str) -> str | None:
-    try:
-        return normalize_dn(dn)
-    except InvalidRequestError:
-        return None
-
-
 def normalize_actor(actor: str) -> str:
     """The comparison form of a writer's identity (``dn:`` prefix dropped, DN normalized)."""
     text = actor.strip()
     if text.lower().startswith("dn:"):
         text = text[3:].strip()
-    return _normalized(text) or text.lower()
+    return dn_key(text)
 
 
 def _normalized_bases(bases: Iterable[str]) -> tuple[str, ...]:
@@ -67,12 +60,7 @@ def _normalized_actors(names: Iterable[str]) -> frozenset[str]:
 def _under(dn: str | None, bases: tuple[str, ...]) -> bool:
     if not bases:
         return True
-    if dn is None:
-        return False
-    normal = _normalized(dn)
-    if normal is None:
-        return False
-    return any(normal == base or normal.endswith("," + base) for base in bases)
+    return dn is not None and any(is_within(dn, base) for base in bases)
 
 
 @attrs.define
@@ -105,7 +93,7 @@ class ChangeScope:
             return
         pending: dict[str, str] = {}
         for record in records:
-            key = _normalized(record.dn)
+            key = dn_key(record.dn)
             if key and key not in self._classes and self._needs_server(record, target):
                 pending[key] = record.dn
         keys = list(pending)
@@ -125,7 +113,7 @@ class ChangeScope:
         for base in self.bases:
             try:
                 for entry in self.connection.search(base, search_filter, attributes=("1.1",)):
-                    found.add(_normalized(entry.dn) or entry.dn)
+                    found.add(dn_key(entry.dn))
             except NoSuchObjectError:
                 continue
         return found
@@ -159,7 +147,7 @@ class ChangeScope:
         return found
 
     def _server_says(self, dn: str, target: str) -> bool | None:
-        key = _normalized(dn) or dn
+        key = dn_key(dn)
         if key not in self._classes:
             self._classes[key] = self._lookup(dn, target)
         return self._classes[key]

@@ -31,11 +31,12 @@ import attrs
 from ldapconnector.anchors import Anchor, AnchorStrategy, anchor_of_entry
 from ldapconnector.connection import LdapConnection
 from ldapconnector.detect import DeltaSource
+from ldapconnector.dn import dn_equal
 from ldapconnector.escaping import equality_filter, escape_filter_value
 from ldapconnector.model import Entry
 from ldapconnector.profiles.delta._changes import ChangeRecord, ChangeType, is_ignored
 from ldapconnector.profiles.delta._reader import FullImportRequiredError, LogItem, ReaderState
-from ldapconnector.profiles.delta._usn_reader import KnownDn, _no_known_dn, _same_dn
+from ldapconnector.profiles.delta._usn_reader import KnownDn, _no_known_dn
 
 __all__ = ["TimestampReader"]
 
@@ -123,7 +124,7 @@ class TimestampReader:
         created = (entry.texts("createTimestamp") or (_EPOCH,))[0]
         if created >= after and known is None:
             change_type, old = ChangeType.ADD, None
-        elif known is not None and not _same_dn(known, entry.dn):
+        elif known is not None and not dn_equal(known, entry.dn):
             change_type, old = ChangeType.RENAME, known
         else:
             change_type, old = ChangeType.MODIFY, None

@@ -39,8 +39,8 @@ import attrs
 from ldapconnector.anchors import Anchor, AnchorKind, AnchorStrategy, anchor_of_entry
 from ldapconnector.connection import LdapConnection
 from ldapconnector.detect import DeltaSource
-from ldapconnector.dn import normalize_dn
-from ldapconnector.errors import ConfigurationError, InvalidRequestError
+from ldapconnector.dn import dn_equal, dn_key, is_within
+from ldapconnector.errors import ConfigurationError
 from ldapconnector.escaping import equality_filter
 from ldapconnector.model import DEFAULT_BINARY_ATTRIBUTES, SHOW_DELETED_OID, Entry
 from ldapconnector.profiles.delta._changes import ChangeRecord, ChangeType, is_ignored
@@ -186,7 +186,7 @@ class UsnReader:
             }
             if _int(entry.first("uSNCreated")) > after:
                 change_type = ChangeType.ADD
-            elif known is not None and not _same_dn(known, entry.dn):
+            elif known is not None and not dn_equal(known, entry.dn):
                 change_type, old_dn = ChangeType.RENAME, known
             else:
                 change_type = ChangeType.MODIFY
@@ -223,19 +223,10 @@ def naming_contexts_of(bases: Sequence[str], contexts: Sequence[str]) -> tuple[s
     """The naming contexts holding the bases (longest match), each once."""
     found: dict[str, str] = {}
     for base in bases:
-        normal = normalize_dn(base)
-        holders = [c for c in contexts if normal == normalize_dn(c) or normal.endswith(
-            "," + normalize_dn(c))]  # fmt: skip
+        holders = [context for context in contexts if is_within(base, context)]
         best = max(holders, key=len) if holders else base
-        found.setdefault(normalize_dn(best), best)
+        found.setdefault(dn_key(best), best)
     return tuple(found.values())
-
-
-def _same_dn(first: str, second: str) -> bool:
-    try:
-        return normalize_dn(first) == normalize_dn(second)
-    except InvalidRequestError:
-        return first == second
 
 
 def _is_deleted(entry: Entry) -> bool:

@@ -20,7 +20,7 @@ import attrs
 
 from ldapconnector.config import DN_TARGET
 from ldapconnector.connection import LdapConnection
-from ldapconnector.dn import normalize_dn
+from ldapconnector.dn import dn_key
 from ldapconnector.errors import InvalidDNSyntaxError, InvalidRequestError, NoSuchObjectError
 from ldapconnector.escaping import equality_filter
 from ldapconnector.mapping import DesiredEntry, MappingSet
@@ -55,13 +55,6 @@ class Ambiguous:
         )
 
 
-def _dn_key(dn: str) -> str:
-    try:
-        return normalize_dn(dn)
-    except InvalidRequestError:
-        return dn.lower()
-
-
 def _filter(attribute: str, values: Sequence[Value], object_class: str | None) -> str:
     parts = "".join(equality_filter(attribute, value) for value in values)
     matches = parts if len(values) == 1 else f"(|{parts})"
@@ -83,7 +76,7 @@ def _search_all(
             for entry in connection.search(
                 base, search_filter, attributes=attributes, page_size=0, size_limit=size_limit
             ):
-                found.setdefault(_dn_key(entry.dn), entry)
+                found.setdefault(dn_key(entry.dn), entry)
         except NoSuchObjectError:
             continue
     return list(found.values())
@@ -147,7 +140,7 @@ class UniquenessCheck:
 
     def for_record(self, source_id: str, own_dn: str | None) -> Callable[[str], bool]:
         """The callback for one record whose entry (if any) is at ``own_dn``."""
-        own = _dn_key(own_dn) if own_dn else None
+        own = dn_key(own_dn) if own_dn else None
 
         def is_unique(candidate: str) -> bool:
             holder = self._claimed.get(candidate.casefold())
@@ -167,14 +160,14 @@ class UniquenessCheck:
                 held = self.connection().read_entry(candidate, ("1.1",))
             except (InvalidRequestError, InvalidDNSyntaxError):
                 return True
-            if held is not None and _dn_key(candidate) != own:
+            if held is not None and dn_key(candidate) != own:
                 return True
         if not attributes:
             return False
         parts = "".join(equality_filter(name, candidate) for name in attributes)
         search_filter = parts if len(attributes) == 1 else f"(|{parts})"
         found = _search_all(self.connection(), self.bases, search_filter, ("1.1",))
-        return any(_dn_key(entry.dn) != own for entry in found)
+        return any(dn_key(entry.dn) != own for entry in found)
 
 
 @attrs.define
@@ -208,7 +201,7 @@ class Snapshot:
             compare = value_key(self.schema, attribute)
             for value in current_values(entry.attributes, self.schema, attribute):
                 slot = self._index.setdefault((attribute.lower(), compare(value)), {})
-                slot[_dn_key(entry.dn)] = entry
+                slot[dn_key(entry.dn)] = entry
 
     def get(self, key: str) -> Entry | None:
         """The entry with this anchor key, or None."""

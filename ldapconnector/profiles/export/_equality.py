@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ldapconnector.dn import normalize_dn
-from ldapconnector.errors import InvalidRequestError
+from ldapconnector.dn import dn_key
 from ldapconnector.model import Value
 from ldapconnector.schema import Schema
 
@@ -40,13 +39,6 @@ def _integer(value: str) -> object:
         return value
 
 
-def _dn(value: str) -> object:
-    try:
-        return normalize_dn(value)
-    except InvalidRequestError:
-        return value
-
-
 def _no_spaces(value: str) -> object:
     return value.replace(" ", "")
 
@@ -65,11 +57,11 @@ _KEYS: dict[str, Key] = {
     "caseexactia5match": _exact_spaces,
     "booleanmatch": str.upper,
     "integermatch": _integer,
-    "distinguishednamematch": _dn,
+    "distinguishednamematch": dn_key,
     "numericstringmatch": _no_spaces,
     "telephonenumbermatch": _telephone,
     # The same rules by OID, for schemas that name rules by OID (RFC 4517 section 4.2).
-    "2.5.13.1": _dn,
+    "2.5.13.1": dn_key,
     "2.5.13.2": _case_ignore,
     "2.5.13.5": _exact_spaces,
     "2.5.13.13": str.upper,
