@@ -12,18 +12,7 @@ import enum
 
 import attrs
 
-from ldapconnector.model import (
-    DIRSYNC_OID,
-    PAGED_RESULTS_OID,
-    PASSWORD_MODIFY_OID,
-    POST_READ_OID,
-    SHOW_DELETED_OID,
-    SORT_REQUEST_OID,
-    SORT_RESPONSE_OID,
-    TREE_DELETE_OID,
-    VLV_REQUEST_OID,
-    VLV_RESPONSE_OID,
-)
+from ldapconnector import model
 
 __all__ = ["KNOWN_OIDS", "KnownOid", "OidKind", "oid_name"]
 
@@ -60,17 +49,17 @@ _ADTS = "MS-ADTS 3.1.1.3.4"
 # (oid, name, kind, reference); one row per OID, grouped by kind.
 _ROWS: tuple[tuple[str, str, OidKind, str], ...] = (
     # Controls: standards
-    (PAGED_RESULTS_OID, "Paged results", _C, "RFC 2696"),
-    (SORT_REQUEST_OID, "Server-side sort request", _C, "RFC 2891"),
-    (SORT_RESPONSE_OID, "Server-side sort response", _C, "RFC 2891"),
+    (model.PAGED_RESULTS_OID, "Paged results", _C, "RFC 2696"),
+    (model.SORT_REQUEST_OID, "Server-side sort request", _C, "RFC 2891"),
+    (model.SORT_RESPONSE_OID, "Server-side sort response", _C, "RFC 2891"),
     (
-        VLV_REQUEST_OID,
+        model.VLV_REQUEST_OID,
         "Virtual list view (VLV) request",
         _C,
         "draft-ietf-ldapext-ldapv3-vlv",
     ),
     (
-        VLV_RESPONSE_OID,
+        model.VLV_RESPONSE_OID,
         "Virtual list view (VLV) response",
         _C,
         "draft-ietf-ldapext-ldapv3-vlv",
@@ -95,22 +84,22 @@ _ROWS: tuple[tuple[str, str, OidKind, str], ...] = (
     ("1.3.6.1.4.1.4203.666.5.12", "Relax rules", _C, "draft-zeilenga-ldap-relax"),
     ("1.3.6.1.1.12", "Assertion", _C, "RFC 4528"),
     ("1.3.6.1.1.13.1", "Pre-read", _C, "RFC 4527"),
-    (POST_READ_OID, "Post-read", _C, "RFC 4527"),
+    (model.POST_READ_OID, "Post-read", _C, "RFC 4527"),
     ("1.3.6.1.1.21.2", "Transaction specification", _C, "RFC 5805"),
     ("1.3.6.1.1.22", "Don't use copy", _C, "RFC 6171"),
     ("1.2.826.0.1.3344810.2.3", "Matched values", _C, "RFC 3876"),
     ("1.3.6.1.4.1.18060.0.0.1", "Cascade (ApacheDS)", _C, "Apache Directory"),
     ("1.3.6.1.4.1.26027.1.5.2", "Replication repair (OpenDS/OpenDJ)", _C, "OpenDS"),
     # Controls: Active Directory (MS-ADTS 3.1.1.3.4.1)
-    (SHOW_DELETED_OID, "Show deleted objects", _C, _ADTS),
+    (model.SHOW_DELETED_OID, "Show deleted objects", _C, _ADTS),
     ("1.2.840.113556.1.4.521", "Cross-domain move target", _C, _ADTS),
     ("1.2.840.113556.1.4.528", "Server notification", _C, _ADTS),
     ("1.2.840.113556.1.4.529", "Extended DN", _C, _ADTS),
     ("1.2.840.113556.1.4.619", "Lazy commit", _C, _ADTS),
     ("1.2.840.113556.1.4.801", "Security descriptor flags", _C, _ADTS),
     ("1.2.840.113556.1.4.802", "Range option", _C, _ADTS),
-    (TREE_DELETE_OID, "Tree delete", _C, _ADTS),
-    (DIRSYNC_OID, "DirSync", _C, _ADTS),
+    (model.TREE_DELETE_OID, "Tree delete", _C, _ADTS),
+    (model.DIRSYNC_OID, "DirSync", _C, _ADTS),
     ("1.2.840.113556.1.4.970", "Get stats", _C, _ADTS),
     ("1.2.840.113556.1.4.1338", "Verify name", _C, _ADTS),
     ("1.2.840.113556.1.4.1339", "Domain scope", _C, _ADTS),
@@ -136,7 +125,7 @@ _ROWS: tuple[tuple[str, str, OidKind, str], ...] = (
     ("1.2.840.113556.1.4.2256", "Bypass quota", _C, _ADTS),
     # Extended operations
     ("1.3.6.1.4.1.1466.20037", "StartTLS", _E, "RFC 4511 §4.14"),
-    (PASSWORD_MODIFY_OID, "Modify password", _E, "RFC 3062"),
+    (model.PASSWORD_MODIFY_OID, "Modify password", _E, "RFC 3062"),
     ("1.3.6.1.4.1.4203.1.11.3", "Who am I?", _E, "RFC 4532"),
     ("1.3.6.1.1.8", "Cancel", _E, "RFC 3909"),
     ("1.3.6.1.1.21.1", "Start transaction", _E, "RFC 5805"),

@@ -8,6 +8,7 @@ configuration rather than data, and which features the connector relies on.
 
 from __future__ import annotations
 
+from ldapconnector import model
 from ldapconnector.detect._info import DeltaSource, Vendor
 from ldapconnector.detect._ruletypes import (
     AnchorCandidate,
@@ -19,7 +20,6 @@ from ldapconnector.detect._ruletypes import (
     VendorRule,
     VersionRule,
 )
-from ldapconnector.model import DIRSYNC_OID, PAGED_RESULTS_OID, SORT_REQUEST_OID, VLV_REQUEST_OID
 
 __all__ = [
     "AD_FUNCTIONAL_LEVELS",
@@ -49,7 +49,7 @@ DELTA_EVIDENCE: tuple[tuple[DeltaSource, tuple[Signal, ...]], ...] = (
         ),
     ),
     (DeltaSource.USN_CHANGED, (_sig(K.ATTRIBUTE, "highestCommittedUSN"),)),
-    (DeltaSource.DIRSYNC, (_sig(K.CONTROL, DIRSYNC_OID),)),
+    (DeltaSource.DIRSYNC, (_sig(K.CONTROL, model.DIRSYNC_OID),)),
     (DeltaSource.SYNCREPL, (_sig(K.CONTROL, "1.3.6.1.4.1.4203.1.9.1.1"),)),
 )
 """What proves a delta source is offered (any signal); timestamps need no proof."""
@@ -82,8 +82,8 @@ MANDATORY_FEATURES: tuple[FeatureRequirement, ...] = (
     FeatureRequirement(
         name="Paged results, or VLV with server-side sort",
         groups=(
-            (_sig(K.CONTROL, PAGED_RESULTS_OID),),
-            (_sig(K.CONTROL, VLV_REQUEST_OID), _sig(K.CONTROL, SORT_REQUEST_OID)),
+            (_sig(K.CONTROL, model.PAGED_RESULTS_OID),),
+            (_sig(K.CONTROL, model.VLV_REQUEST_OID), _sig(K.CONTROL, model.SORT_REQUEST_OID)),
         ),
         note="without either, a full import reads everything in one search, which size "
         "limits break on large directories",

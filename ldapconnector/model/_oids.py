@@ -1,24 +1,11 @@
 """The object identifiers the code acts on: controls, extended operations, schema OIDs.
 
 One home for each OID the layers send or test for; the detection layer's naming table
-(:data:`~ldapconnector.detect.KNOWN_OIDS`) and its rules use these same constants.
+(:data:`~ldapconnector.detect.KNOWN_OIDS`) and its rules use these same constants. Every
+name here is public (re-exported by :mod:`ldapconnector.model`).
 """
 
 from __future__ import annotations
-
-__all__ = [
-    "DIRSYNC_OID",
-    "OBJECT_CLASS_OID",
-    "PAGED_RESULTS_OID",
-    "PASSWORD_MODIFY_OID",
-    "POST_READ_OID",
-    "SHOW_DELETED_OID",
-    "SORT_REQUEST_OID",
-    "SORT_RESPONSE_OID",
-    "TREE_DELETE_OID",
-    "VLV_REQUEST_OID",
-    "VLV_RESPONSE_OID",
-]
 
 PAGED_RESULTS_OID = "1.2.840.113556.1.4.319"
 """Simple paged results control (RFC 2696)."""
