@@ -8,7 +8,10 @@ with a client certificate, or Kerberos), and returns an :class:`LdapConnection`.
 methods read the Root DSE and subschema, stream paged searches as frozen :class:`Entry`
 values, and write (add, modify, modify DN, delete, password modify). No ldap3 type or
 exception leaves this package: failures become :mod:`ldapconnector.errors` classes.
-:func:`test_connection` walks the same steps and reports which one failed.
+:func:`test_connection` walks the same steps and reports which one failed. Control values
+(sort and VLV, Post-Read, DirSync) are encoded and decoded with one BER codec; the DirSync
+one (:func:`encode_dirsync_request`, :func:`decode_dirsync_response`) is exported for the
+delta reader, which sends that control itself.
 """
 
 from ldapconnector.connection._certificate import certificate_from_der
@@ -18,6 +21,11 @@ from ldapconnector.connection._diagnose import (
     ConnectionTestReport,
     StageResult,
     test_connection,
+)
+from ldapconnector.connection._dirsync import (
+    DirSyncFlag,
+    decode_dirsync_response,
+    encode_dirsync_request,
 )
 
 # The values this layer takes and returns live in ldapconnector.model; they are named
@@ -46,6 +54,7 @@ __all__ = [
     "ConnectionStage",
     "ConnectionTestReport",
     "Control",
+    "DirSyncFlag",
     "Entry",
     "LdapConnection",
     "Modification",
@@ -57,6 +66,8 @@ __all__ = [
     "StageResult",
     "Value",
     "certificate_from_der",
+    "decode_dirsync_response",
+    "encode_dirsync_request",
     "open_connection",
     "test_connection",
 ]

@@ -12,13 +12,13 @@ import hashlib
 import ipaddress
 import logging
 import ssl
-from collections.abc import Iterator
 from typing import Any
 
 from pyasn1.codec.der import decoder as der_decoder
 from pyasn1.error import PyAsn1Error
 from pyasn1.type import char, namedtype, tag, univ, useful
 
+from ldapconnector.connection._ber import TagClass, iter_children, make_tag
 from ldapconnector.escaping import escape_dn_value
 from ldapconnector.model import ServerCertificate
 
@@ -104,29 +104,8 @@ _EXTENSIONS = univ.SequenceOf(
     )
 )
 # GeneralName tags (RFC 5280 section 4.2.1.6): [2] dNSName and [7] iPAddress, implicit.
-_DNS_NAME_TAG = 0x82
-_IP_ADDRESS_TAG = 0x87
-
-
-def _der_children(data: bytes) -> Iterator[tuple[int, bytes]]:
-    """Yield (tag byte, contents) of each element inside one DER SEQUENCE."""
-    _, offset = _der_header(data, 0)
-    while offset < len(data):
-        tag_byte = data[offset]
-        length, start = _der_header(data, offset)
-        yield tag_byte, data[start : start + length]
-        offset = start + length
-
-
-def _der_header(data: bytes, offset: int) -> tuple[int, int]:
-    # Returns (content length, content offset) of the element starting at offset.
-    length = data[offset + 1]
-    start = offset + 2
-    if length & 0x80:
-        count = length & 0x7F
-        length = int.from_bytes(data[start : start + count], "big")
-        start += count
-    return length, start
+_DNS_NAME_TAG = make_tag(TagClass.CONTEXT, 2)
+_IP_ADDRESS_TAG = make_tag(TagClass.CONTEXT, 7)
 
 
 def _alt_names(tbs: Any) -> tuple[str, ...]:
@@ -138,7 +117,7 @@ def _alt_names(tbs: Any) -> tuple[str, ...]:
         if str(extension["extnID"]) != _SUBJECT_ALT_NAME_OID:
             continue
         found: list[str] = []
-        for tag_byte, contents in _der_children(bytes(extension["extnValue"])):
+        for tag_byte, contents in iter_children(bytes(extension["extnValue"])):
             if tag_byte == _DNS_NAME_TAG:
                 found.append(contents.decode("ascii", "replace"))
             elif tag_byte == _IP_ADDRESS_TAG:

@@ -6,6 +6,8 @@ the dicts). The connector needs neither: it wants the DN and the raw values and 
 text versus binary itself. This strategy keeps ldap3's socket handling, framing and every
 other message type, and reads ``searchResEntry`` messages (RFC 4511 section 4.5.2) with a
 small purpose-built parser; anything it does not recognise goes down ldap3's own path.
+Long-form lengths are read with the BER codec's raw :func:`read_length`; short-form ones
+are read inline in the loop over attributes (a call per element would cost more).
 """
 
 from __future__ import annotations
@@ -17,26 +19,19 @@ from ldap3.strategy.base import RESPONSE_COMPLETE, SESSION_TERMINATED_BY_SERVER,
 from ldap3.strategy.sync import SyncStrategy
 from ldap3.utils.asn1 import decode_message_fast
 
+from ldapconnector.connection._ber import Tag, TagClass, make_tag, read_length
 from ldapconnector.model import DEFAULT_BINARY_ATTRIBUTES, Entry, entry_from_raw
 
 __all__ = ["LeanSyncStrategy", "parse_search_entry", "use_lean_decoder"]
 
-_SEQUENCE = 0x30
-_INTEGER = 0x02
-_SEARCH_RESULT_ENTRY = 0x64  # [APPLICATION 4], constructed
+# Plain ints, not the enum members: each message's header is compared against them.
+_SEQUENCE = int(Tag.SEQUENCE)
+_INTEGER = int(Tag.INTEGER)
+_SEARCH_RESULT_ENTRY = make_tag(TagClass.APPLICATION, 4, constructed=True)  # 0x64
 # Responses after which more messages follow for the same request.
 _NOT_FINAL_TYPES = frozenset({"searchResEntry", "searchResRef", "intermediateResponse"})
 _NOTICE_OF_DISCONNECTION = "1.3.6.1.4.1.1466.20036"
 _NOVELL_TRANSACTION_ERROR = "2.16.840.1.113719.1.27.103.4"
-
-
-def _length(buf: bytes, index: int) -> tuple[int, int]:
-    """Read a BER length at ``index``; return (length, index of the contents)."""
-    first = buf[index]
-    if first < 0x80:
-        return first, index + 1
-    count = first & 0x7F
-    return int.from_bytes(buf[index + 1 : index + 1 + count], "big"), index + 1 + count
 
 
 def parse_search_entry(
@@ -50,19 +45,19 @@ def parse_search_entry(
     """
     if message[0] != _SEQUENCE:
         return None
-    _, index = _length(message, 1)
+    _, index = read_length(message, 1)
     if message[index] != _INTEGER:
         return None
-    size, index = _length(message, index + 1)
+    size, index = read_length(message, index + 1)
     if int.from_bytes(message[index : index + size], "big", signed=True) != message_id:
         return None
     index += size
     if message[index] != _SEARCH_RESULT_ENTRY:
         return None
-    _, index = _length(message, index + 1)
-    size, index = _length(message, index + 1)  # objectName
+    _, index = read_length(message, index + 1)
+    size, index = read_length(message, index + 1)  # objectName
     dn = message[index : index + size]
-    size, index = _length(message, index + size + 1)  # PartialAttributeList
+    size, index = read_length(message, index + size + 1)  # PartialAttributeList
     return dn, _attributes(message, index, index + size)
 
 
@@ -77,14 +72,14 @@ def _attributes(message: bytes, index: int, end: int) -> dict[bytes, list[bytes]
         if size < 0x80:
             index += 2
         else:
-            size, index = _length(message, index + 1)
+            size, index = read_length(message, index + 1)
         name = message[index : index + size]
         index += size
         size = message[index + 1]  # SET OF value
         if size < 0x80:
             index += 2
         else:
-            size, index = _length(message, index + 1)
+            size, index = read_length(message, index + 1)
         values_end = index + size
         values: list[bytes] = []
         while index < values_end:
@@ -92,7 +87,7 @@ def _attributes(message: bytes, index: int, end: int) -> dict[bytes, list[bytes]
             if size < 0x80:
                 index += 2
             else:
-                size, index = _length(message, index + 1)
+                size, index = read_length(message, index + 1)
             values.append(message[index : index + size])
             index += size
         attributes[name] = values

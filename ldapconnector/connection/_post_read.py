@@ -9,23 +9,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ldapconnector.connection._ber import encode_octet_string, encode_sequence
 from ldapconnector.model import POST_READ_OID, Entry, entry_from_raw
 
 __all__ = ["post_read_control", "post_read_entry"]
 
 
-def _tlv(tag: int, contents: bytes) -> bytes:
-    size = len(contents)
-    if size < 0x80:
-        return bytes([tag, size]) + contents
-    length = size.to_bytes((size.bit_length() + 7) // 8, "big")
-    return bytes([tag, 0x80 | len(length)]) + length + contents
-
-
 def post_read_control(attributes: Sequence[str]) -> tuple[str, bool, bytes]:
     """The request control: ``AttributeSelection`` (a SEQUENCE OF LDAPString), not critical."""
-    selection = b"".join(_tlv(0x04, name.encode("utf-8")) for name in attributes)
-    return POST_READ_OID, False, _tlv(0x30, selection)
+    selection = (encode_octet_string(name.encode("utf-8")) for name in attributes)
+    return POST_READ_OID, False, encode_sequence(*selection)
 
 
 def post_read_entry(result: Mapping[str, Any], dn: str) -> Entry | None:

@@ -9,6 +9,9 @@ for the source, hands out batches at least once, and stores the watermark only a
 caller has taken each batch.
 """
 
+# The DirSync control's flags belong to its codec in the connection layer; they are named
+# here too because DirSyncReader takes them.
+from ldapconnector.connection import DirSyncFlag
 from ldapconnector.profiles.delta._accesslog_decode import (
     ACCESSLOG_ATTRIBUTES,
     accesslog_position,
@@ -39,7 +42,6 @@ from ldapconnector.profiles.delta._changes import (
     ChangeType,
 )
 from ldapconnector.profiles.delta._dirsync_reader import (
-    DirSyncFlag,
     DirSyncReader,
     dirsync_permitted,
 )

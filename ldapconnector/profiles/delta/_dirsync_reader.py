@@ -36,13 +36,17 @@ from __future__ import annotations
 
 import base64
 import binascii
-import enum
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
 import attrs
 
 from ldapconnector.anchors import Anchor, AnchorKind, AnchorStrategy, anchor_of_entry
-from ldapconnector.connection import LdapConnection
+from ldapconnector.connection import (
+    DirSyncFlag,
+    LdapConnection,
+    decode_dirsync_response,
+    encode_dirsync_request,
+)
 from ldapconnector.detect import DeltaSource
 from ldapconnector.dn import dn_equal
 from ldapconnector.errors import ConfigurationError, InsufficientAccessError
@@ -63,13 +67,7 @@ from ldapconnector.profiles.delta._usn_reader import (
     naming_contexts_of,
 )
 
-__all__ = [
-    "DirSyncFlag",
-    "DirSyncReader",
-    "decode_dirsync_response",
-    "dirsync_permitted",
-    "encode_dirsync_request",
-]
+__all__ = ["DirSyncReader", "dirsync_permitted"]
 
 
 _NOTHING = "(objectGUID=\\00)"  # matches no object: the baseline walks without returning any
@@ -80,69 +78,6 @@ _BOOKKEEPING = frozenset(
      "dscorepropagationdata", "ntsecuritydescriptor"}
 )  # fmt: skip
 _MAX_BYTES = 1 << 20
-
-
-class DirSyncFlag(enum.IntFlag):
-    """The request flags (MS-ADTS 3.1.1.3.4.1.3)."""
-
-    NONE = 0
-    OBJECT_SECURITY = 0x1
-    """Only what the account may read; no replication right needed (deletes need rights)."""
-    ANCESTORS_FIRST_ORDER = 0x800
-    PUBLIC_DATA_ONLY = 0x2000
-    INCREMENTAL_VALUES = 0x80000000
-    """Linked attributes (``member``) as added values only, not the whole list."""
-
-
-def _tlv(tag: int, contents: bytes) -> bytes:
-    size = len(contents)
-    if size < 0x80:
-        return bytes([tag, size]) + contents
-    length = size.to_bytes((size.bit_length() + 7) // 8, "big")
-    return bytes([tag, 0x80 | len(length)]) + length + contents
-
-
-def _integer(value: int) -> bytes:
-    magnitude = value if value >= 0 else -value - 1
-    size = max(1, (magnitude.bit_length() + 8) // 8)  # minimal two's complement
-    return _tlv(0x02, value.to_bytes(size, "big", signed=True))
-
-
-def encode_dirsync_request(flags: int, max_bytes: int = _MAX_BYTES, cookie: bytes = b"") -> bytes:
-    """The DirSync request value; ``flags`` is sent as AD's signed 32-bit integer."""
-    signed = flags - (1 << 32) if flags & 0x80000000 else flags
-    return _tlv(0x30, _integer(signed) + _integer(max_bytes) + _tlv(0x04, cookie))
-
-
-def _read(buf: bytes, index: int) -> tuple[int, bytes, int]:
-    tag, size, start = buf[index], buf[index + 1], index + 2
-    if size & 0x80:
-        count = size & 0x7F
-        size, start = int.from_bytes(buf[start : start + count], "big"), start + count
-    return tag, buf[start : start + size], start + size
-
-
-def decode_dirsync_response(value: Mapping[str, object] | bytes | None) -> tuple[bool, bytes]:
-    """``(more_results, cookie)`` of a DirSync response value (decoded mapping or BER).
-
-    Raises:
-        ValueError: the value is missing or not a DirSync response.
-    """
-    if isinstance(value, Mapping):
-        cookie = value.get("cookie")
-        if not isinstance(cookie, bytes | bytearray):
-            raise ValueError("DirSync response without a cookie")
-        return bool(value.get("more_results")), bytes(cookie)
-    if not value:
-        raise ValueError("empty DirSync response")
-    try:
-        _tag, body, _ = _read(value, 0)
-        _, more, index = _read(body, 0)
-        _, _unused, index = _read(body, index)
-        _, cookie_bytes, _ = _read(body, index)
-    except IndexError:
-        raise ValueError("truncated DirSync response") from None
-    return int.from_bytes(more, "big") != 0, cookie_bytes
 
 
 def _encode_cookie(cookie: bytes) -> str:

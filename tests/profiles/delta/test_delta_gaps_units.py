@@ -1,4 +1,7 @@
-"""DirSync control encoding, record classification and reader registration (no server)."""
+"""DirSync record classification and reader registration (no server).
+
+The control's codec is tested in tests/connection/test_controls.py.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +14,7 @@ from ldapconnector.detect import DeltaSource
 from ldapconnector.errors import ConfigurationError
 from ldapconnector.model import Entry, ModifyOp
 from ldapconnector.profiles.delta._changes import ChangeType
-from ldapconnector.profiles.delta._dirsync_reader import (
-    DirSyncFlag,
-    DirSyncReader,
-    decode_dirsync_response,
-    encode_dirsync_request,
-)
+from ldapconnector.profiles.delta._dirsync_reader import DirSyncReader
 from ldapconnector.profiles.delta._reader import DeletesProbe
 from ldapconnector.profiles.delta._run import SUPPORTED_SOURCES, make_reader, watermark_source
 from ldapconnector.profiles.delta._tombstones import last_known_dn
@@ -37,22 +35,6 @@ def _reader(known: str | None = None) -> DirSyncReader:
 def _entry(dn: str, **attributes: tuple[str | bytes, ...]) -> Entry:
     """An entry as a DirSync page returns it, with its objectGUID."""
     return Entry(dn=dn, attributes={"objectGUID": (GUID.bytes_le,), **attributes})
-
-
-def test_request_encodes_flags_as_signed_32_bit() -> None:
-    """The request is SEQUENCE {flags, maxBytes, cookie}; INCREMENTAL_VALUES goes negative."""
-    assert encode_dirsync_request(0, 1024, b"ck") == bytes.fromhex("300b020100020204000402") + b"ck"
-    value = encode_dirsync_request(DirSyncFlag.INCREMENTAL_VALUES, 1, b"")
-    assert value[2:8] == bytes.fromhex("020480000000")
-
-
-def test_response_decodes_from_ber_and_from_ldap3_mapping() -> None:
-    """moreResults and cookie come out of raw BER and of ldap3's decoded mapping alike."""
-    ber = bytes.fromhex("300c0201010201000404") + b"cook"
-    assert decode_dirsync_response(ber) == (True, b"cook")
-    assert decode_dirsync_response({"more_results": False, "cookie": b"x"}) == (False, b"x")
-    with pytest.raises(ValueError, match="DirSync"):
-        decode_dirsync_response(None)
 
 
 def test_classifies_add_modify_rename_delete() -> None:
