@@ -158,14 +158,12 @@ def read_length(buf: bytes, index: int) -> tuple[int, int]:
     return int.from_bytes(buf[index + 1 : index + 1 + count], "big"), index + 1 + count
 
 
-def read_tlv(buf: bytes, index: int = 0, *, allow_short: bool = False) -> tuple[int, bytes, int]:
+def read_tlv(buf: bytes, index: int = 0) -> tuple[int, bytes, int]:
     """Read the element at ``index``: (tag byte, contents, index just after it).
 
     Args:
         buf: the bytes holding the element.
         index: where the element's tag byte is.
-        allow_short: when the length runs past the end of ``buf``, return the contents
-            that are there instead of raising (the header must still be whole).
 
     Raises:
         BerError: the element is cut short, has an indefinite length or a multi-byte tag.
@@ -179,9 +177,9 @@ def read_tlv(buf: bytes, index: int = 0, *, allow_short: bool = False) -> tuple[
         raise BerError(f"indefinite length at offset {index} (LDAP allows definite only)")
     size, start = read_length(buf, index + 1)
     end = start + size
-    if start > len(buf) or (end > len(buf) and not allow_short):
+    if end > len(buf):
         raise BerError(f"truncated BER element at offset {index}")
-    return tag, buf[start:end], min(end, len(buf))
+    return tag, buf[start:end], end
 
 
 def iter_tlvs(buf: bytes) -> Iterator[tuple[int, bytes]]:

@@ -81,9 +81,7 @@ def decode_vlv_response(value: bytes) -> VlvWindow:
         ValueError: the value is not a VLV response.
     """
     try:
-        # A SEQUENCE whose length runs past the end of the value has always been read as
-        # far as it goes (tests/connection/test_vlv.py pins such a value), so it still is.
-        tag, body, _ = read_tlv(value, allow_short=True)
+        tag, body, _ = read_tlv(value)
         if tag != Tag.SEQUENCE:
             raise ValueError("not a SEQUENCE")
         fields = [contents for _tag, contents in iter_tlvs(body)]

@@ -150,11 +150,13 @@ def test_malformed_elements_raise_ber_error(data: str, message: str) -> None:
         read_tlv(bytes.fromhex(data))
 
 
-def test_short_read_when_allowed_and_other_refusals() -> None:
-    """allow_short returns what is there; a primitive has no children; INTEGER needs a byte."""
-    assert read_tlv(bytes.fromhex("3005020101"), allow_short=True) == (0x30, b"\x02\x01\x01", 5)
+def test_cut_short_contents_and_other_refusals() -> None:
+    """Contents shorter than the length are refused; a primitive has no children; INTEGER
+    needs a byte."""
     with pytest.raises(BerError, match="truncated"):
-        read_tlv(bytes.fromhex("3082"), allow_short=True)  # the header itself is cut
+        read_tlv(bytes.fromhex("3005020101"))
+    with pytest.raises(BerError, match="truncated"):
+        read_tlv(bytes.fromhex("3082"))  # the header itself is cut
     with pytest.raises(BerError, match="not constructed"):
         iter_children(bytes.fromhex("020101"))
     with pytest.raises(BerError, match="INTEGER"):

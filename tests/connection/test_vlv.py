@@ -76,7 +76,7 @@ def test_control_encodings_round_trip() -> None:
     """The sort and VLV request encodings are the BER the drafts define."""
     assert encode_sort_request("sn") == bytes.fromhex("300630040402736e")
     assert encode_vlv_request(1, 40, 0) == bytes.fromhex("300e020100020127a006020101020100")
-    window = decode_vlv_response(bytes.fromhex("300b020129020200fa0a0100"))
+    window = decode_vlv_response(bytes.fromhex("300a020129020200fa0a0100"))
     assert (window.target_position, window.content_count, window.result) == (41, 250, 0)
 
 
