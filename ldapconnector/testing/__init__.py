@@ -12,6 +12,8 @@ process. The pytest plugin (:mod:`ldapconnector.testing.pytest_plugin`, a ``pyte
 entry point) turns them into the ``openldap_server``, ``fresh_openldap_server``,
 ``ds389_server`` and ``samba_ad_server`` fixtures. Each server describes itself as
 :class:`Endpoints`, from which ``connectivity()`` builds the ``[connectivity]`` settings.
+The servers' base entries, configuration LDIF and config files are package data
+(``ldapconnector/testing/data/*.in``) whose ``$names`` are filled in per server.
 Only command-line tools (ldap-utils, openssl, the servers' own) are driven here, never
 ldap3. See ``docs/test-servers.md``.
 """

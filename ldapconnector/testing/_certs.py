@@ -4,7 +4,9 @@ One run makes a CA, a server certificate signed by it (subject alternative names
 ``localhost``, ``127.0.0.1`` and the machine's host name: libldap and Python >= 3.12 match
 the name that was dialled), a client certificate for SASL EXTERNAL, and a second,
 unrelated CA whose certificate tests use to show verification failing. Keys are EC P-256
-(~10 ms each; RSA takes about a second). Nothing is added to any trust store.
+(~10 ms each; RSA takes about a second). Nothing is added to any trust store. The
+``openssl.cnf`` they are made with is the package data file ``data/openssl.cnf.in`` with
+the subjectAltName filled in.
 """
 
 from __future__ import annotations
@@ -17,32 +19,56 @@ from pathlib import Path
 import attrs
 
 from ldapconnector.testing._process import TestServerError, find_program, run_tool
+from ldapconnector.testing._templates import render
 
-__all__ = ["CertificateFiles", "default_server_names", "make_test_certificates"]
+__all__ = [
+    "OPENSSL_CONFIG_TEMPLATE",
+    "CertificateFiles",
+    "default_server_names",
+    "make_test_certificates",
+]
 
-_OPENSSL_CONFIG = """\
-[req]
-distinguished_name = dn
-prompt = no
-[dn]
-[ca_ext]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-[server_ext]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = serverAuth
-subjectAltName = {san}
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-[client_ext]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = clientAuth
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-"""
+OPENSSL_CONFIG_TEMPLATE = "openssl.cnf.in"
+
+
+@attrs.frozen(kw_only=True)
+class _Certificate:
+    """One certificate ``openssl req -x509`` makes: ``STEM.pem`` and its key ``STEM.key``.
+
+    Attributes:
+        stem: the file name without suffix.
+        subject: the subject, with ``{organization}``, ``{server}`` (the first server
+            name) and ``{client}`` (the client's CN) filled in by :meth:`str.format`.
+        extensions: the section of ``openssl.cnf`` with the certificate's extensions.
+        issuer: the stem of the CA that signs it; None for a self-signed CA.
+    """
+
+    stem: str
+    subject: str
+    extensions: str
+    issuer: str | None = None
+
+
+# In the order they are made: a CA before the certificates it signs.
+_CERTIFICATES = (
+    _Certificate(
+        stem="ca", subject="/O={organization}/CN=ldapconnector test CA", extensions="ca_ext"
+    ),
+    _Certificate(
+        stem="server", subject="/O={organization}/CN={server}", extensions="server_ext", issuer="ca"
+    ),
+    _Certificate(
+        stem="client",
+        subject="/O={organization}/OU=clients/CN={client}",
+        extensions="client_ext",
+        issuer="ca",
+    ),
+    _Certificate(
+        stem="untrusted-ca",
+        subject="/O={organization}/CN=ldapconnector untrusted CA",
+        extensions="ca_ext",
+    ),
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -91,6 +117,26 @@ def _subject_alt_name(names: Iterable[str]) -> str:
     return ", ".join(entries)
 
 
+def _check_name(label: str, value: str) -> None:
+    if not value or not value.replace("-", "").isalnum():
+        raise ValueError(f"{label} must be letters, digits and hyphens, got {value!r}")
+
+
+def _req_argv(
+    openssl: str, directory: Path, certificate: _Certificate, *, subject: str, days: int
+) -> list[str]:
+    """The ``openssl req -x509`` command making ``certificate`` with ``subject``."""
+    config, stem = directory / "openssl.cnf", certificate.stem
+    argv = [openssl, "req", "-x509", "-config", str(config), "-extensions", certificate.extensions]
+    argv += ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+    argv += ["-keyout", str(directory / f"{stem}.key"), "-out", str(directory / f"{stem}.pem")]
+    argv += ["-subj", subject, "-days", str(days)]
+    if certificate.issuer is not None:
+        argv += ["-CA", str(directory / f"{certificate.issuer}.pem")]
+        argv += ["-CAkey", str(directory / f"{certificate.issuer}.key")]
+    return argv
+
+
 def make_test_certificates(
     directory: Path,
     *,
@@ -117,31 +163,27 @@ def make_test_certificates(
         ValueError: ``organization`` or ``client_name`` hold characters outside
             letters, digits and hyphens.
     """
-    for label, value in (("organization", organization), ("client_name", client_name)):
-        if not value or not value.replace("-", "").isalnum():
-            raise ValueError(f"{label} must be letters, digits and hyphens, got {value!r}")
+    _check_name("organization", organization)
+    _check_name("client_name", client_name)
     openssl = find_program("openssl")
     if openssl is None:
         raise TestServerError("openssl is not installed (apt-get install openssl)")
     names = tuple(server_names) if server_names is not None else default_server_names()
     directory.mkdir(parents=True, exist_ok=True)
-    config = directory / "openssl.cnf"
-    config.write_text(_OPENSSL_CONFIG.format(san=_subject_alt_name(names)), encoding="ascii")
+    config = render(OPENSSL_CONFIG_TEMPLATE, san=_subject_alt_name(names))
+    (directory / "openssl.cnf").write_text(config, encoding="ascii")
+    fields = {"organization": organization, "server": names[0], "client": client_name}
+    for certificate in _CERTIFICATES:
+        subject = certificate.subject.format(**fields)
+        run_tool(
+            _req_argv(openssl, directory, certificate, subject=subject, days=days), timeout=60.0
+        )
+    return _files(directory, names, client_name, organization)
 
-    def make(stem: str, subject: str, extensions: str, issuer: str | None) -> None:
-        argv = [openssl, "req", "-x509", "-config", str(config), "-extensions", extensions]
-        argv += ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
-        argv += ["-keyout", str(directory / f"{stem}.key"), "-out", str(directory / f"{stem}.pem")]
-        argv += ["-subj", subject, "-days", str(days)]
-        if issuer is not None:
-            argv += ["-CA", str(directory / f"{issuer}.pem")]
-            argv += ["-CAkey", str(directory / f"{issuer}.key")]
-        run_tool(argv, timeout=60.0)
 
-    make("ca", f"/O={organization}/CN=ldapconnector test CA", "ca_ext", None)
-    make("server", f"/O={organization}/CN={names[0]}", "server_ext", "ca")
-    make("client", f"/O={organization}/OU=clients/CN={client_name}", "client_ext", "ca")
-    make("untrusted-ca", f"/O={organization}/CN=ldapconnector untrusted CA", "ca_ext", None)
+def _files(
+    directory: Path, names: tuple[str, ...], client_name: str, organization: str
+) -> CertificateFiles:
     return CertificateFiles(
         ca_file=directory / "ca.pem",
         ca_key_file=directory / "ca.key",

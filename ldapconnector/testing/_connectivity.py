@@ -88,20 +88,10 @@ def connectivity_config(
             sasl-external without TLS, without a client certificate, or as the admin).
     """
     sec, bind = Security(security), Binding(binding)
+    _check_reachable(endpoints, sec, bind, as_service=as_service)
+    tls, simple = sec is not Security.NONE, bind is Binding.SIMPLE
     external = bind is Binding.SASL_EXTERNAL
-    if bind is Binding.KERBEROS:
-        raise ValueError("the test server offers no Kerberos")
-    if sec is Security.LDAPS and endpoints.ldaps_port is None:
-        raise ValueError("the test server offers no LDAPS")
-    if external and (sec is Security.NONE or not as_service or not endpoints.client_cert_file):
-        raise ValueError("sasl-external needs TLS and maps to the service account")
-    tls = sec is not Security.NONE
-    simple = bind is Binding.SIMPLE
-    user, password = (
-        (endpoints.service_dn, endpoints.service_password)
-        if as_service
-        else (endpoints.admin_dn, endpoints.admin_password)
-    )
+    user, password = _account(endpoints, as_service=as_service)
     return ConnectivityConfig(
         host=endpoints.tls_host if tls else endpoints.plain_host,
         port=endpoints.ldaps_port if sec is Security.LDAPS else endpoints.ldap_port,
@@ -115,6 +105,26 @@ def connectivity_config(
         timeout=timeout,
         allow_cleartext_bind=allow_cleartext_bind,
     )
+
+
+def _check_reachable(
+    endpoints: Endpoints, sec: Security, bind: Binding, *, as_service: bool
+) -> None:
+    """Raise ValueError when the test server cannot be reached with ``sec`` and ``bind``."""
+    if bind is Binding.KERBEROS:
+        raise ValueError("the test server offers no Kerberos")
+    if sec is Security.LDAPS and endpoints.ldaps_port is None:
+        raise ValueError("the test server offers no LDAPS")
+    external = bind is Binding.SASL_EXTERNAL
+    if external and (sec is Security.NONE or not as_service or not endpoints.client_cert_file):
+        raise ValueError("sasl-external needs TLS and maps to the service account")
+
+
+def _account(endpoints: Endpoints, *, as_service: bool) -> tuple[str, str]:
+    """The DN and password of the service account, or of the admin."""
+    if as_service:
+        return endpoints.service_dn, endpoints.service_password
+    return endpoints.admin_dn, endpoints.admin_password
 
 
 def connectivity_section(config: ConnectivityConfig) -> dict[str, SectionValue]:

@@ -1,4 +1,4 @@
-"""Generated files for the throwaway 389 Directory Server (pure text, no I/O).
+"""Generated files for the throwaway 389 Directory Server (text in, text out).
 
 Debian's ``dscreate`` assumes systemd and system paths. The fixture gives it a private
 ``PREFIX`` instead: :func:`defaults_inf` rewrites ``defaults.inf`` so that every path is
@@ -7,21 +7,29 @@ instance template listen on 127.0.0.1 only (even during ``dscreate``'s own brief
 After ``dscreate`` the server is stopped, so :func:`edit_dse` may rewrite ``dse.ldif``:
 TLS on with our certificate, small caches, and the Retro Changelog with
 ``targetUniqueId``/``targetEntryUUID``. :func:`base_entries_ldif` is imported offline
-(``ldif2db``), so the base entries leave no changelog records. See the 389 DS
-Administration Guide, "Using the Retro Changelog Plug-in".
+(``ldif2db``), so the base entries leave no changelog records. The literal text (the
+``dscreate`` answers, the base entries, the ``cn=RSA`` entry and the changelog ACI) is in
+the package data files ``data/ds389-*.in``; this module fills in their ``$names``. See
+the 389 DS Administration Guide, "Using the Retro Changelog Plug-in".
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import attrs
 
+from ldapconnector.testing._templates import first_rdn_value, render
+
 __all__ = [
+    "BASE_TEMPLATE",
+    "CHANGELOG_ACI_TEMPLATE",
     "INSTANCE",
+    "INSTANCE_TEMPLATE",
+    "RSA_TEMPLATE",
     "Ds389Settings",
     "base_entries_ldif",
     "changelog_aci_ldif",
@@ -32,6 +40,12 @@ __all__ = [
 ]
 
 INSTANCE = "test"
+INSTANCE_TEMPLATE = "ds389-instance.inf.in"
+BASE_TEMPLATE = "ds389-base.ldif.in"
+CHANGELOG_ACI_TEMPLATE = "ds389-changelog-aci.ldif.in"
+RSA_TEMPLATE = "ds389-rsa.ldif.in"
+# The entries of BASE_TEMPLATE, in file order: each gets a fresh entryUUID ($NAME_uuid).
+_BASE_ENTRY_NAMES = ("base", "people", "groups", "services", "service")
 
 # defaults.inf key -> path below the private prefix ({instance_name} is dscreate's).
 _PREFIXED_PATHS = {
@@ -63,6 +77,21 @@ _PREFIXED_PATHS = {
 
 _BDB = "cn=bdb,cn=config,cn=ldbm database,cn=plugins,cn=config"
 _RETRO = "cn=Retro Changelog Plugin,cn=plugins,cn=config"
+
+# (entry, attribute, values) that edit_dse sets after the ports, in this order (each
+# replaced attribute moves to the end of its entry, so the order shows in dse.ldif).
+_DSE_VALUES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("cn=config", "nsslapd-security", ("on",)),
+    # Autosizing would give the caches a share of the machine's memory.
+    (_BDB, "nsslapd-cache-autosize", ("0",)),
+    (_BDB, "nsslapd-dbcachesize", ("16777216",)),
+    (_BDB, "nsslapd-import-cache-autosize", ("0",)),
+    (_BDB, "nsslapd-import-cachesize", ("16777216",)),
+    (_BDB, "nsslapd-db-durable-transaction", ("off",)),
+    (_RETRO, "nsslapd-pluginEnabled", ("on",)),
+    (_RETRO, "nsslapd-attribute", ("nsuniqueid:targetUniqueId", "entryuuid:targetEntryUUID")),
+    (_RETRO, "nsslapd-changelogmaxage", ("7d",)),
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -132,23 +161,20 @@ def listen_on_loopback(template_dse: str) -> str:
 
 
 def instance_inf(settings: Ds389Settings) -> str:
-    """Return the ``dscreate from-file`` answers: no TLS yet, no start, no sample entries."""
-    return (
-        "[general]\n"
-        "full_machine_name = localhost\n"
-        "start = False\n"
-        "strict_host_checking = False\n"
-        "[slapd]\n"
-        f"instance_name = {INSTANCE}\n"
-        f"user = {settings.user}\n"
-        f"group = {settings.group}\n"
-        f"port = {settings.ldap_port}\n"
-        f"secure_port = {settings.ldaps_port}\n"
-        f"root_password = {settings.root_password}\n"
-        "self_sign_cert = False\n"
-        "[backend-userroot]\n"
-        f"suffix = {settings.base_dn}\n"
-        "create_suffix_entry = False\n"
+    """Return the ``dscreate from-file`` answers: no TLS yet, no start, no sample entries.
+
+    The text is ``data/ds389-instance.inf.in`` filled in from ``settings``.
+    """
+    s = settings
+    return render(
+        INSTANCE_TEMPLATE,
+        instance_name=INSTANCE,
+        user=s.user,
+        group=s.group,
+        ldap_port=s.ldap_port,
+        ldaps_port=s.ldaps_port,
+        root_password=s.root_password,
+        base_dn=s.base_dn,
     )
 
 
@@ -186,7 +212,8 @@ def edit_dse(text: str, settings: Ds389Settings, *, certificate_name: str) -> st
     certificate ``certificate_name`` from the NSS database, shrinks the database caches
     (autosizing would take a share of the machine's memory), and enables the Retro
     Changelog recording ``nsUniqueId`` as ``targetUniqueId`` and ``entryUUID`` as
-    ``targetEntryUUID``.
+    ``targetEntryUUID``. The ``cn=RSA`` entry (``data/ds389-rsa.ldif.in``) replaces any
+    there was, right after ``cn=encryption``.
 
     Args:
         text: the current ``dse.ldif``.
@@ -200,116 +227,46 @@ def edit_dse(text: str, settings: Ds389Settings, *, certificate_name: str) -> st
         ValueError: an entry the edit relies on is missing.
     """
     records = _records(text)
-    _replace(records, "cn=config", "nsslapd-port", str(settings.ldap_port))
-    _replace(records, "cn=config", "nsslapd-securePort", str(settings.ldaps_port))
-    _replace(records, "cn=config", "nsslapd-security", "on")
-    for attribute, value in (
-        ("nsslapd-cache-autosize", "0"),
-        ("nsslapd-dbcachesize", "16777216"),
-        ("nsslapd-import-cache-autosize", "0"),
-        ("nsslapd-import-cachesize", "16777216"),
-        ("nsslapd-db-durable-transaction", "off"),
-    ):
-        _replace(records, _BDB, attribute, value)
-    _replace(records, _RETRO, "nsslapd-pluginEnabled", "on")
-    _replace(
-        records,
-        _RETRO,
-        "nsslapd-attribute",
-        "nsuniqueid:targetUniqueId",
-        "entryuuid:targetEntryUUID",
+    ports = (
+        ("cn=config", "nsslapd-port", (str(settings.ldap_port),)),
+        ("cn=config", "nsslapd-securePort", (str(settings.ldaps_port),)),
     )
-    _replace(records, _RETRO, "nsslapd-changelogmaxage", "7d")
+    for dn, attribute, values in (*ports, *_DSE_VALUES):
+        _replace(records, dn, attribute, *values)
     encryption = _find(records, "cn=encryption,cn=config")
     records = [r for r in records if r[0].lower() != "dn: cn=rsa,cn=encryption,cn=config"]
-    records.insert(records.index(encryption) + 1, _rsa_entry(certificate_name))
+    [rsa] = _records(render(RSA_TEMPLATE, certificate_name=certificate_name))
+    records.insert(records.index(encryption) + 1, rsa)
     return "\n\n".join("\n".join(record) for record in records) + "\n\n"
-
-
-def _rsa_entry(certificate_name: str) -> list[str]:
-    return [
-        "dn: cn=RSA,cn=encryption,cn=config",
-        "objectClass: top",
-        "objectClass: nsEncryptionModule",
-        "cn: RSA",
-        f"nsSSLPersonalitySSL: {certificate_name}",
-        "nsSSLActivation: on",
-        "nsSSLToken: internal (software)",
-    ]
-
-
-def _entry(dn: str, lines: Iterable[str]) -> str:
-    # Imported entries get no entryUUID from the plugin: give them one, as a server would.
-    return "\n".join([f"dn: {dn}", *lines, f"entryUUID: {uuid.uuid4()}"]) + "\n"
 
 
 def base_entries_ldif(settings: Ds389Settings) -> str:
     """Return the suffix, its containers and the service account, with their ACIs.
 
-    The service account may read the whole suffix (all attributes, operational ones
-    too) and do everything under ``ou=people``; it has no size or look-through limits.
-    Anonymous users see nothing under the suffix (no ACI grants them anything).
+    The text is ``data/ds389-base.ldif.in`` filled in from ``settings``. The service
+    account may read the whole suffix (all attributes, operational ones too) and do
+    everything under ``ou=people``; it has no size or look-through limits. Anonymous
+    users see nothing under the suffix (no ACI grants them anything). The password goes
+    in as given (the server hashes it).
     """
-    base, service = settings.base_dn, settings.service_dn
-    who = f'userdn="ldap:///{service}"'
-    dc = base.split(",", 1)[0].split("=", 1)[1]
-    entries = [
-        _entry(
-            base,
-            [
-                "objectClass: top",
-                "objectClass: domain",
-                f"dc: {dc}",
-                f'aci: (targetattr="*")(version 3.0; acl "connector reads the suffix"; '
-                f"allow (read, search, compare) {who};)",
-            ],
-        ),
-        _entry(
-            f"ou=people,{base}",
-            [
-                "objectClass: top",
-                "objectClass: organizationalUnit",
-                "ou: people",
-                f'aci: (targetattr="*")(version 3.0; acl "connector writes people"; '
-                f"allow (all) {who};)",
-            ],
-        ),
-        _entry(
-            f"ou=groups,{base}",
-            ["objectClass: top", "objectClass: organizationalUnit", "ou: groups"],
-        ),
-        _entry(
-            f"ou=services,{base}",
-            ["objectClass: top", "objectClass: organizationalUnit", "ou: services"],
-        ),
-        _entry(
-            service,
-            [
-                "objectClass: top",
-                "objectClass: applicationProcess",
-                "objectClass: simpleSecurityObject",
-                f"cn: {service.split(',', 1)[0].split('=', 1)[1]}",
-                f"userPassword: {settings.service_password}",
-                "nsSizeLimit: -1",
-                "nsLookThroughLimit: -1",
-                "nsPagedSizeLimit: -1",
-                "nsPagedLookThroughLimit: -1",
-            ],
-        ),
-    ]
-    return "\n".join(entries)
+    # Imported entries get no entryUUID from the plugin: give them one, as a server would.
+    uuids = {f"{name}_uuid": uuid.uuid4() for name in _BASE_ENTRY_NAMES}
+    return render(
+        BASE_TEMPLATE,
+        base_dn=settings.base_dn,
+        base_rdn_value=first_rdn_value(settings.base_dn),
+        service_dn=settings.service_dn,
+        service_cn=first_rdn_value(settings.service_dn),
+        service_password=settings.service_password,
+        **uuids,
+    )
 
 
 def changelog_aci_ldif(service_dn: str, changelog_dn: str = "cn=changelog") -> str:
     """Return the change that lets the service account read ``cn=changelog``.
 
     The plugin creates ``cn=changelog`` at the first start, so this is applied then
-    (changes to ``cn=changelog`` itself are not recorded in it).
+    (changes to ``cn=changelog`` itself are not recorded in it). The text is
+    ``data/ds389-changelog-aci.ldif.in``.
     """
-    return (
-        f"dn: {changelog_dn}\n"
-        "changetype: modify\n"
-        "add: aci\n"
-        f'aci: (targetattr="*")(version 3.0; acl "connector reads the changelog"; '
-        f'allow (read, search, compare) userdn="ldap:///{service_dn}";)\n'
-    )
+    return render(CHANGELOG_ACI_TEMPLATE, changelog_dn=changelog_dn, service_dn=service_dn)

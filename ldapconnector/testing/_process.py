@@ -104,11 +104,16 @@ def run_tool(
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise TestServerError(f"{name} could not run: {exc}") from exc
     if completed.returncode != 0:
-        output = "\n".join(p for p in (completed.stdout.strip(), completed.stderr.strip()) if p)
-        raise TestServerError(
-            f"{name} failed with exit status {completed.returncode}", log_tail=_tail(output, 40)
-        )
+        raise _failure(name, completed)
     return completed.stdout
+
+
+def _failure(name: str, completed: subprocess.CompletedProcess[str]) -> TestServerError:
+    """The error for a tool that exited non-zero: its status and the tail of its output."""
+    output = "\n".join(p for p in (completed.stdout.strip(), completed.stderr.strip()) if p)
+    return TestServerError(
+        f"{name} failed with exit status {completed.returncode}", log_tail=_tail(output, 40)
+    )
 
 
 def _strings(values: Iterable[object]) -> tuple[str, ...]:

@@ -1,4 +1,4 @@
-"""Generated files and command lines for the throwaway Samba AD DC (pure text, no I/O).
+"""Generated files and command lines for the throwaway Samba AD DC (text in, text out).
 
 The domain is provisioned with ``samba-tool domain provision`` (realm ``CONTOSO.LAB``, RFC
 2307 attributes, no DNS) and then given, offline through ``ldbadd``/``ldbmodify`` on
@@ -6,7 +6,8 @@ The domain is provisioned with ``samba-tool domain provision`` (realm ``CONTOSO.
 :func:`people_acl_ldif` and :func:`deleted_objects_acl_ldif`. :func:`smb_conf` writes the
 configuration the server runs with: only the ``ldap`` service, bound to 127.0.0.1, and
 every path (pid, sockets, locks, caches, logs, private) inside the instance's directory.
-See MS-ADTS 3.1.1.3 for the ``unicodePwd`` rules and ``smb.conf(5)``.
+The literal text is in the package data files ``data/samba-*.in``; this module fills in
+their ``$names``. See MS-ADTS 3.1.1.3 for the ``unicodePwd`` rules and ``smb.conf(5)``.
 """
 
 from __future__ import annotations
@@ -16,8 +17,13 @@ from pathlib import Path
 
 import attrs
 
+from ldapconnector.testing._templates import first_rdn_value, render
+
 __all__ = [
+    "BASE_TEMPLATE",
+    "DESCRIPTOR_TEMPLATE",
     "REALM",
+    "SMB_CONF_TEMPLATE",
     "SambaSettings",
     "add_allow_ace",
     "base_entries_ldif",
@@ -31,6 +37,9 @@ __all__ = [
 REALM = "CONTOSO.LAB"
 DOMAIN = "CONTOSO"
 HOST_NAME = "dc1"
+SMB_CONF_TEMPLATE = "samba-smb.conf.in"
+BASE_TEMPLATE = "samba-base.ldif.in"
+DESCRIPTOR_TEMPLATE = "samba-security-descriptor.ldif.in"
 
 
 @attrs.frozen(kw_only=True)
@@ -71,36 +80,21 @@ def provision_argv(samba_tool: str, target: Path, admin_password: str) -> list[s
 
 
 def smb_conf(settings: SambaSettings) -> str:
-    """Return the ``smb.conf`` of one instance: LDAP only, loopback only, paths inside."""
-    d = settings.directory
-    options = {
-        "netbios name": HOST_NAME.upper(),
-        "workgroup": DOMAIN,
-        "realm": REALM,
-        "server role": "active directory domain controller",
-        "server services": "ldap",
-        "interfaces": "127.0.0.1",
-        "bind interfaces only": "yes",
-        "idmap_ldb:use rfc2307": "yes",
-        "private dir": d / "private",
-        "state directory": d / "state",
-        "cache directory": d / "cache",
-        "lock directory": d / "lock",
-        "pid directory": d / "run",
-        "binddns dir": d / "bind-dns",
-        "ncalrpc dir": d / "run" / "ncalrpc",
-        "winbindd socket directory": d / "run" / "winbindd",
-        "ntp signd socket directory": d / "run" / "ntp_signd",
-        "usershare path": d / "usershares",
-        "log file": d / "log" / "log.%m",
-        "logging": "file",
-        "tls enabled": "yes",
-        "tls keyfile": settings.key_file,
-        "tls certfile": settings.cert_file,
-        "tls cafile": settings.ca_file,
-    }
-    lines = ["[global]", *(f"\t{key} = {value}" for key, value in options.items())]
-    return "\n".join(lines) + "\n"
+    """Return the ``smb.conf`` of one instance: LDAP only, loopback only, paths inside.
+
+    The text is ``data/samba-smb.conf.in``; every path it names is below
+    ``settings.directory`` except the certificate files.
+    """
+    return render(
+        SMB_CONF_TEMPLATE,
+        netbios_name=HOST_NAME.upper(),
+        workgroup=DOMAIN,
+        realm=REALM,
+        directory=settings.directory,
+        key_file=settings.key_file,
+        cert_file=settings.cert_file,
+        ca_file=settings.ca_file,
+    )
 
 
 def unicode_pwd(password: str) -> str:
@@ -109,22 +103,21 @@ def unicode_pwd(password: str) -> str:
 
 
 def base_entries_ldif(base_dn: str, service_dn: str, service_password: str) -> str:
-    """Return the OUs ``people``, ``groups``, ``services`` and the enabled service account."""
-    name = service_dn.split(",", 1)[0].split("=", 1)[1]
-    ous = "".join(
-        f"dn: OU={ou},{base_dn}\nobjectClass: organizationalUnit\nou: {ou}\n\n"
-        for ou in ("people", "groups", "services")
+    """Return the OUs ``people``, ``groups``, ``services`` and the enabled service account.
+
+    The text is ``data/samba-base.ldif.in``. The password goes in as ``unicodePwd``
+    (base64, :func:`unicode_pwd`); ``userAccountControl`` 66048 is NORMAL_ACCOUNT |
+    DONT_EXPIRE_PASSWORD.
+    """
+    name = first_rdn_value(service_dn)
+    return render(
+        BASE_TEMPLATE,
+        base_dn=base_dn,
+        service_dn=service_dn,
+        service_name=name,
+        upn_suffix=REALM.lower(),
+        unicode_pwd=unicode_pwd(service_password),
     )
-    account = (
-        f"dn: {service_dn}\n"
-        "objectClass: user\n"
-        f"cn: {name}\n"
-        f"sAMAccountName: {name}\n"
-        f"userPrincipalName: {name}@{REALM.lower()}\n"
-        f"unicodePwd:: {unicode_pwd(service_password)}\n"
-        "userAccountControl: 66048\n"  # NORMAL_ACCOUNT | DONT_EXPIRE_PASSWORD
-    )
-    return ous + account
 
 
 def add_allow_ace(sddl: str, service_sid: str, rights: str = "GA") -> str:
@@ -157,12 +150,7 @@ def people_acl_ldif(people_dn: str, sddl: str, service_sid: str) -> str:
         sddl: its current ``nTSecurityDescriptor`` in SDDL (as ``ldbsearch`` shows it).
         service_sid: the service account's ``objectSid``.
     """
-    return (
-        f"dn: {people_dn}\n"
-        "changetype: modify\n"
-        "replace: nTSecurityDescriptor\n"
-        f"nTSecurityDescriptor: {add_allow_ace(sddl, service_sid)}\n"
-    )
+    return _descriptor_change(people_dn, add_allow_ace(sddl, service_sid))
 
 
 def deleted_objects_acl_ldif(deleted_objects_dn: str, sddl: str, service_sid: str) -> str:
@@ -172,9 +160,9 @@ def deleted_objects_acl_ldif(deleted_objects_dn: str, sddl: str, service_sid: st
     account needs to see deletes with the Show Deleted control (apply with
     ``ldbmodify --show-deleted``: the container is itself a deleted object).
     """
-    return (
-        f"dn: {deleted_objects_dn}\n"
-        "changetype: modify\n"
-        "replace: nTSecurityDescriptor\n"
-        f"nTSecurityDescriptor: {add_allow_ace(sddl, service_sid, 'RPLC')}\n"
-    )
+    return _descriptor_change(deleted_objects_dn, add_allow_ace(sddl, service_sid, "RPLC"))
+
+
+def _descriptor_change(dn: str, sddl: str) -> str:
+    """The change replacing the security descriptor of ``dn`` (``samba-security-descriptor``)."""
+    return render(DESCRIPTOR_TEMPLATE, dn=dn, sddl=sddl)
