@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 import tempfile
 import time
 import urllib.parse
@@ -57,7 +56,9 @@ from ldapconnector.testing._process import (
 from ldapconnector.testing._server_base import (
     ServerFixtureMixin,
     kill_strays,
+    ldapi_uri,
     quiet_env,
+    random_password,
     tool_env,
     write_secret,
 )
@@ -81,10 +82,6 @@ class _Running:
     process: ServerProcess
     ldap_port: int
     ldaps_port: int
-
-
-def _password() -> str:
-    return secrets.token_urlsafe(18)
 
 
 @attrs.define
@@ -125,8 +122,8 @@ class DS389Server(ServerFixtureMixin):
     seed_ldif: str | Path | None = attrs.field(default=None)
     start_timeout: float = attrs.field(default=60.0, kw_only=True)
     keep_directory: bool = attrs.field(default=False, kw_only=True)
-    admin_password: str = attrs.field(factory=_password, init=False, repr=False)
-    service_password: str = attrs.field(factory=_password, init=False, repr=False)
+    admin_password: str = attrs.field(factory=random_password, init=False, repr=False)
+    service_password: str = attrs.field(factory=random_password, init=False, repr=False)
     ready_seconds: float | None = attrs.field(default=None, init=False)
     setup_seconds: float | None = attrs.field(default=None, init=False)
     _running: _Running | None = attrs.field(default=None, init=False, repr=False)
@@ -331,7 +328,7 @@ class DS389Server(ServerFixtureMixin):
     @property
     def ldapi_uri(self) -> str:
         """``ldapi://…``: the unix socket in the temp dir (root autobinds as the admin)."""
-        return "ldapi://" + urllib.parse.quote(str(self._require().paths.ldapi), safe="")
+        return ldapi_uri(self._require().paths.ldapi)
 
     @property
     def client_cert_file(self) -> None:

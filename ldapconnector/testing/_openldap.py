@@ -12,11 +12,8 @@ used here; ldap3 stays inside ``ldapconnector.connection``.
 from __future__ import annotations
 
 import logging
-import os
-import secrets
 import tempfile
 import time
-import urllib.parse
 import weakref
 from pathlib import Path
 from typing import ClassVar
@@ -37,7 +34,14 @@ from ldapconnector.testing._process import (
     remove_directory,
     run_tool,
 )
-from ldapconnector.testing._server_base import ServerFixtureMixin, quiet_env, tool_env
+from ldapconnector.testing._server_base import (
+    ServerFixtureMixin,
+    ldapi_uri,
+    quiet_env,
+    random_password,
+    tool_env,
+    write_secret,
+)
 
 __all__ = ["OpenLDAPServer"]
 
@@ -59,14 +63,6 @@ class _Running:
     process: ServerProcess
     ldap_port: int
     ldaps_port: int
-
-
-def _password() -> str:
-    return secrets.token_urlsafe(18)
-
-
-def _ldapi_uri(path: Path) -> str:
-    return "ldapi://" + urllib.parse.quote(str(path), safe="")
 
 
 @attrs.define
@@ -110,8 +106,8 @@ class OpenLDAPServer(ServerFixtureMixin):
     start_timeout: float = attrs.field(default=10.0, kw_only=True)
     debug_level: str = attrs.field(default="none", kw_only=True)
     keep_directory: bool = attrs.field(default=False, kw_only=True)
-    admin_password: str = attrs.field(factory=_password, init=False, repr=False)
-    service_password: str = attrs.field(factory=_password, init=False, repr=False)
+    admin_password: str = attrs.field(factory=random_password, init=False, repr=False)
+    service_password: str = attrs.field(factory=random_password, init=False, repr=False)
     ready_seconds: float | None = attrs.field(default=None, init=False)
     setup_seconds: float | None = attrs.field(default=None, init=False)
     _running: _Running | None = attrs.field(default=None, init=False, repr=False)
@@ -167,7 +163,7 @@ class OpenLDAPServer(ServerFixtureMixin):
         (directory / "data").mkdir()
         (directory / "accesslog").mkdir()
         (directory / "slapd.d").mkdir()
-        self._write_secret(directory / "admin.pw", self.admin_password)
+        write_secret(directory / "admin.pw", self.admin_password)
         self._slapadd(directory, "0", config_ldif(settings), "config.ldif")
         self._slapadd(directory, self.base_dn, self._base_and_seed(settings), "base.ldif")
         return self._launch(directory, certs)
@@ -211,12 +207,6 @@ class OpenLDAPServer(ServerFixtureMixin):
             key_file=certs.server_key_file,
         )
 
-    @staticmethod
-    def _write_secret(path: Path, value: str) -> None:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(value)  # no newline: ldap-utils' -y uses the whole file
-
     def _base_and_seed(self, settings: SlapdSettings) -> str:
         text = base_entries_ldif(settings)
         seed = self.seed_ldif
@@ -240,7 +230,7 @@ class OpenLDAPServer(ServerFixtureMixin):
             [
                 f"ldap://{LOOPBACK}:{ldap_port}/",
                 f"ldaps://{LOOPBACK}:{ldaps_port}/",
-                _ldapi_uri(directory / "ldapi") + "/",
+                ldapi_uri(directory / "ldapi") + "/",
             ]
         )
         slapd = find_program("slapd") or "slapd"
@@ -253,7 +243,7 @@ class OpenLDAPServer(ServerFixtureMixin):
         return CommandProbe(argv=argv, env=quiet_env(), unix_socket=directory / "ldapi")
 
     def _admin_tool_args(self, directory: Path) -> tuple[str, ...]:
-        uri = _ldapi_uri(directory / "ldapi")
+        uri = ldapi_uri(directory / "ldapi")
         return ("-x", "-H", uri, "-D", self.admin_dn, "-y", str(directory / "admin.pw"))
 
     # ----------------------------------------------------------------- while running
@@ -304,7 +294,7 @@ class OpenLDAPServer(ServerFixtureMixin):
     @property
     def ldapi_uri(self) -> str:
         """``ldapi://…``: the unix socket in the temp dir."""
-        return _ldapi_uri(self.directory / "ldapi")
+        return ldapi_uri(self.directory / "ldapi")
 
     @property
     def client_cert_file(self) -> str:

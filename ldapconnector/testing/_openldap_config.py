@@ -32,7 +32,8 @@ from pathlib import Path
 
 import attrs
 
-from ldapconnector.testing._templates import first_rdn_value, parent_dn, render
+from ldapconnector.dn import parent_dn
+from ldapconnector.testing._templates import first_rdn_value, render
 
 __all__ = [
     "BASE_TEMPLATE",

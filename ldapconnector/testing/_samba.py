@@ -19,7 +19,6 @@ from __future__ import annotations
 import atexit
 import logging
 import re
-import secrets
 import shutil
 import socket
 import tempfile
@@ -53,6 +52,7 @@ from ldapconnector.testing._samba_config import (
 from ldapconnector.testing._server_base import (
     ServerFixtureMixin,
     kill_strays,
+    random_password,
     tool_env,
     write_secret,
 )
@@ -75,7 +75,7 @@ _DELETED_DN = f"CN=Deleted Objects,{_BASE_DN}"
 
 def _password() -> str:
     # AD's complexity rule wants three of: upper case, lower case, digits, symbols.
-    return secrets.token_urlsafe(18) + "-Aa1"
+    return random_password() + "-Aa1"
 
 
 @attrs.frozen

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import signal
 import types
+import urllib.parse
 import weakref
 from pathlib import Path
 from typing import Any, ClassVar, Self
@@ -173,6 +175,16 @@ def tool_env(ca_file: str) -> dict[str, str]:
     env.pop("LDAPNOINIT", None)  # it would make libldap ignore the LDAPTLS_* variables too
     env.update(LDAPTLS_CACERT=ca_file, LDAPTLS_REQCERT="demand")
     return env
+
+
+def random_password() -> str:
+    """A fresh random password for a throwaway account (URL-safe, 24 characters)."""
+    return secrets.token_urlsafe(18)
+
+
+def ldapi_uri(socket_path: Path) -> str:
+    """The ``ldapi://`` URI of a unix socket (the path percent-encoded, RFC 3986)."""
+    return "ldapi://" + urllib.parse.quote(str(socket_path), safe="")
 
 
 def write_secret(path: Path, value: str, *, owner: tuple[int, int] | None = None) -> None:

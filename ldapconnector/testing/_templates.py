@@ -14,7 +14,9 @@ from __future__ import annotations
 import string
 from importlib import resources
 
-__all__ = ["DATA_DIRECTORY", "first_rdn_value", "parent_dn", "read_data", "render"]
+from ldapconnector.dn import parse_dn
+
+__all__ = ["DATA_DIRECTORY", "first_rdn_value", "read_data", "render"]
 
 DATA_DIRECTORY = "data"
 
@@ -55,14 +57,5 @@ def render(name: str, **values: object) -> str:
 
 
 def first_rdn_value(dn: str) -> str:
-    """Return the value of the first RDN of ``dn`` as written (``people`` of ``ou=people,...``).
-
-    The test servers' DNs are plain ASCII without escapes or multi-valued RDNs; the value
-    is taken verbatim.
-    """
-    return dn.split(",", 1)[0].split("=", 1)[1]
-
-
-def parent_dn(dn: str) -> str:
-    """Return ``dn`` without its first RDN, as written (``ou=services,...`` of a service)."""
-    return dn.split(",", 1)[1]
+    """Return the value of the first RDN of ``dn`` (``people`` of ``ou=people,...``)."""
+    return parse_dn(dn)[0].pairs[0][1]
