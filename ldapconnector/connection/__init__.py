@@ -14,7 +14,6 @@ exception leaves this package: failures become :mod:`ldapconnector.errors` class
 from ldapconnector.connection._certificate import certificate_from_der
 from ldapconnector.connection._connection import LdapConnection, open_connection
 from ldapconnector.connection._diagnose import (
-    ConnectionStage,
     ConnectionTestReport,
     StageResult,
     test_connection,
@@ -27,6 +26,7 @@ from ldapconnector.model import (
     PAGED_RESULTS_OID,
     SORT_REQUEST_OID,
     VLV_REQUEST_OID,
+    ConnectionStage,
     Control,
     Entry,
     Modification,
