@@ -66,6 +66,8 @@ import re
 from collections.abc import Iterable
 from typing import ClassVar
 
+from ldapconnector.model import ConnectionStage
+
 __all__ = [
     "AdminLimitExceededError",
     "AlreadyExistsError",
@@ -267,13 +269,17 @@ class TransportError(LdapConnectorError):
     """The connection to the server could not be made or was lost.
 
     Attributes:
-        stage: the step that failed: "dns", "tcp", "tls", "certificate", "bind", "read".
+        stage: the step that failed, a :class:`~ldapconnector.model.ConnectionStage`: TCP
+            unless the class says otherwise (TLSError: TLS, CertificateVerificationError:
+            CERTIFICATE) or ``stage=`` does (DNS for a name that does not resolve).
         host: the server the connection was for.
     """
 
-    stage: str = "tcp"
+    stage: ConnectionStage = ConnectionStage.TCP
 
-    def __init__(self, message: str, *, host: str | None = None, stage: str | None = None):
+    def __init__(
+        self, message: str, *, host: str | None = None, stage: ConnectionStage | None = None
+    ):
         self.host = host
         if stage is not None:
             self.stage = stage
@@ -291,13 +297,13 @@ class OperationTimeoutError(TransportError):
 class TLSError(TransportError):
     """The TLS handshake failed."""
 
-    stage = "tls"
+    stage = ConnectionStage.TLS
 
 
 class CertificateVerificationError(TLSError):
     """The server certificate could not be verified against the trusted CAs."""
 
-    stage = "certificate"
+    stage = ConnectionStage.CERTIFICATE
 
 
 class LdapOperationError(LdapConnectorError):

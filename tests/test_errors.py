@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ldapconnector import errors
+from ldapconnector.model import ConnectionStage
 
 
 @pytest.mark.parametrize(
@@ -74,3 +75,14 @@ def test_syntax_error_draws_a_caret() -> None:
     lines = str(exc).splitlines()
     assert lines[0].startswith("unexpected ')' at line 1, column 10")
     assert lines[2].index("^") == lines[1].index("))")
+
+
+def test_transport_errors_carry_a_connection_stage() -> None:
+    """Each transport error names its stage as the enum; ``stage=`` overrides the default."""
+    assert errors.TransportError("x").stage is ConnectionStage.TCP
+    assert errors.OperationTimeoutError("x").stage is ConnectionStage.TCP
+    assert errors.TLSError("x").stage is ConnectionStage.TLS
+    assert errors.CertificateVerificationError("x").stage is ConnectionStage.CERTIFICATE
+    unresolved = errors.ServerUnreachableError("x", host="h", stage=ConnectionStage.DNS)
+    assert unresolved.stage is ConnectionStage.DNS
+    assert unresolved.host == "h"

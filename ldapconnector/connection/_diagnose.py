@@ -103,7 +103,7 @@ def test_connection(settings: ConnectivityConfig) -> ConnectionTestReport:
     try:
         raw = connect(settings)
     except TransportError as exc:
-        stage = ConnectionStage(exc.stage) if exc.stage in _STAGE_VALUES else ConnectionStage.TLS
+        stage = exc.stage
         if stage is ConnectionStage.CERTIFICATE:
             stages.append(StageResult(stage=ConnectionStage.TLS, ok=True))
         stages.append(StageResult(stage=stage, ok=False, detail=str(exc)))
@@ -116,8 +116,6 @@ def test_connection(settings: ConnectivityConfig) -> ConnectionTestReport:
 
 # pytest would otherwise collect the function when a test module imports it.
 test_connection.__test__ = False  # type: ignore[attr-defined]
-
-_STAGE_VALUES = {stage.value for stage in ConnectionStage}
 
 
 def _bind_and_read(
