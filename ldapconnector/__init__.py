@@ -126,6 +126,7 @@ from ldapconnector.mapping import (
     MappingSet,
 )
 from ldapconnector.model import (
+    ConnectionStage,
     Entry,
     Modification,
     ModifyOp,
@@ -154,7 +155,6 @@ from ldapconnector.space import (
 
 if TYPE_CHECKING:
     from ldapconnector.connection import (
-        ConnectionStage,
         ConnectionTestReport,
         LdapConnection,
         StageResult,
@@ -188,7 +188,6 @@ _LAZY_HOMES = MappingProxyType(
         "AttributeChange": "ldapconnector.profiles",
         "ChangeRecord": "ldapconnector.profiles",
         "ChangeType": "ldapconnector.profiles",
-        "ConnectionStage": "ldapconnector.connection",
         "ConnectionTestReport": "ldapconnector.connection",
         "Connector": "ldapconnector.connector",
         "DS389Server": "ldapconnector.testing",

@@ -31,7 +31,7 @@ WIRE_LIBRARIES = frozenset({"ldap3", "pyasn1"})
 # ``ldapconnector`` ("<top>" for the package's own ``__init__``).
 PURE_LAYERS: dict[str, frozenset[str]] = {
     "model": frozenset(),
-    "errors": frozenset(),
+    "errors": frozenset({"model"}),
     "escaping": frozenset({"errors"}),
     "dn": frozenset({"errors", "escaping"}),
     "_ldif_io": frozenset({"errors"}),

@@ -17,7 +17,6 @@ delta reader, which sends that control itself.
 from ldapconnector.connection._certificate import certificate_from_der
 from ldapconnector.connection._connection import LdapConnection, open_connection
 from ldapconnector.connection._diagnose import (
-    ConnectionStage,
     ConnectionTestReport,
     StageResult,
     test_connection,
@@ -35,6 +34,7 @@ from ldapconnector.model import (
     PAGED_RESULTS_OID,
     SORT_REQUEST_OID,
     VLV_REQUEST_OID,
+    ConnectionStage,
     Control,
     Entry,
     Modification,

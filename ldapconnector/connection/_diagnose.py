@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import logging
 import socket
 
@@ -14,23 +13,11 @@ from ldapconnector.connection._certificate import certificate_of
 from ldapconnector.connection._connection import LdapConnection
 from ldapconnector.connection._open import bind, check_settings, connect, discard
 from ldapconnector.errors import LdapConnectorError, TransportError
-from ldapconnector.model import ServerCertificate
+from ldapconnector.model import ConnectionStage, ServerCertificate
 
-__all__ = ["ConnectionStage", "ConnectionTestReport", "StageResult", "test_connection"]
+__all__ = ["ConnectionTestReport", "StageResult", "test_connection"]
 
 log = logging.getLogger("ldapconnector.connection")
-
-
-class ConnectionStage(enum.Enum):
-    """The steps of reaching a directory server, in order."""
-
-    SETTINGS = "settings"
-    DNS = "dns"
-    TCP = "tcp"
-    TLS = "tls"
-    CERTIFICATE = "certificate"
-    BIND = "bind"
-    READ = "read"
 
 
 @attrs.frozen(kw_only=True)
@@ -116,7 +103,7 @@ def test_connection(settings: ConnectivityConfig) -> ConnectionTestReport:
     try:
         raw = connect(settings)
     except TransportError as exc:
-        stage = ConnectionStage(exc.stage) if exc.stage in _STAGE_VALUES else ConnectionStage.TLS
+        stage = exc.stage
         if stage is ConnectionStage.CERTIFICATE:
             stages.append(StageResult(stage=ConnectionStage.TLS, ok=True))
         stages.append(StageResult(stage=stage, ok=False, detail=str(exc)))
@@ -129,8 +116,6 @@ def test_connection(settings: ConnectivityConfig) -> ConnectionTestReport:
 
 # pytest would otherwise collect the function when a test module imports it.
 test_connection.__test__ = False  # type: ignore[attr-defined]
-
-_STAGE_VALUES = {stage.value for stage in ConnectionStage}
 
 
 def _bind_and_read(

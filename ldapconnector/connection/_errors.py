@@ -27,6 +27,7 @@ from ldapconnector.errors import (
     TransportError,
     error_class_for_code,
 )
+from ldapconnector.model import ConnectionStage
 
 __all__ = ["operation_error", "translate_errors", "transport_error"]
 
@@ -68,7 +69,9 @@ def transport_error(exc: BaseException, *, host: str, port: int) -> TransportErr
         )
     if isinstance(exc, socket.gaierror) or any(m in lowered for m in _DNS_MARKERS):
         return ServerUnreachableError(
-            f"cannot resolve the host name {host!r}: {_clean(text)}", host=host, stage="dns"
+            f"cannot resolve the host name {host!r}: {_clean(text)}",
+            host=host,
+            stage=ConnectionStage.DNS,
         )
     if isinstance(exc, TimeoutError | ldap3_exceptions.LDAPResponseTimeoutError) or any(
         m in lowered for m in _TIMEOUT_MARKERS

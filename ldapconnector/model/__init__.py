@@ -1,4 +1,4 @@
-"""Plain values that cross the layers: entries, modifications, scopes, controls, OIDs.
+"""Plain values that cross the layers: entries, modifications, scopes, controls, OIDs, stages.
 
 How this layer works: it holds data and nothing else. Every other layer may import it
 (the pure ones included), and it imports no other layer and no ldap3, so a planner, a
@@ -23,6 +23,7 @@ from ldapconnector.model._oids import (
 )
 from ldapconnector.model._requests import Control, Modification, ModifyOp, SearchScope, as_values
 from ldapconnector.model._search_page import ResponseControl, SearchPage
+from ldapconnector.model._stage import ConnectionStage
 
 __all__ = [
     "DEFAULT_BINARY_ATTRIBUTES",
@@ -37,6 +38,7 @@ __all__ = [
     "TREE_DELETE_OID",
     "VLV_REQUEST_OID",
     "VLV_RESPONSE_OID",
+    "ConnectionStage",
     "Control",
     "Entry",
     "Modification",

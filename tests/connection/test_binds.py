@@ -9,7 +9,7 @@ import attrs
 import pytest
 
 from ldapconnector.config import Binding, Security
-from ldapconnector.connection import open_connection
+from ldapconnector.connection import ConnectionStage, open_connection
 from ldapconnector.errors import (
     AuthenticationFailedError,
     CertificateVerificationError,
@@ -88,7 +88,7 @@ def test_untrusted_ca_fails_naming_the_host(
     with pytest.raises(CertificateVerificationError) as caught:
         open_connection(settings)
     assert settings.host in str(caught.value)
-    assert caught.value.stage == "certificate"
+    assert caught.value.stage is ConnectionStage.CERTIFICATE
 
 
 def test_cleartext_simple_bind_is_refused_before_sending(
