@@ -4,13 +4,15 @@ How this layer works: each change source has a pure decoder that turns one log e
 a :class:`ChangeRecord` (``_accesslog_decode`` for OpenLDAP's accesslog,
 ``_changelog_decode`` for ``cn=changelog``) and a reader that sends the searches, pages
 through the log and keeps its position in a watermark (``*_reader`` modules: accesslog,
-changelog, uSNChanged, DirSync, timestamps). :func:`run_delta_import` picks the reader
-for the source, hands out batches at least once, and stores the watermark only after the
-caller has taken each batch.
+changelog, uSNChanged, DirSync, timestamps). One table, :data:`READER_SPECS`, says how
+each supported source's reader is made and what the source can see.
+:func:`run_delta_import` makes the reader for the source, hands out batches at least
+once, and stores the watermark only after the caller has taken each batch.
 """
 
 from ldapconnector.profiles.delta._accesslog_decode import (
     ACCESSLOG_ATTRIBUTES,
+    ACCESSLOG_DN,
     accesslog_position,
     accesslog_search,
     accesslog_sort_key,
@@ -21,6 +23,7 @@ from ldapconnector.profiles.delta._accesslog_reader import (
 )
 from ldapconnector.profiles.delta._changelog_decode import (
     CHANGELOG_ATTRIBUTES,
+    CHANGELOG_DN,
     changelog_position,
     changelog_search,
     changelog_sort_key,
@@ -48,15 +51,23 @@ from ldapconnector.profiles.delta._reader import (
     LogItem,
 )
 from ldapconnector.profiles.delta._run import (
-    SUPPORTED_SOURCES,
     ChangeBatch,
     DeltaImportResult,
-    make_reader,
     run_delta_import,
     watermark_source,
 )
 from ldapconnector.profiles.delta._scope import (
     ChangeScope,
+)
+from ldapconnector.profiles.delta._sources import (
+    READER_SPECS,
+    SUPPORTED_SOURCES,
+    DeleteCoverage,
+    ReaderOptions,
+    ReaderSpec,
+    RenameEvidence,
+    make_reader,
+    reader_spec,
 )
 from ldapconnector.profiles.delta._timestamps_reader import (
     TimestampReader,
@@ -70,9 +81,12 @@ from ldapconnector.profiles.delta._usn_reader import (
 
 __all__ = [
     "ACCESSLOG_ATTRIBUTES",
+    "ACCESSLOG_DN",
     "BIND_STATE_ATTRIBUTES",
     "CHANGELOG_ATTRIBUTES",
+    "CHANGELOG_DN",
     "IGNORED_ATTRIBUTES",
+    "READER_SPECS",
     "SUPPORTED_SOURCES",
     "AccesslogReader",
     "AttributeChange",
@@ -83,10 +97,14 @@ __all__ = [
     "ChangeScope",
     "ChangeType",
     "ChangelogReader",
+    "DeleteCoverage",
     "DeltaImportResult",
     "DirSyncFlag",
     "DirSyncReader",
     "LogItem",
+    "ReaderOptions",
+    "ReaderSpec",
+    "RenameEvidence",
     "TimestampReader",
     "UsnReader",
     "accesslog_position",
@@ -101,6 +119,7 @@ __all__ = [
     "dirsync_permitted",
     "make_reader",
     "parse_changes",
+    "reader_spec",
     "run_delta_import",
     "watermark_source",
 ]

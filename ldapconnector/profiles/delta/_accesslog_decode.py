@@ -50,6 +50,7 @@ from ldapconnector.profiles.delta._changes import (
 
 __all__ = [
     "ACCESSLOG_ATTRIBUTES",
+    "ACCESSLOG_DN",
     "accesslog_position",
     "accesslog_search",
     "accesslog_sort_key",
@@ -75,6 +76,9 @@ ACCESSLOG_ATTRIBUTES: tuple[str, ...] = (
 """What a reader asks for: the slapo-accesslog(5) request attributes it decodes, and the
 operational ``entryCSN`` (by name: ``*`` does not return it)."""
 
+ACCESSLOG_DN = "cn=accesslog"
+"""The accesslog database suffix the slapo-accesslog(5) examples use (``olcAccessLogDB``)."""
+
 _TYPES = {
     "add": ChangeType.ADD,
     "modify": ChangeType.MODIFY,
@@ -88,7 +92,7 @@ _OPS = {"+": ModifyOp.ADD, "-": ModifyOp.DELETE, "=": ModifyOp.REPLACE, "#": Mod
 _CSN = re.compile(r"\d{14}\.\d{6}Z#[0-9a-fA-F]{6}#[0-9a-fA-F]{3}#[0-9a-fA-F]{6}")
 
 
-def accesslog_search(after: str | None = None, *, base: str = "cn=accesslog") -> ChangeLogSearch:
+def accesslog_search(after: str | None = None, *, base: str = ACCESSLOG_DN) -> ChangeLogSearch:
     """Return the search for the successful writes logged after a checkpoint.
 
     The filter selects ``auditWriteObject`` entries with ``reqResult=0`` and, given a

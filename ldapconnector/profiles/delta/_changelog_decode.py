@@ -45,6 +45,7 @@ from ldapconnector.profiles.delta._changes import (
 
 __all__ = [
     "CHANGELOG_ATTRIBUTES",
+    "CHANGELOG_DN",
     "changelog_position",
     "changelog_search",
     "changelog_sort_key",
@@ -68,6 +69,9 @@ CHANGELOG_ATTRIBUTES: tuple[str, ...] = (
 )
 """What a reader asks for: the draft-good-ldap-changelog-04 attributes, the anchors 389 DS
 and OpenDJ add, and OpenDJ's ``changeInitiatorsName``."""
+
+CHANGELOG_DN = "cn=changelog"
+"""Where draft-good-ldap-changelog-04 servers keep the log (the Root DSE ``changelog``)."""
 
 _TYPES = {
     "add": ChangeType.ADD,
@@ -94,7 +98,7 @@ _PLACEHOLDER_DN = b"dn: cn=changes\n"
 
 
 def changelog_search(
-    after: int | str | None = None, *, base: str = "cn=changelog"
+    after: int | str | None = None, *, base: str = CHANGELOG_DN
 ) -> ChangeLogSearch:
     """Return the search for the changes logged after a checkpoint.
 

@@ -34,12 +34,8 @@ import attrs
 from ldapconnector.anchors import Anchor, AnchorStrategy
 from ldapconnector.connection import LdapConnection
 from ldapconnector.detect import DeltaSource
-from ldapconnector.errors import ConfigurationError, InvalidRequestError
-from ldapconnector.profiles.delta._accesslog_reader import AccesslogReader
-from ldapconnector.profiles.delta._changelog_reader import ChangelogReader
+from ldapconnector.errors import InvalidRequestError
 from ldapconnector.profiles.delta._changes import ChangeRecord, ChangeType
-from ldapconnector.profiles.delta._dirsync_reader import DirSyncReader
-from ldapconnector.profiles.delta._implied import DEFAULT_IMPLIED_OVERLAYS, checked_overlays
 from ldapconnector.profiles.delta._reader import (
     ChangeReader,
     DeletesProbe,
@@ -49,32 +45,19 @@ from ldapconnector.profiles.delta._reader import (
     ReaderState,
 )
 from ldapconnector.profiles.delta._scope import ChangeScope
-from ldapconnector.profiles.delta._timestamps_reader import TimestampReader
-from ldapconnector.profiles.delta._usn_reader import KnownDn, UsnReader, _no_known_dn
+from ldapconnector.profiles.delta._sources import make_reader, reader_spec
+from ldapconnector.profiles.delta._usn_reader import KnownDn
 from ldapconnector.space import LinkStore, Watermark
 
 __all__ = [
-    "SUPPORTED_SOURCES",
     "ChangeBatch",
     "DeltaImportResult",
     "FullImportRequiredError",
-    "make_reader",
     "run_delta_import",
     "watermark_source",
 ]
 
 log = logging.getLogger("ldapconnector.profiles")
-
-SUPPORTED_SOURCES: frozenset[DeltaSource] = frozenset(
-    {
-        DeltaSource.ACCESSLOG,
-        DeltaSource.CHANGELOG,
-        DeltaSource.USN_CHANGED,
-        DeltaSource.DIRSYNC,
-        DeltaSource.TIMESTAMPS,
-    }
-)
-"""The change sources :func:`run_delta_import` reads (syncrepl: not yet)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -175,58 +158,6 @@ def decode_watermark(source: DeltaSource, value: str) -> ReaderState:
     return state
 
 
-def make_reader(
-    source: DeltaSource,
-    *,
-    change_log_dn: str | None,
-    anchor_strategy: AnchorStrategy,
-    bases: tuple[str, ...],
-    object_class: str | None = None,
-    known_dn: KnownDn | None = None,
-    implied_overlays: Iterable[str] | None = None,
-) -> ChangeReader:
-    """The reader for a change source.
-
-    ``known_dn`` (the connector space's last DN of an anchor) lets the USN, DirSync and timestamp
-    readers, whose sources do not say "renamed", tell renames from modifies.
-    ``implied_overlays`` (accesslog only; None: memberof and refint) names the overlays
-    whose unlogged writes are re-read (``_delta_implied.py``).
-
-    Raises:
-        ConfigurationError: the source is not supported, or cannot name the anchor kind.
-    """
-    kind = anchor_strategy.kind
-    known = known_dn or _no_known_dn
-    if source is DeltaSource.ACCESSLOG:
-        return AccesslogReader(
-            log_dn=change_log_dn or "cn=accesslog",
-            anchor_kind=kind,
-            implied_overlays=(
-                DEFAULT_IMPLIED_OVERLAYS
-                if implied_overlays is None
-                else checked_overlays(implied_overlays)
-            ),
-            bases=bases,
-        )
-    if source is DeltaSource.CHANGELOG:
-        return ChangelogReader(log_dn=change_log_dn or "cn=changelog", anchor_kind=kind)
-    if source is DeltaSource.USN_CHANGED:
-        return UsnReader(
-            bases=bases, anchor=anchor_strategy, object_class=object_class, known_dn=known
-        )
-    if source is DeltaSource.DIRSYNC:
-        return DirSyncReader(
-            bases=bases, anchor=anchor_strategy, object_class=object_class, known_dn=known
-        )
-    if source is DeltaSource.TIMESTAMPS:
-        return TimestampReader(
-            bases=bases, anchor=anchor_strategy, object_class=object_class, known_dn=known
-        )
-    raise ConfigurationError(
-        [f"delta import: the {source.value!r} change source is not supported (yet)"]
-    )
-
-
 def _stream(
     reader: ChangeReader,
     connection: LdapConnection,
@@ -262,11 +193,6 @@ def _batch(
         log_entries=len(chunk),
         watermark=encode_watermark(reader.source, chunk[-1].state),
     )
-
-
-# A filterable attribute holding each entry's DN, for looking many entries up at once
-# (OpenLDAP and 389 DS both answer entryDN equality filters).
-_DN_ATTRIBUTE = {DeltaSource.ACCESSLOG: "entryDN", DeltaSource.CHANGELOG: "entryDN"}
 
 
 @attrs.define
@@ -384,7 +310,7 @@ def run_delta_import(
             base_tuple,
             object_class,
             ignore_actors,
-            dn_attribute=_DN_ATTRIBUTE.get(source),
+            dn_attribute=reader_spec(source).scope_dn_attribute,
         ),
         batch_size=batch_size,
         result=result,
