@@ -31,8 +31,6 @@ from ldapconnector.detect import (
 from ldapconnector.errors import ConfigurationError, LdapConnectorError, NoSuchObjectError
 from ldapconnector.model import Entry, SearchScope
 from ldapconnector.profiles import (
-    SUPPORTED_SOURCES,
-    DeltaImportResult,
     ExportReport,
     ImportPlan,
     ImportProgress,
@@ -40,11 +38,19 @@ from ldapconnector.profiles import (
     ObjectResult,
     choose_paging,
     plan_full_import,
-    run_delta_import,
     run_export,
     run_full_import,
 )
-from ldapconnector.profiles.delta import dirsync_permitted, watermark_source
+from ldapconnector.profiles.delta import (
+    DEFAULT_DELTA_BATCH_SIZE,
+    DELTA_WATERMARK_KEY,
+    SUPPORTED_SOURCES,
+    DeltaImportRequest,
+    DeltaImportResult,
+    dirsync_permitted,
+    start_delta_import,
+    watermark_source,
+)
 from ldapconnector.schema import ACTIVE_DIRECTORY_SERVER_SUPPLIED, Schema, SchemaOptions
 from ldapconnector.space import LinkStore, SqliteLinkStore
 
@@ -223,7 +229,11 @@ class Connector:
         return run_full_import(self.connection, plan, self.store, progress)
 
     def delta_import(
-        self, *, reset: bool = False, ignore_own_writes: bool = False, batch_size: int = 500
+        self,
+        *,
+        reset: bool = False,
+        ignore_own_writes: bool = False,
+        batch_size: int = DEFAULT_DELTA_BATCH_SIZE,
     ) -> DeltaImportResult:
         """Read the changes since the stored watermark, at least once (docs/delta-import.md).
 
@@ -238,22 +248,22 @@ class Connector:
         """
         if not self.config.run_profiles.delta_import:
             raise ConfigurationError(["run_profiles.delta_import: the profile is switched off"])
-        info = self.server_info
         source = self._delta_source(reset=reset)
         user = self.config.connectivity.user
         object_type = self.config.object_type
-        return run_delta_import(
-            self.connection,
-            source,
+        request = DeltaImportRequest(
+            source=source,
             store=self.store,
             bases=self.search_bases(),
             anchor_strategy=self.anchor_strategy(),
-            change_log_dn=self.config.global_.change_log_dn or info.change_log_dn,
+            profile_key=DELTA_WATERMARK_KEY,
+            change_log_dn=self.config.global_.change_log_dn or self.server_info.change_log_dn,
             object_class=object_type.target if object_type is not None else None,
             ignore_actors=(user,) if ignore_own_writes and user else (),
             batch_size=batch_size,
             reset=reset,
         )
+        return start_delta_import(self.connection, request)
 
     def _delta_source(self, *, reset: bool) -> DeltaSource:
         """The change source to read: detection's first supported one, with two rules.
@@ -272,7 +282,7 @@ class Connector:
                  "change source this version reads (accesslog, cn=changelog, uSNChanged, "
                  "DirSync, timestamps)"]
             )  # fmt: skip
-        stored = None if reset else watermark_source(self.store.get_watermark("delta_import"))
+        stored = None if reset else watermark_source(self.store.get_watermark(DELTA_WATERMARK_KEY))
         if stored is not None and stored in offered:
             return stored
         first = offered[0]

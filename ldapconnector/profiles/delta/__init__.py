@@ -6,8 +6,10 @@ a :class:`ChangeRecord` (``_accesslog_decode`` for OpenLDAP's accesslog,
 through the log and keeps its position in a watermark (``*_reader`` modules: accesslog,
 changelog, uSNChanged, DirSync, timestamps). One table, :data:`READER_SPECS`, says how
 each supported source's reader is made and what the source can see.
-:func:`run_delta_import` makes the reader for the source, hands out batches at least
-once, and stores the watermark only after the caller has taken each batch.
+:func:`start_delta_import` takes one frozen :class:`DeltaImportRequest`
+(:func:`run_delta_import` builds it from keyword arguments), makes the reader, hands out
+batches at least once, and stores the watermark (``_watermark``) only after the caller
+has taken each batch.
 """
 
 from ldapconnector.profiles.delta._accesslog_decode import (
@@ -50,11 +52,18 @@ from ldapconnector.profiles.delta._reader import (
     ChangeReader,
     LogItem,
 )
-from ldapconnector.profiles.delta._run import (
+from ldapconnector.profiles.delta._request import (
+    DEFAULT_DELTA_BATCH_SIZE,
+    DeltaImportRequest,
+)
+from ldapconnector.profiles.delta._result import (
     ChangeBatch,
     DeltaImportResult,
+    DeltaProgress,
+)
+from ldapconnector.profiles.delta._run import (
     run_delta_import,
-    watermark_source,
+    start_delta_import,
 )
 from ldapconnector.profiles.delta._scope import (
     ChangeScope,
@@ -78,6 +87,10 @@ from ldapconnector.profiles.delta._tombstones import (
 from ldapconnector.profiles.delta._usn_reader import (
     UsnReader,
 )
+from ldapconnector.profiles.delta._watermark import (
+    DELTA_WATERMARK_KEY,
+    watermark_source,
+)
 
 __all__ = [
     "ACCESSLOG_ATTRIBUTES",
@@ -85,6 +98,8 @@ __all__ = [
     "BIND_STATE_ATTRIBUTES",
     "CHANGELOG_ATTRIBUTES",
     "CHANGELOG_DN",
+    "DEFAULT_DELTA_BATCH_SIZE",
+    "DELTA_WATERMARK_KEY",
     "IGNORED_ATTRIBUTES",
     "READER_SPECS",
     "SUPPORTED_SOURCES",
@@ -98,7 +113,9 @@ __all__ = [
     "ChangeType",
     "ChangelogReader",
     "DeleteCoverage",
+    "DeltaImportRequest",
     "DeltaImportResult",
+    "DeltaProgress",
     "DirSyncFlag",
     "DirSyncReader",
     "LogItem",
@@ -121,5 +138,6 @@ __all__ = [
     "parse_changes",
     "reader_spec",
     "run_delta_import",
+    "start_delta_import",
     "watermark_source",
 ]

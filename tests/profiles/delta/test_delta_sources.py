@@ -1,18 +1,28 @@
-"""The reader table: one row per supported source, and the readers it builds (no server)."""
+"""The reader table, the request value and the result's counters (no server)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import pytest
 
 from ldapconnector.anchors import Anchor, AnchorStrategy, strategy_for
 from ldapconnector.detect import DeltaSource
-from ldapconnector.errors import ConfigurationError
+from ldapconnector.errors import ConfigurationError, InvalidRequestError
+from ldapconnector.profiles import (
+    DEFAULT_DELTA_BATCH_SIZE,
+    DELTA_WATERMARK_KEY,
+    DeltaImportRequest,
+)
 from ldapconnector.profiles.delta import (
     READER_SPECS,
     SUPPORTED_SOURCES,
     AccesslogReader,
+    ChangeBatch,
     ChangelogReader,
     DeleteCoverage,
+    DeltaImportResult,
+    DeltaProgress,
     DirSyncReader,
     RenameEvidence,
     TimestampReader,
@@ -21,6 +31,7 @@ from ldapconnector.profiles.delta import (
     reader_spec,
 )
 from ldapconnector.profiles.delta._reader import DeletesProbe
+from ldapconnector.space import SqliteLinkStore
 
 BASES = ("ou=people,dc=contoso,dc=lab",)
 
@@ -104,3 +115,44 @@ def test_unsupported_sources_and_overlays_are_configuration_errors() -> None:
         implied_overlays=["bogus"],
     )  # fmt: skip
     assert changelog.source is DeltaSource.CHANGELOG
+
+
+def test_the_request_keeps_defaults_and_refuses_empty_batches() -> None:
+    """A request's defaults are the named constants; iterables become tuples; batches >= 1."""
+    assert (DELTA_WATERMARK_KEY, DEFAULT_DELTA_BATCH_SIZE) == ("delta_import", 500)
+    store = SqliteLinkStore.in_memory()
+    request = DeltaImportRequest(
+        source=DeltaSource.ACCESSLOG, store=store, bases=list(BASES),
+        anchor_strategy=strategy_for("entryUUID"), ignore_actors=iter(["cn=svc"]),
+        implied_overlays=["memberof"],
+    )  # fmt: skip
+    assert (request.profile_key, request.batch_size) == (DELTA_WATERMARK_KEY, 500)
+    assert (request.bases, request.ignore_actors) == (BASES, ("cn=svc",))
+    assert request.implied_overlays == ("memberof",)
+    assert not request.reset
+    with pytest.raises(InvalidRequestError, match="batch_size must be >= 1, got 0"):
+        DeltaImportRequest(
+            source=DeltaSource.ACCESSLOG, store=store, bases=BASES,
+            anchor_strategy=strategy_for("entryUUID"), batch_size=0,
+        )  # fmt: skip
+
+
+def test_the_result_shows_the_progress_its_stream_moves_on() -> None:
+    """The result is built whole; its counters are the progress value's, read live."""
+    progress = DeltaProgress(watermark="w0")
+    batch = ChangeBatch(records=(), log_entries=3, watermark="w1")
+
+    def stream() -> Iterator[ChangeBatch]:
+        progress.log_entries += batch.log_entries
+        yield batch
+        progress.watermark, progress.finished = batch.watermark, True
+
+    result = DeltaImportResult(
+        source=DeltaSource.TIMESTAMPS, baseline=False, deletes_covered=False,
+        progress=progress, pending=stream(),
+    )  # fmt: skip
+    assert (result.watermark, result.finished, result.log_entries) == ("w0", False, 0)
+    assert list(result) == [batch]
+    assert (result.watermark, result.finished, result.log_entries) == ("w1", True, 3)
+    assert list(result) == []  # iterated once
+    assert (result.changes, result.batches, result.seconds) == (0, 0, 0.0)
