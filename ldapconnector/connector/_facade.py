@@ -44,12 +44,11 @@ from ldapconnector.profiles import (
 from ldapconnector.profiles.delta import (
     DEFAULT_DELTA_BATCH_SIZE,
     DELTA_WATERMARK_KEY,
-    SUPPORTED_SOURCES,
     DeltaImportRequest,
     DeltaImportResult,
+    choose_delta_source,
     dirsync_permitted,
     start_delta_import,
-    watermark_source,
 )
 from ldapconnector.schema import ACTIVE_DIRECTORY_SERVER_SUPPLIED, Schema, SchemaOptions
 from ldapconnector.space import LinkStore, SqliteLinkStore
@@ -266,39 +265,21 @@ class Connector:
         return start_delta_import(self.connection, request)
 
     def _delta_source(self, *, reset: bool) -> DeltaSource:
-        """The change source to read: detection's first supported one, with two rules.
+        """The change source to read: the facade gathers the inputs, the rules are elsewhere.
 
-        A stored watermark's source is kept while the server offers it (so a source chosen
-        once is not switched under it); DirSync is used only when the bind account has the
-        Replicating Directory Changes right, else the next source (uSNChanged) with a
-        warning.
+        :func:`~ldapconnector.profiles.delta.choose_delta_source` decides from detection,
+        the stored watermark, the account, and a DirSync rights probe that runs only when
+        the choice depends on it.
         """
-        info = self.server_info
-        listed = dict.fromkeys((info.delta_source, *info.delta_sources))
-        offered = [source for source in listed if source in SUPPORTED_SOURCES]
-        if not offered:
-            raise ConfigurationError(
-                [f"run_profiles.delta_import: {info.product or info.vendor.value} offers no "
-                 "change source this version reads (accesslog, cn=changelog, uSNChanged, "
-                 "DirSync, timestamps)"]
-            )  # fmt: skip
-        stored = None if reset else watermark_source(self.store.get_watermark(DELTA_WATERMARK_KEY))
-        if stored is not None and stored in offered:
-            return stored
-        first = offered[0]
-        if (
-            first is DeltaSource.DIRSYNC
-            and len(offered) > 1
-            and not dirsync_permitted(self.connection, self.search_bases())
-        ):
-            log.warning(
-                "delta import: %s lacks the Replicating Directory Changes right needed for "
-                "DirSync; reading %s instead (docs/delta-import.md)",
-                self.config.connectivity.user or "the anonymous account",
-                offered[1].value,
-            )
-            return offered[1]
-        return first
+        choice = choose_delta_source(
+            self.server_info,
+            stored=None if reset else self.store.get_watermark(DELTA_WATERMARK_KEY),
+            dirsync_permitted=lambda: dirsync_permitted(self.connection, self.search_bases()),
+            account=self.config.connectivity.user,
+        )
+        if choice.warning is not None:
+            log.warning("%s", choice.warning)
+        return choice.source
 
     def export(
         self,

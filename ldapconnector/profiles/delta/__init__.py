@@ -5,7 +5,8 @@ a :class:`ChangeRecord` (``_accesslog_decode`` for OpenLDAP's accesslog,
 ``_changelog_decode`` for ``cn=changelog``) and a reader that sends the searches, pages
 through the log and keeps its position in a watermark (``*_reader`` modules: accesslog,
 changelog, uSNChanged, DirSync, timestamps). One table, :data:`READER_SPECS`, says how
-each supported source's reader is made and what the source can see.
+each supported source's reader is made and what the source can see;
+:func:`choose_delta_source` picks the source for a detected server from plain values.
 :func:`start_delta_import` takes one frozen :class:`DeltaImportRequest`
 (:func:`run_delta_import` builds it from keyword arguments), makes the reader, hands out
 batches at least once, and stores the watermark (``_watermark``) only after the caller
@@ -47,6 +48,10 @@ from ldapconnector.profiles.delta._dirsync_reader import (
     DirSyncFlag,
     DirSyncReader,
     dirsync_permitted,
+)
+from ldapconnector.profiles.delta._policy import (
+    DeltaSourceChoice,
+    choose_delta_source,
 )
 from ldapconnector.profiles.delta._reader import (
     ChangeReader,
@@ -116,6 +121,7 @@ __all__ = [
     "DeltaImportRequest",
     "DeltaImportResult",
     "DeltaProgress",
+    "DeltaSourceChoice",
     "DirSyncFlag",
     "DirSyncReader",
     "LogItem",
@@ -130,6 +136,7 @@ __all__ = [
     "changelog_position",
     "changelog_search",
     "changelog_sort_key",
+    "choose_delta_source",
     "decode_accesslog_entry",
     "decode_changelog_entry",
     "deleted_objects_visible",
