@@ -159,12 +159,10 @@ def decode_accesslog_entry(
     """
     view = LogView(entry)
     position = accesslog_position(entry)
-    change_type = _TYPES.get((view.text("reqType") or "").strip().lower())
-    if change_type is None or (view.text("reqResult") or "").strip() != "0":
+    request = _write_request(view, position)
+    if request is None:
         return None
-    dn = view.text("reqDN")
-    if not dn:
-        raise ChangeLogDecodeError(f"accesslog entry {position} has no reqDN")
+    change_type, dn = request
     mods = tuple(_parse_req_mod(line, position) for line in view.values("reqMod"))
     if change_type is ChangeType.MODIFY and _is_bookkeeping(view, mods, bookkeeping_actors):
         return None
@@ -179,6 +177,17 @@ def decode_accesslog_entry(
         old_attributes=_old_values(view, position),
     )
     return _complete(common, view, mods)
+
+
+def _write_request(view: LogView, position: str) -> tuple[ChangeType, str] | None:
+    """The type and DN of a successful write; None for a failure or another operation."""
+    change_type = _TYPES.get((view.text("reqType") or "").strip().lower())
+    if change_type is None or (view.text("reqResult") or "").strip() != "0":
+        return None
+    dn = view.text("reqDN")
+    if not dn:
+        raise ChangeLogDecodeError(f"accesslog entry {position} has no reqDN")
+    return change_type, dn
 
 
 def _complete(

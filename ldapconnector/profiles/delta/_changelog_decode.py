@@ -163,12 +163,7 @@ def decode_changelog_entry(
     target = view.text("targetDN")
     if not target:
         raise ChangeLogDecodeError(f"changelog entry {position} has no targetDN")
-    text = _changes_text(view)
-    if change_type is ChangeType.ADD:
-        attributes = _content(text, position)
-        changes: tuple[AttributeChange, ...] = ()
-    else:
-        attributes, changes = {}, parse_changes(text, source=f"changelog {position}")
+    attributes, changes = _logged_changes(view, change_type, position)
     common = ChangeRecord(
         type=change_type,
         dn=target,
@@ -179,6 +174,16 @@ def decode_changelog_entry(
         actor=_actor(view, attributes, changes),
     )
     return _complete(common, view, attributes, changes)
+
+
+def _logged_changes(
+    view: LogView, change_type: ChangeType, position: str
+) -> tuple[dict[str, tuple[Value, ...]], tuple[AttributeChange, ...]]:
+    """An add's attributes, or another change's modify lines, from the ``changes`` text."""
+    text = _changes_text(view)
+    if change_type is ChangeType.ADD:
+        return _content(text, position), ()
+    return {}, parse_changes(text, source=f"changelog {position}")
 
 
 def _complete(
