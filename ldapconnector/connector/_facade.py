@@ -31,8 +31,6 @@ from ldapconnector.detect import (
 from ldapconnector.errors import ConfigurationError, LdapConnectorError, NoSuchObjectError
 from ldapconnector.model import Entry, SearchScope
 from ldapconnector.profiles import (
-    SUPPORTED_SOURCES,
-    DeltaImportResult,
     ExportReport,
     ImportPlan,
     ImportProgress,
@@ -40,11 +38,18 @@ from ldapconnector.profiles import (
     ObjectResult,
     choose_paging,
     plan_full_import,
-    run_delta_import,
     run_export,
     run_full_import,
 )
-from ldapconnector.profiles.delta import dirsync_permitted, watermark_source
+from ldapconnector.profiles.delta import (
+    DEFAULT_DELTA_BATCH_SIZE,
+    DELTA_WATERMARK_KEY,
+    DeltaImportRequest,
+    DeltaImportResult,
+    choose_delta_source,
+    dirsync_permitted,
+    start_delta_import,
+)
 from ldapconnector.schema import ACTIVE_DIRECTORY_SERVER_SUPPLIED, Schema, SchemaOptions
 from ldapconnector.space import LinkStore, SqliteLinkStore
 
@@ -223,7 +228,11 @@ class Connector:
         return run_full_import(self.connection, plan, self.store, progress)
 
     def delta_import(
-        self, *, reset: bool = False, ignore_own_writes: bool = False, batch_size: int = 500
+        self,
+        *,
+        reset: bool = False,
+        ignore_own_writes: bool = False,
+        batch_size: int = DEFAULT_DELTA_BATCH_SIZE,
     ) -> DeltaImportResult:
         """Read the changes since the stored watermark, at least once (docs/delta-import.md).
 
@@ -238,57 +247,39 @@ class Connector:
         """
         if not self.config.run_profiles.delta_import:
             raise ConfigurationError(["run_profiles.delta_import: the profile is switched off"])
-        info = self.server_info
         source = self._delta_source(reset=reset)
         user = self.config.connectivity.user
         object_type = self.config.object_type
-        return run_delta_import(
-            self.connection,
-            source,
+        request = DeltaImportRequest(
+            source=source,
             store=self.store,
             bases=self.search_bases(),
             anchor_strategy=self.anchor_strategy(),
-            change_log_dn=self.config.global_.change_log_dn or info.change_log_dn,
+            profile_key=DELTA_WATERMARK_KEY,
+            change_log_dn=self.config.global_.change_log_dn or self.server_info.change_log_dn,
             object_class=object_type.target if object_type is not None else None,
             ignore_actors=(user,) if ignore_own_writes and user else (),
             batch_size=batch_size,
             reset=reset,
         )
+        return start_delta_import(self.connection, request)
 
     def _delta_source(self, *, reset: bool) -> DeltaSource:
-        """The change source to read: detection's first supported one, with two rules.
+        """The change source to read: the facade gathers the inputs, the rules are elsewhere.
 
-        A stored watermark's source is kept while the server offers it (so a source chosen
-        once is not switched under it); DirSync is used only when the bind account has the
-        Replicating Directory Changes right, else the next source (uSNChanged) with a
-        warning.
+        :func:`~ldapconnector.profiles.delta.choose_delta_source` decides from detection,
+        the stored watermark, the account, and a DirSync rights probe that runs only when
+        the choice depends on it.
         """
-        info = self.server_info
-        listed = dict.fromkeys((info.delta_source, *info.delta_sources))
-        offered = [source for source in listed if source in SUPPORTED_SOURCES]
-        if not offered:
-            raise ConfigurationError(
-                [f"run_profiles.delta_import: {info.product or info.vendor.value} offers no "
-                 "change source this version reads (accesslog, cn=changelog, uSNChanged, "
-                 "DirSync, timestamps)"]
-            )  # fmt: skip
-        stored = None if reset else watermark_source(self.store.get_watermark("delta_import"))
-        if stored is not None and stored in offered:
-            return stored
-        first = offered[0]
-        if (
-            first is DeltaSource.DIRSYNC
-            and len(offered) > 1
-            and not dirsync_permitted(self.connection, self.search_bases())
-        ):
-            log.warning(
-                "delta import: %s lacks the Replicating Directory Changes right needed for "
-                "DirSync; reading %s instead (docs/delta-import.md)",
-                self.config.connectivity.user or "the anonymous account",
-                offered[1].value,
-            )
-            return offered[1]
-        return first
+        choice = choose_delta_source(
+            self.server_info,
+            stored=None if reset else self.store.get_watermark(DELTA_WATERMARK_KEY),
+            dirsync_permitted=lambda: dirsync_permitted(self.connection, self.search_bases()),
+            account=self.config.connectivity.user,
+        )
+        if choice.warning is not None:
+            log.warning("%s", choice.warning)
+        return choice.source
 
     def export(
         self,

@@ -10,6 +10,8 @@ from ldapconnector.profiles.delta import (
     ACCESSLOG_ATTRIBUTES,
     BIND_STATE_ATTRIBUTES,
     CHANGELOG_ATTRIBUTES,
+    DEFAULT_DELTA_BATCH_SIZE,
+    DELTA_WATERMARK_KEY,
     IGNORED_ATTRIBUTES,
     SUPPORTED_SOURCES,
     AccesslogReader,
@@ -21,6 +23,7 @@ from ldapconnector.profiles.delta import (
     ChangeRecord,
     ChangeScope,
     ChangeType,
+    DeltaImportRequest,
     DeltaImportResult,
     DirSyncFlag,
     DirSyncReader,
@@ -40,6 +43,7 @@ from ldapconnector.profiles.delta import (
     make_reader,
     parse_changes,
     run_delta_import,
+    start_delta_import,
 )
 from ldapconnector.profiles.export import (
     REDACTED_PLACEHOLDER,
@@ -79,6 +83,8 @@ __all__ = [
     "ACCESSLOG_ATTRIBUTES",
     "BIND_STATE_ATTRIBUTES",
     "CHANGELOG_ATTRIBUTES",
+    "DEFAULT_DELTA_BATCH_SIZE",
+    "DELTA_WATERMARK_KEY",
     "IGNORED_ATTRIBUTES",
     "REDACTED_PLACEHOLDER",
     "SUPPORTED_SOURCES",
@@ -93,6 +99,7 @@ __all__ = [
     "ChangeType",
     "ChangelogReader",
     "DeleteOperation",
+    "DeltaImportRequest",
     "DeltaImportResult",
     "DeprovisionFlow",
     "DirSyncFlag",
@@ -138,4 +145,5 @@ __all__ = [
     "run_delta_import",
     "run_export",
     "run_full_import",
+    "start_delta_import",
 ]

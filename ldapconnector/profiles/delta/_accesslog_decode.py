@@ -50,6 +50,7 @@ from ldapconnector.profiles.delta._changes import (
 
 __all__ = [
     "ACCESSLOG_ATTRIBUTES",
+    "ACCESSLOG_DN",
     "accesslog_position",
     "accesslog_search",
     "accesslog_sort_key",
@@ -75,6 +76,9 @@ ACCESSLOG_ATTRIBUTES: tuple[str, ...] = (
 """What a reader asks for: the slapo-accesslog(5) request attributes it decodes, and the
 operational ``entryCSN`` (by name: ``*`` does not return it)."""
 
+ACCESSLOG_DN = "cn=accesslog"
+"""The accesslog database suffix the slapo-accesslog(5) examples use (``olcAccessLogDB``)."""
+
 _TYPES = {
     "add": ChangeType.ADD,
     "modify": ChangeType.MODIFY,
@@ -88,7 +92,7 @@ _OPS = {"+": ModifyOp.ADD, "-": ModifyOp.DELETE, "=": ModifyOp.REPLACE, "#": Mod
 _CSN = re.compile(r"\d{14}\.\d{6}Z#[0-9a-fA-F]{6}#[0-9a-fA-F]{3}#[0-9a-fA-F]{6}")
 
 
-def accesslog_search(after: str | None = None, *, base: str = "cn=accesslog") -> ChangeLogSearch:
+def accesslog_search(after: str | None = None, *, base: str = ACCESSLOG_DN) -> ChangeLogSearch:
     """Return the search for the successful writes logged after a checkpoint.
 
     The filter selects ``auditWriteObject`` entries with ``reqResult=0`` and, given a
@@ -155,12 +159,10 @@ def decode_accesslog_entry(
     """
     view = LogView(entry)
     position = accesslog_position(entry)
-    change_type = _TYPES.get((view.text("reqType") or "").strip().lower())
-    if change_type is None or (view.text("reqResult") or "").strip() != "0":
+    request = _write_request(view, position)
+    if request is None:
         return None
-    dn = view.text("reqDN")
-    if not dn:
-        raise ChangeLogDecodeError(f"accesslog entry {position} has no reqDN")
+    change_type, dn = request
     mods = tuple(_parse_req_mod(line, position) for line in view.values("reqMod"))
     if change_type is ChangeType.MODIFY and _is_bookkeeping(view, mods, bookkeeping_actors):
         return None
@@ -175,6 +177,17 @@ def decode_accesslog_entry(
         old_attributes=_old_values(view, position),
     )
     return _complete(common, view, mods)
+
+
+def _write_request(view: LogView, position: str) -> tuple[ChangeType, str] | None:
+    """The type and DN of a successful write; None for a failure or another operation."""
+    change_type = _TYPES.get((view.text("reqType") or "").strip().lower())
+    if change_type is None or (view.text("reqResult") or "").strip() != "0":
+        return None
+    dn = view.text("reqDN")
+    if not dn:
+        raise ChangeLogDecodeError(f"accesslog entry {position} has no reqDN")
+    return change_type, dn
 
 
 def _complete(

@@ -1,7 +1,7 @@
 """The OpenLDAP ``cn=accesslog`` reader of the Delta Import run profile.
 
 State: ``{"csn": W, "anchored": bool}`` — ``W`` is the ``entryCSN`` of the last log entry
-handled (CSNs order the log; ``reqStart`` does not, see ``_accesslog.py``); ``anchored``
+handled (CSNs order the log; ``reqStart`` does not, see ``_accesslog_decode.py``); ``anchored``
 says ``W`` is the CSN of a log entry rather than a database ``contextCSN`` taken while the
 log was empty.
 
@@ -16,7 +16,7 @@ log was empty.
   :func:`~ldapconnector.profiles.decode_accesslog_entry`, sorted by CSN. Cost grows with
   the entries logged since ``W``, never with the directory.
 * **Implied changes**: the writes of the memberof and refint overlays are not logged; each
-  batch also carries re-reads of the entries its changes imply (``_delta_implied.py``).
+  batch also carries re-reads of the entries its changes imply (``_implied.py``).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from ldapconnector.errors import ConfigurationError, NoSuchObjectError
 from ldapconnector.escaping import equality_filter
 from ldapconnector.model import SearchScope
 from ldapconnector.profiles.delta._accesslog_decode import (
+    ACCESSLOG_DN,
     accesslog_position,
     accesslog_search,
     decode_accesslog_entry,
@@ -59,7 +60,7 @@ class AccesslogReader:
         bases: where the reported entries live (for those re-reads; empty: everywhere).
     """
 
-    log_dn: str = "cn=accesslog"
+    log_dn: str = ACCESSLOG_DN
     anchor_kind: AnchorKind = AnchorKind.ENTRY_UUID
     data_bases: tuple[str, ...] = ()
     implied_overlays: frozenset[str] = DEFAULT_IMPLIED_OVERLAYS

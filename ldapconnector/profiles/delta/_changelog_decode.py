@@ -45,6 +45,7 @@ from ldapconnector.profiles.delta._changes import (
 
 __all__ = [
     "CHANGELOG_ATTRIBUTES",
+    "CHANGELOG_DN",
     "changelog_position",
     "changelog_search",
     "changelog_sort_key",
@@ -68,6 +69,9 @@ CHANGELOG_ATTRIBUTES: tuple[str, ...] = (
 )
 """What a reader asks for: the draft-good-ldap-changelog-04 attributes, the anchors 389 DS
 and OpenDJ add, and OpenDJ's ``changeInitiatorsName``."""
+
+CHANGELOG_DN = "cn=changelog"
+"""Where draft-good-ldap-changelog-04 servers keep the log (the Root DSE ``changelog``)."""
 
 _TYPES = {
     "add": ChangeType.ADD,
@@ -94,7 +98,7 @@ _PLACEHOLDER_DN = b"dn: cn=changes\n"
 
 
 def changelog_search(
-    after: int | str | None = None, *, base: str = "cn=changelog"
+    after: int | str | None = None, *, base: str = CHANGELOG_DN
 ) -> ChangeLogSearch:
     """Return the search for the changes logged after a checkpoint.
 
@@ -159,12 +163,7 @@ def decode_changelog_entry(
     target = view.text("targetDN")
     if not target:
         raise ChangeLogDecodeError(f"changelog entry {position} has no targetDN")
-    text = _changes_text(view)
-    if change_type is ChangeType.ADD:
-        attributes = _content(text, position)
-        changes: tuple[AttributeChange, ...] = ()
-    else:
-        attributes, changes = {}, parse_changes(text, source=f"changelog {position}")
+    attributes, changes = _logged_changes(view, change_type, position)
     common = ChangeRecord(
         type=change_type,
         dn=target,
@@ -175,6 +174,16 @@ def decode_changelog_entry(
         actor=_actor(view, attributes, changes),
     )
     return _complete(common, view, attributes, changes)
+
+
+def _logged_changes(
+    view: LogView, change_type: ChangeType, position: str
+) -> tuple[dict[str, tuple[Value, ...]], tuple[AttributeChange, ...]]:
+    """An add's attributes, or another change's modify lines, from the ``changes`` text."""
+    text = _changes_text(view)
+    if change_type is ChangeType.ADD:
+        return _content(text, position), ()
+    return {}, parse_changes(text, source=f"changelog {position}")
 
 
 def _complete(

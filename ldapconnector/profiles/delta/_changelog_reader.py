@@ -26,6 +26,7 @@ from ldapconnector.detect import DeltaSource
 from ldapconnector.errors import ConfigurationError
 from ldapconnector.model import SearchScope
 from ldapconnector.profiles.delta._changelog_decode import (
+    CHANGELOG_DN,
     changelog_position,
     changelog_search,
     decode_changelog_entry,
@@ -48,7 +49,7 @@ class ChangelogReader:
             (``targetUniqueId``) or ``dn``.
     """
 
-    log_dn: str = "cn=changelog"
+    log_dn: str = CHANGELOG_DN
     anchor_kind: AnchorKind = AnchorKind.ENTRY_UUID
 
     def __attrs_post_init__(self) -> None:

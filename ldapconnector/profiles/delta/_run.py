@@ -1,32 +1,33 @@
 """The Delta Import run profile: changes since the watermark, delivered at least once.
 
-:func:`run_delta_import` checks the stored watermark against the change source (raising
-:class:`FullImportRequiredError` when the source no longer reaches back to it), then
-returns a :class:`DeltaImportResult`: an iterable of :class:`ChangeBatch` values, each a
-run of at most ``batch_size`` log entries with the in-scope change records decoded from
-them. **The watermark moves past a batch only when the caller asks for the next one** (or
-the iteration ends): the body of ``for batch in result:`` is the handler, and a batch
-whose body raised, or after which the loop broke or the process died, is read again by
-the next run. So every change is delivered at least once, and possibly twice after a
-crash: consumers apply changes idempotently (by anchor). Log entries that decode to
-nothing (failed operations, bookkeeping) or fall out of scope (other bases, other classes,
-ignored actors: :class:`~ldapconnector.profiles.delta._scope.ChangeScope`) move the
-watermark on without being delivered.
+:func:`start_delta_import` takes one :class:`~ldapconnector.profiles.delta.DeltaImportRequest`,
+checks the stored watermark against the change source (raising
+:class:`~ldapconnector.errors.FullImportRequiredError` when the source no longer reaches
+back to it), then returns a :class:`~ldapconnector.profiles.delta.DeltaImportResult`: an
+iterable of :class:`~ldapconnector.profiles.delta.ChangeBatch` values, each a run of at
+most ``batch_size`` log entries with the in-scope change records decoded from them. **The
+watermark moves past a batch only when the caller asks for the next one** (or the
+iteration ends): the body of ``for batch in result:`` is the handler, and a batch whose
+body raised, or after which the loop broke or the process died, is read again by the next
+run. So every change is delivered at least once, and possibly twice after a crash:
+consumers apply changes idempotently (by anchor). Log entries that decode to nothing
+(failed operations, bookkeeping) or fall out of scope (other bases, other classes, ignored
+actors: :class:`~ldapconnector.profiles.delta._scope.ChangeScope`) move the watermark on
+without being delivered. :func:`run_delta_import` is the same with keyword arguments.
 
 A first run (no watermark stored) records the source's current end and delivers nothing:
 it does not replay history; a full import is how the present state is read.
 
 The watermark is one :class:`~ldapconnector.space.Watermark` per ``profile_key`` whose
-value is JSON: ``{"source": "accesslog", ...reader state}``.
+value is JSON: ``{"source": "accesslog", ...reader state}`` (``_watermark.py``).
 """
 
 from __future__ import annotations
 
 import itertools
-import json
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
 import attrs
@@ -34,12 +35,7 @@ import attrs
 from ldapconnector.anchors import Anchor, AnchorStrategy
 from ldapconnector.connection import LdapConnection
 from ldapconnector.detect import DeltaSource
-from ldapconnector.errors import ConfigurationError, InvalidRequestError
-from ldapconnector.profiles.delta._accesslog_reader import AccesslogReader
-from ldapconnector.profiles.delta._changelog_reader import ChangelogReader
 from ldapconnector.profiles.delta._changes import ChangeRecord, ChangeType
-from ldapconnector.profiles.delta._dirsync_reader import DirSyncReader
-from ldapconnector.profiles.delta._implied import DEFAULT_IMPLIED_OVERLAYS, checked_overlays
 from ldapconnector.profiles.delta._reader import (
     ChangeReader,
     DeletesProbe,
@@ -48,242 +44,82 @@ from ldapconnector.profiles.delta._reader import (
     LogItem,
     ReaderState,
 )
+from ldapconnector.profiles.delta._request import DEFAULT_DELTA_BATCH_SIZE, DeltaImportRequest
+from ldapconnector.profiles.delta._result import ChangeBatch, DeltaImportResult, DeltaProgress
 from ldapconnector.profiles.delta._scope import ChangeScope
-from ldapconnector.profiles.delta._timestamps_reader import TimestampReader
-from ldapconnector.profiles.delta._usn_reader import KnownDn, UsnReader, _no_known_dn
+from ldapconnector.profiles.delta._sources import make_reader, reader_spec
+from ldapconnector.profiles.delta._usn_reader import KnownDn
+from ldapconnector.profiles.delta._watermark import (
+    DELTA_WATERMARK_KEY,
+    decode_watermark,
+    encode_watermark,
+)
 from ldapconnector.space import LinkStore, Watermark
 
-__all__ = [
-    "SUPPORTED_SOURCES",
-    "ChangeBatch",
-    "DeltaImportResult",
-    "FullImportRequiredError",
-    "make_reader",
-    "run_delta_import",
-    "watermark_source",
-]
+__all__ = ["FullImportRequiredError", "run_delta_import", "start_delta_import"]
 
 log = logging.getLogger("ldapconnector.profiles")
 
-SUPPORTED_SOURCES: frozenset[DeltaSource] = frozenset(
-    {
-        DeltaSource.ACCESSLOG,
-        DeltaSource.CHANGELOG,
-        DeltaSource.USN_CHANGED,
-        DeltaSource.DIRSYNC,
-        DeltaSource.TIMESTAMPS,
-    }
-)
-"""The change sources :func:`run_delta_import` reads (syncrepl: not yet)."""
-
-
-@attrs.frozen(kw_only=True)
-class ChangeBatch:
-    """One acknowledged unit of a delta import.
-
-    Attributes:
-        records: the in-scope changes, in the order they were made (may repeat an entry).
-        log_entries: how many log entries (or, for USN, DirSync and timestamps, objects) the batch
-            covers, delivered or not.
-        watermark: the watermark value stored once the batch is acknowledged.
-    """
-
-    records: tuple[ChangeRecord, ...]
-    log_entries: int
-    watermark: str
-
 
 @attrs.define
-class DeltaImportResult:
-    """The changes a delta import delivers, batch by batch (see the module docstring).
+class _Run:
+    """One delta import under way: reads, scopes, hands out and acknowledges batches."""
 
-    Iterate it once, or pass a handler to :meth:`run`. ``changes``, ``log_entries``,
-    ``batches`` and ``seconds`` are final when ``finished`` is True.
+    connection: LdapConnection
+    request: DeltaImportRequest
+    reader: ChangeReader
+    progress: DeltaProgress
+    scope: ChangeScope = attrs.field(init=False)
 
-    Attributes:
-        source: the change source read.
-        baseline: True when this run only established the first watermark.
-        deletes_covered: False when the source cannot see deletes (timestamps), or the
-            account cannot see them (AD tombstones without rights on Deleted Objects; a
-            warning names the account): run full imports to find them.
-        watermark: the last acknowledged watermark value.
-    """
-
-    source: DeltaSource
-    baseline: bool
-    deletes_covered: bool
-    watermark: str
-    _pending: Iterator[ChangeBatch] = attrs.field(factory=lambda: iter(()), repr=False)
-    changes: int = 0
-    log_entries: int = 0
-    batches: int = 0
-    seconds: float = 0.0
-    finished: bool = False
-
-    def __iter__(self) -> Iterator[ChangeBatch]:
-        return self._pending
-
-    def records(self) -> Iterator[ChangeRecord]:
-        """The changes one by one; a batch is acknowledged when the next is started."""
-        for batch in self:
-            yield from batch.records
-
-    def run(self, handler: Callable[[ChangeBatch], object]) -> DeltaImportResult:
-        """Call ``handler`` for each batch; acknowledge each once it returns; return self."""
-        for batch in self:
-            handler(batch)
-        return self
-
-    def drain(self) -> DeltaImportResult:
-        """Acknowledge every batch without looking at it (skip to the source's end)."""
-        return self.run(lambda _batch: None)
-
-
-def encode_watermark(source: DeltaSource, state: ReaderState) -> str:
-    """The stored form of a reader state: compact JSON with the source first."""
-    return json.dumps({"source": source.value, **state}, separators=(",", ":"), sort_keys=True)
-
-
-def watermark_source(stored: Watermark | None) -> DeltaSource | None:
-    """The source a stored delta watermark belongs to, or None (none, or unreadable)."""
-    if stored is None:
-        return None
-    try:
-        value = json.loads(stored.value)
-        return DeltaSource(value["source"]) if isinstance(value, dict) else None
-    except (ValueError, KeyError):
-        return None
-
-
-def decode_watermark(source: DeltaSource, value: str) -> ReaderState:
-    """The reader state in a stored watermark.
-
-    Raises:
-        FullImportRequiredError: the value is not ours or belongs to another source.
-    """
-    try:
-        state = json.loads(value)
-    except ValueError:
-        state = None
-    if not isinstance(state, dict):
-        raise FullImportRequiredError(f"the stored watermark is not a delta state: {value!r}")
-    found = state.pop("source", None)
-    if found != source.value:
-        raise FullImportRequiredError(
-            f"the stored watermark belongs to the {found!r} source, not {source.value!r}"
+    @scope.default
+    def _scope(self) -> ChangeScope:
+        request = self.request
+        return ChangeScope(
+            self.connection,
+            request.bases,
+            request.object_class,
+            request.ignore_actors,
+            dn_attribute=reader_spec(request.source).scope_dn_attribute,
         )
-    return state
-
-
-def make_reader(
-    source: DeltaSource,
-    *,
-    change_log_dn: str | None,
-    anchor_strategy: AnchorStrategy,
-    bases: tuple[str, ...],
-    object_class: str | None = None,
-    known_dn: KnownDn | None = None,
-    implied_overlays: Iterable[str] | None = None,
-) -> ChangeReader:
-    """The reader for a change source.
-
-    ``known_dn`` (the connector space's last DN of an anchor) lets the USN, DirSync and timestamp
-    readers, whose sources do not say "renamed", tell renames from modifies.
-    ``implied_overlays`` (accesslog only; None: memberof and refint) names the overlays
-    whose unlogged writes are re-read (``_delta_implied.py``).
-
-    Raises:
-        ConfigurationError: the source is not supported, or cannot name the anchor kind.
-    """
-    kind = anchor_strategy.kind
-    known = known_dn or _no_known_dn
-    if source is DeltaSource.ACCESSLOG:
-        return AccesslogReader(
-            log_dn=change_log_dn or "cn=accesslog",
-            anchor_kind=kind,
-            implied_overlays=(
-                DEFAULT_IMPLIED_OVERLAYS
-                if implied_overlays is None
-                else checked_overlays(implied_overlays)
-            ),
-            bases=bases,
-        )
-    if source is DeltaSource.CHANGELOG:
-        return ChangelogReader(log_dn=change_log_dn or "cn=changelog", anchor_kind=kind)
-    if source is DeltaSource.USN_CHANGED:
-        return UsnReader(
-            bases=bases, anchor=anchor_strategy, object_class=object_class, known_dn=known
-        )
-    if source is DeltaSource.DIRSYNC:
-        return DirSyncReader(
-            bases=bases, anchor=anchor_strategy, object_class=object_class, known_dn=known
-        )
-    if source is DeltaSource.TIMESTAMPS:
-        return TimestampReader(
-            bases=bases, anchor=anchor_strategy, object_class=object_class, known_dn=known
-        )
-    raise ConfigurationError(
-        [f"delta import: the {source.value!r} change source is not supported (yet)"]
-    )
-
-
-def _stream(
-    reader: ChangeReader,
-    connection: LdapConnection,
-    state: ReaderState,
-    context: _Context,
-) -> Iterator[ChangeBatch]:
-    started = time.perf_counter()
-    items = reader.read(connection, state)
-    result = context.result
-    while chunk := list(itertools.islice(items, context.batch_size)):
-        batch = _batch(reader, connection, chunk, context.scope)
-        result.log_entries += batch.log_entries
-        if batch.records:
-            result.batches += 1
-            result.changes += len(batch.records)
-            yield batch  # the caller handles the batch while the generator waits here
-        context.acknowledge(batch.watermark, batch.records)
-        result.seconds = time.perf_counter() - started
-    result.seconds = time.perf_counter() - started
-    result.finished = True
-    log.info("delta import: %d changes in %.2f s", result.changes, result.seconds)
-
-
-def _batch(
-    reader: ChangeReader, connection: LdapConnection, chunk: list[LogItem], scope: ChangeScope
-) -> ChangeBatch:
-    decoded = [i.record for i in chunk if i.record is not None]
-    if isinstance(reader, ImpliesChanges) and decoded:
-        decoded.extend(reader.implied(connection, decoded))  # same batch: at least once
-    scope.prefetch(decoded)
-    return ChangeBatch(
-        records=tuple(record for record in decoded if scope.keep(record)),
-        log_entries=len(chunk),
-        watermark=encode_watermark(reader.source, chunk[-1].state),
-    )
-
-
-# A filterable attribute holding each entry's DN, for looking many entries up at once
-# (OpenLDAP and 389 DS both answer entryDN equality filters).
-_DN_ATTRIBUTE = {DeltaSource.ACCESSLOG: "entryDN", DeltaSource.CHANGELOG: "entryDN"}
-
-
-@attrs.define
-class _Context:
-    store: LinkStore
-    profile_key: str
-    scope: ChangeScope
-    batch_size: int
-    result: DeltaImportResult
 
     def acknowledge(self, value: str, records: Iterable[ChangeRecord] = ()) -> None:
         """Store the watermark, and what the records tell of DNs, in one transaction."""
-        with self.store.batch():
+        store = self.request.store
+        with store.batch():
             for record in records:
-                follow_change(self.store, record)
-            self.store.set_watermark(Watermark(profile=self.profile_key, value=value))
-        self.result.watermark = value
+                follow_change(store, record)
+            store.set_watermark(Watermark(profile=self.request.profile_key, value=value))
+        self.progress.watermark = value
+
+    def stream(self, state: ReaderState) -> Iterator[ChangeBatch]:
+        """The batches after ``state``; each is acknowledged when the next is asked for."""
+        started = time.perf_counter()
+        items = self.reader.read(self.connection, state)
+        progress = self.progress
+        while chunk := list(itertools.islice(items, self.request.batch_size)):
+            batch = self._batch(chunk)
+            progress.log_entries += batch.log_entries
+            if batch.records:
+                progress.batches += 1
+                progress.changes += len(batch.records)
+                yield batch  # the caller handles the batch while the generator waits here
+            self.acknowledge(batch.watermark, batch.records)
+            progress.seconds = time.perf_counter() - started
+        progress.seconds = time.perf_counter() - started
+        progress.finished = True
+        log.info("delta import: %d changes in %.2f s", progress.changes, progress.seconds)
+
+    def _batch(self, chunk: list[LogItem]) -> ChangeBatch:
+        decoded = [i.record for i in chunk if i.record is not None]
+        if isinstance(self.reader, ImpliesChanges) and decoded:
+            # The implied re-reads join the same batch: at least once, like their cause.
+            decoded.extend(self.reader.implied(self.connection, decoded))
+        self.scope.prefetch(decoded)
+        return ChangeBatch(
+            records=tuple(record for record in decoded if self.scope.keep(record)),
+            log_entries=len(chunk),
+            watermark=encode_watermark(self.reader.source, chunk[-1].state),
+        )
 
 
 def follow_change(store: LinkStore, record: ChangeRecord) -> None:
@@ -319,6 +155,60 @@ def _known_dn(store: LinkStore) -> KnownDn:
     return known
 
 
+def _reader(request: DeltaImportRequest) -> ChangeReader:
+    return make_reader(
+        request.source,
+        change_log_dn=request.change_log_dn,
+        anchor_strategy=request.anchor_strategy,
+        bases=request.bases,
+        object_class=request.object_class,
+        known_dn=_known_dn(request.store),
+        implied_overlays=request.implied_overlays,
+    )
+
+
+def _deletes_covered(reader: ChangeReader, connection: LdapConnection) -> bool:
+    if reader.deletes_covered and isinstance(reader, DeletesProbe):
+        return reader.deletes_visible(connection)
+    return reader.deletes_covered
+
+
+def start_delta_import(
+    connection: LdapConnection, request: DeltaImportRequest
+) -> DeltaImportResult:
+    """Start a delta import; iterate the result (or call ``run``) to receive the changes.
+
+    Args:
+        connection: a bound connection that may read the change source.
+        request: what to read, and where the watermark lives.
+
+    Raises:
+        FullImportRequiredError: the watermark is older than the log, or not resumable.
+        ConfigurationError: the source is unsupported or cannot carry the anchor kind.
+        LdapOperationError, TransportError: the server failed (also while iterating).
+    """
+    reader = _reader(request)
+    stored = None if request.reset else request.store.get_watermark(request.profile_key)
+    covered = _deletes_covered(reader, connection)
+    if stored is None:
+        run = _Run(connection, request, reader, DeltaProgress(watermark="", finished=True))
+        run.acknowledge(encode_watermark(request.source, reader.baseline(connection)))
+        log.info("delta import: first run, watermark established at %s", run.progress.watermark)
+        return DeltaImportResult(
+            source=request.source, baseline=True, deletes_covered=covered, progress=run.progress
+        )
+    state = decode_watermark(request.source, stored.value)
+    reader.check(connection, state)
+    run = _Run(connection, request, reader, DeltaProgress(watermark=stored.value))
+    return DeltaImportResult(
+        source=request.source,
+        baseline=False,
+        deletes_covered=covered,
+        progress=run.progress,
+        pending=run.stream(state),
+    )
+
+
 def run_delta_import(
     connection: LdapConnection,
     source: DeltaSource,
@@ -326,76 +216,36 @@ def run_delta_import(
     store: LinkStore,
     bases: Iterable[str],
     anchor_strategy: AnchorStrategy,
-    profile_key: str = "delta_import",
+    profile_key: str = DELTA_WATERMARK_KEY,
     change_log_dn: str | None = None,
     object_class: str | None = None,
     ignore_actors: Iterable[str] = (),
-    batch_size: int = 500,
+    batch_size: int = DEFAULT_DELTA_BATCH_SIZE,
     reset: bool = False,
     implied_overlays: Iterable[str] | None = None,
 ) -> DeltaImportResult:
-    """Start a delta import; iterate the result (or call ``run``) to receive the changes.
+    """Start a delta import from keyword arguments (see :func:`start_delta_import`).
 
-    Args:
-        connection: a bound connection that may read the change source.
-        source: the change source (``ServerInfo.delta_source`` or the configuration).
-        store: the link store holding the watermark.
-        bases: where the configured objects live; changes elsewhere are not reported.
-        anchor_strategy: the configured anchor (the kind the records carry).
-        profile_key: the watermark's key in the store.
-        change_log_dn: the log's DN (``cn=accesslog``, ``cn=changelog``); a default per
-            source when None.
-        object_class: the configured structural class; None for any.
-        ignore_actors: bind DNs whose writes are not reported (the connector's own).
-        batch_size: log entries per batch (per acknowledgement).
-        reset: forget the stored watermark and establish a new one (after a full import).
-        implied_overlays: accesslog only: the overlays whose unlogged writes are re-read
-            (``memberof``, ``refint``; None: both, ``()``: none). See ``_delta_implied.py``.
+    The arguments are the fields of :class:`~ldapconnector.profiles.delta.DeltaImportRequest`,
+    which documents them.
 
     Raises:
+        InvalidRequestError: ``batch_size`` is below 1.
         FullImportRequiredError: the watermark is older than the log, or not resumable.
         ConfigurationError: the source is unsupported or cannot carry the anchor kind.
         LdapOperationError, TransportError: the server failed (also while iterating).
     """
-    if batch_size < 1:
-        raise InvalidRequestError(f"batch_size must be >= 1, got {batch_size}")
-    base_tuple = tuple(bases)
-    reader = make_reader(
-        source,
-        change_log_dn=change_log_dn,
+    request = DeltaImportRequest(
+        source=source,
+        store=store,
+        bases=bases,
         anchor_strategy=anchor_strategy,
-        bases=base_tuple,
+        profile_key=profile_key,
+        change_log_dn=change_log_dn,
         object_class=object_class,
-        known_dn=_known_dn(store),
+        ignore_actors=ignore_actors,
+        batch_size=batch_size,
+        reset=reset,
         implied_overlays=implied_overlays,
     )
-    stored = None if reset else store.get_watermark(profile_key)
-    covered = reader.deletes_covered
-    if covered and isinstance(reader, DeletesProbe):
-        covered = reader.deletes_visible(connection)
-    result = DeltaImportResult(
-        source=source, baseline=stored is None, deletes_covered=covered, watermark=""
-    )
-    context = _Context(
-        store=store,
-        profile_key=profile_key,
-        scope=ChangeScope(
-            connection,
-            base_tuple,
-            object_class,
-            ignore_actors,
-            dn_attribute=_DN_ATTRIBUTE.get(source),
-        ),
-        batch_size=batch_size,
-        result=result,
-    )
-    if stored is None:
-        context.acknowledge(encode_watermark(source, reader.baseline(connection)))
-        result.finished = True
-        log.info("delta import: first run, watermark established at %s", result.watermark)
-        return result
-    state = decode_watermark(source, stored.value)
-    reader.check(connection, state)
-    result.watermark = stored.value
-    result._pending = _stream(reader, connection, state, context)
-    return result
+    return start_delta_import(connection, request)

@@ -16,8 +16,8 @@ from ldapconnector.connector import Connector
 from ldapconnector.detect import DeltaSource
 from ldapconnector.errors import ConfigurationError
 from ldapconnector.model import Modification, ModifyOp
+from ldapconnector.profiles.delta import DeltaImportResult, run_delta_import
 from ldapconnector.profiles.delta._dirsync_reader import dirsync_permitted
-from ldapconnector.profiles.delta._run import DeltaImportResult, run_delta_import
 from ldapconnector.space import SqliteLinkStore
 from ldapconnector.testing import SambaADServer
 

@@ -13,10 +13,10 @@ from ldapconnector.anchors import Anchor, AnchorKind, strategy_for
 from ldapconnector.detect import DeltaSource
 from ldapconnector.errors import ConfigurationError
 from ldapconnector.model import Entry, ModifyOp
+from ldapconnector.profiles.delta import SUPPORTED_SOURCES, make_reader, watermark_source
 from ldapconnector.profiles.delta._changes import ChangeType
 from ldapconnector.profiles.delta._dirsync_reader import DirSyncReader
 from ldapconnector.profiles.delta._reader import DeletesProbe
-from ldapconnector.profiles.delta._run import SUPPORTED_SOURCES, make_reader, watermark_source
 from ldapconnector.profiles.delta._tombstones import last_known_dn
 from ldapconnector.space import Watermark
 

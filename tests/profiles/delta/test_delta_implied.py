@@ -12,9 +12,9 @@ from ldapconnector.connection import LdapConnection, open_connection
 from ldapconnector.detect import DeltaSource
 from ldapconnector.errors import ConfigurationError
 from ldapconnector.model import ModifyOp
+from ldapconnector.profiles.delta import ChangeBatch, run_delta_import
 from ldapconnector.profiles.delta._changes import AttributeChange, ChangeRecord, ChangeType
 from ldapconnector.profiles.delta._implied import ImpliedReads, ImpliedTargets, implied_targets
-from ldapconnector.profiles.delta._run import ChangeBatch, run_delta_import
 from ldapconnector.space import SqliteLinkStore
 from ldapconnector.testing import OpenLDAPServer
 

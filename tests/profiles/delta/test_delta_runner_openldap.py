@@ -15,14 +15,10 @@ import pytest
 from ldapconnector.anchors import Anchor, AnchorKind, strategy_for
 from ldapconnector.connection import LdapConnection, open_connection
 from ldapconnector.detect import DeltaSource
+from ldapconnector.errors import FullImportRequiredError
 from ldapconnector.model import Modification, ModifyOp
+from ldapconnector.profiles.delta import ChangeBatch, DeltaImportResult, run_delta_import
 from ldapconnector.profiles.delta._changes import ChangeType
-from ldapconnector.profiles.delta._run import (
-    ChangeBatch,
-    DeltaImportResult,
-    FullImportRequiredError,
-    run_delta_import,
-)
 from ldapconnector.space import SqliteLinkStore
 from ldapconnector.testing import OpenLDAPServer
 
@@ -160,7 +156,7 @@ _KILLED_RUN = textwrap.dedent(
     from ldapconnector.config import ConnectivityConfig
     from ldapconnector.connection import open_connection
     from ldapconnector.detect import DeltaSource
-    from ldapconnector.profiles.delta._run import run_delta_import
+    from ldapconnector.profiles import run_delta_import
     from ldapconnector.space import SqliteLinkStore
 
     settings, state, people = sys.argv[1], sys.argv[2], sys.argv[3]

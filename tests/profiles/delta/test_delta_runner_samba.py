@@ -10,12 +10,9 @@ import pytest
 from ldapconnector.anchors import Anchor, AnchorKind, strategy_for
 from ldapconnector.connection import LdapConnection
 from ldapconnector.detect import DeltaSource
+from ldapconnector.errors import FullImportRequiredError
 from ldapconnector.model import Modification, ModifyOp
-from ldapconnector.profiles.delta._run import (
-    DeltaImportResult,
-    FullImportRequiredError,
-    run_delta_import,
-)
+from ldapconnector.profiles.delta import DeltaImportResult, run_delta_import
 from ldapconnector.space import SqliteLinkStore, Watermark
 from ldapconnector.testing import SambaADServer
 

@@ -1,0 +1,90 @@
+"""Which change source a configured delta import reads, from plain values.
+
+Detection lists the sources a server offers, its preferred one first
+(:attr:`~ldapconnector.detect.ServerInfo.delta_source`, then ``delta_sources``). The run
+reads the first of them this version supports (:data:`SUPPORTED_SOURCES`), with two rules:
+
+* a stored watermark's source is kept while the server still offers it, so a source chosen
+  once is not switched under its watermark (a reset forgets the watermark, and the rule);
+* DirSync is read only when the bind account has the *Replicating Directory Changes*
+  right (``dirsync_permitted``, asked only when DirSync would be chosen and another
+  source is offered); otherwise the next source (uSNChanged on AD and Samba), with a
+  warning that names the account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+
+from ldapconnector.detect import DeltaSource, ServerInfo
+from ldapconnector.errors import ConfigurationError
+from ldapconnector.profiles.delta._sources import READER_SPECS, SUPPORTED_SOURCES
+from ldapconnector.profiles.delta._watermark import watermark_source
+from ldapconnector.space import Watermark
+
+__all__ = ["DeltaSourceChoice", "choose_delta_source"]
+
+
+@attrs.frozen(kw_only=True)
+class DeltaSourceChoice:
+    """The source a delta import reads, and what the caller should warn about.
+
+    Attributes:
+        source: the change source to read.
+        warning: why a preferred source was passed over, to be logged; None when it was not.
+    """
+
+    source: DeltaSource
+    warning: str | None = None
+
+
+def _offered(info: ServerInfo) -> list[DeltaSource]:
+    """The sources the server offers that this version reads, detection's order kept."""
+    listed = dict.fromkeys((info.delta_source, *info.delta_sources))
+    offered = [source for source in listed if source in SUPPORTED_SOURCES]
+    if not offered:
+        readable = ", ".join(spec.label for spec in READER_SPECS.values())
+        raise ConfigurationError(
+            [f"run_profiles.delta_import: {info.product or info.vendor.value} offers no "
+             f"change source this version reads ({readable})"]
+        )  # fmt: skip
+    return offered
+
+
+def choose_delta_source(
+    info: ServerInfo,
+    *,
+    stored: Watermark | None,
+    dirsync_permitted: bool | Callable[[], bool],
+    account: str | None = None,
+) -> DeltaSourceChoice:
+    """Choose the change source to read (see the module docstring for the rules).
+
+    Args:
+        info: what detection found.
+        stored: the stored delta watermark; None when there is none (or after a reset).
+        dirsync_permitted: whether the bind account may use DirSync, or a function that
+            asks the server (called at most once, and only when the answer matters).
+        account: the bind DN, for the warning; None for an anonymous bind.
+
+    Raises:
+        ConfigurationError: the server offers no source this version reads.
+    """
+    offered = _offered(info)
+    kept = watermark_source(stored)
+    if kept is not None and kept in offered:
+        return DeltaSourceChoice(source=kept)
+    first = offered[0]
+    if first is not DeltaSource.DIRSYNC or len(offered) == 1:
+        return DeltaSourceChoice(source=first)
+    permitted = dirsync_permitted() if callable(dirsync_permitted) else dirsync_permitted
+    if permitted:
+        return DeltaSourceChoice(source=first)
+    warning = (
+        f"delta import: {account or 'the anonymous account'} lacks the Replicating Directory "
+        f"Changes right needed for DirSync; reading {offered[1].value} instead "
+        "(docs/delta-import.md)"
+    )
+    return DeltaSourceChoice(source=offered[1], warning=warning)
