@@ -60,6 +60,7 @@ ALLOWED = {**PURE_LAYERS, **IO_LAYERS}
 PURE_PROFILE_MODULES = frozenset(
     {
         "ldapconnector.profiles.delta._changes",
+        "ldapconnector.profiles.delta._result",
         "ldapconnector.profiles.delta._accesslog_decode",
         "ldapconnector.profiles.delta._changelog_decode",
         "ldapconnector.profiles.export._operations",
@@ -158,6 +159,37 @@ def test_pure_layers_never_import_the_wire_libraries() -> None:
         )
     )
     assert wrong == []
+
+
+def _closure(start: str) -> set[str]:
+    """Every package module ``start`` reaches through its imports (itself included)."""
+    known = {module_name(p) for p in SOURCES}
+    graph: dict[str, set[str]] = {}
+    for module, target in IMPORTS:
+        graph.setdefault(module, set())
+        if target == "ldapconnector":
+            continue  # ``from ldapconnector import model``: the layer is its own import
+        # ``from a.b import c`` names module a.b (and a.b.c when that is a module).
+        for candidate in (target, target.rpartition(".")[0]):
+            if candidate in known:
+                graph[module].add(candidate)
+                break
+    seen, todo = set(), [start]
+    while todo:
+        module = todo.pop()
+        if module not in seen:
+            seen.add(module)
+            todo.extend(graph.get(module, ()))
+    return seen
+
+
+def test_pure_profile_modules_reach_no_connection() -> None:
+    """Through any chain of imports, a pure planner or decoder never reaches the connection."""
+    wrong = {
+        module: sorted(m for m in _closure(module) if layer_of(m) == "connection")
+        for module in sorted(PURE_PROFILE_MODULES)
+    }
+    assert {module: found for module, found in wrong.items() if found} == {}
 
 
 def test_the_pure_profile_modules_exist() -> None:

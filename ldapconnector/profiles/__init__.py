@@ -70,6 +70,7 @@ from ldapconnector.profiles.export import (
     run_export,
 )
 from ldapconnector.profiles.full_import import (
+    ImportCounts,
     ImportedEntry,
     ImportPlan,
     ImportProgress,
@@ -108,6 +109,7 @@ __all__ = [
     "ExportReport",
     "ExportTarget",
     "FlowKind",
+    "ImportCounts",
     "ImportPlan",
     "ImportProgress",
     "ImportResult",

@@ -28,7 +28,7 @@ import attrs
 from ldapconnector.anchors import AnchorKind
 from ldapconnector.connection import LdapConnection
 from ldapconnector.detect import DeltaSource
-from ldapconnector.errors import ConfigurationError, NoSuchObjectError
+from ldapconnector.errors import NoSuchObjectError
 from ldapconnector.escaping import equality_filter
 from ldapconnector.model import SearchScope
 from ldapconnector.profiles.delta._accesslog_decode import (
@@ -39,7 +39,12 @@ from ldapconnector.profiles.delta._accesslog_decode import (
 )
 from ldapconnector.profiles.delta._changes import ChangeRecord
 from ldapconnector.profiles.delta._implied import DEFAULT_IMPLIED_OVERLAYS, ImpliedReads
-from ldapconnector.profiles.delta._reader import FullImportRequiredError, LogItem, ReaderState
+from ldapconnector.profiles.delta._reader import (
+    FullImportRequiredError,
+    LogItem,
+    ReaderState,
+    require_anchor_kind,
+)
 
 __all__ = ["AccesslogReader"]
 
@@ -68,13 +73,7 @@ class AccesslogReader:
     _implied: ImpliedReads = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        if self.anchor_kind not in _ANCHORS:
-            raise ConfigurationError(
-                [
-                    f"object_type.anchor: the accesslog names entries by entryUUID or DN, "
-                    f"not {self.anchor_kind.value}"
-                ]
-            )
+        require_anchor_kind(self.anchor_kind, _ANCHORS, "the accesslog")
         reads = ImpliedReads(
             overlays=self.implied_overlays, anchor_kind=self.anchor_kind, bases=self.bases
         )

@@ -23,7 +23,6 @@ import attrs
 from ldapconnector.anchors import AnchorKind
 from ldapconnector.connection import LdapConnection
 from ldapconnector.detect import DeltaSource
-from ldapconnector.errors import ConfigurationError
 from ldapconnector.model import SearchScope
 from ldapconnector.profiles.delta._changelog_decode import (
     CHANGELOG_DN,
@@ -31,7 +30,12 @@ from ldapconnector.profiles.delta._changelog_decode import (
     changelog_search,
     decode_changelog_entry,
 )
-from ldapconnector.profiles.delta._reader import FullImportRequiredError, LogItem, ReaderState
+from ldapconnector.profiles.delta._reader import (
+    FullImportRequiredError,
+    LogItem,
+    ReaderState,
+    require_anchor_kind,
+)
 
 __all__ = ["ChangelogReader"]
 
@@ -53,13 +57,7 @@ class ChangelogReader:
     anchor_kind: AnchorKind = AnchorKind.ENTRY_UUID
 
     def __attrs_post_init__(self) -> None:
-        if self.anchor_kind not in _ANCHORS:
-            raise ConfigurationError(
-                [
-                    "object_type.anchor: cn=changelog names entries by entryUUID, nsUniqueId "
-                    f"or DN, not {self.anchor_kind.value}"
-                ]
-            )
+        require_anchor_kind(self.anchor_kind, _ANCHORS, "cn=changelog")
 
     @property
     def source(self) -> DeltaSource:

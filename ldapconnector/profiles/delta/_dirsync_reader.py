@@ -58,7 +58,12 @@ from ldapconnector.profiles.delta._changes import (
     ChangeType,
     is_ignored,
 )
-from ldapconnector.profiles.delta._reader import FullImportRequiredError, LogItem, ReaderState
+from ldapconnector.profiles.delta._reader import (
+    FullImportRequiredError,
+    LogItem,
+    ReaderState,
+    require_anchor_kind,
+)
 from ldapconnector.profiles.delta._tombstones import deletes_visible, last_known_dn
 from ldapconnector.profiles.delta._usn_reader import (
     KnownDn,
@@ -77,7 +82,7 @@ _BOOKKEEPING = frozenset(
      "usncreated", "isdeleted", "isrecycled", "lastknownparent", "msds-lastknownrdn",
      "dscorepropagationdata", "ntsecuritydescriptor"}
 )  # fmt: skip
-_MAX_BYTES = 1 << 20
+_ANCHORS = (AnchorKind.OBJECT_GUID, AnchorKind.DN)
 
 
 def _encode_cookie(cookie: bytes) -> str:
@@ -121,7 +126,7 @@ def dirsync_page(
         ConfigurationError: the account lacks the Replicating Directory Changes right.
         FullImportRequiredError: the server sent no DirSync response control.
     """
-    control = (DIRSYNC_OID, True, encode_dirsync_request(flags, _MAX_BYTES, cookie))
+    control = (DIRSYNC_OID, True, encode_dirsync_request(flags, cookie=cookie))
     try:
         page = connection.search_page(
             context, search_filter, attributes=attributes,
@@ -173,11 +178,7 @@ class DirSyncReader:
     flags: DirSyncFlag = DirSyncFlag.NONE
 
     def __attrs_post_init__(self) -> None:
-        if self.anchor.kind not in (AnchorKind.OBJECT_GUID, AnchorKind.DN):
-            raise ConfigurationError(
-                [f"object_type.anchor: DirSync anchors on objectGUID or DN, "
-                 f"not {self.anchor.kind.value}"]
-            )  # fmt: skip
+        require_anchor_kind(self.anchor.kind, _ANCHORS, "DirSync")
 
     @property
     def source(self) -> DeltaSource:

@@ -23,9 +23,10 @@ from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
+from ldapconnector.anchors import AnchorKind
 from ldapconnector.connection import LdapConnection
 from ldapconnector.detect import DeltaSource
-from ldapconnector.errors import FullImportRequiredError
+from ldapconnector.errors import ConfigurationError, FullImportRequiredError
 from ldapconnector.profiles.delta._changes import ChangeRecord
 
 __all__ = [
@@ -35,10 +36,29 @@ __all__ = [
     "ImpliesChanges",
     "LogItem",
     "ReaderState",
+    "require_anchor_kind",
 ]
 
 ReaderState = Mapping[str, Any]
 """A reader's position: JSON-serialisable names and values (strings, ints, booleans)."""
+
+
+def require_anchor_kind(kind: AnchorKind, carried: tuple[AnchorKind, ...], source: str) -> None:
+    """Refuse an anchor kind a change source cannot name its entries by.
+
+    Args:
+        kind: the configured anchor kind.
+        carried: the kinds the source names entries by (in the order messages list them).
+        source: how messages name the source.
+
+    Raises:
+        ConfigurationError: naming the kinds the source carries.
+    """
+    if kind not in carried:
+        names = " or ".join(anchor.value for anchor in carried)
+        raise ConfigurationError(
+            [f"object_type.anchor: {source} names entries by {names}, not {kind.value}"]
+        )
 
 
 @attrs.frozen(kw_only=True)

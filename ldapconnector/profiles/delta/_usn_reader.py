@@ -40,11 +40,15 @@ from ldapconnector.anchors import Anchor, AnchorKind, AnchorStrategy, anchor_of_
 from ldapconnector.connection import LdapConnection
 from ldapconnector.detect import DeltaSource
 from ldapconnector.dn import dn_equal, dn_key, is_within
-from ldapconnector.errors import ConfigurationError
 from ldapconnector.escaping import equality_filter
 from ldapconnector.model import DEFAULT_BINARY_ATTRIBUTES, SHOW_DELETED_OID, Entry
 from ldapconnector.profiles.delta._changes import ChangeRecord, ChangeType, is_ignored
-from ldapconnector.profiles.delta._reader import FullImportRequiredError, LogItem, ReaderState
+from ldapconnector.profiles.delta._reader import (
+    FullImportRequiredError,
+    LogItem,
+    ReaderState,
+    require_anchor_kind,
+)
 from ldapconnector.profiles.delta._tombstones import deletes_visible, last_known_dn
 
 __all__ = ["SHOW_DELETED_OID", "UsnReader", "naming_contexts_of"]
@@ -88,11 +92,7 @@ class UsnReader:
     known_dn: KnownDn = _no_known_dn
 
     def __attrs_post_init__(self) -> None:
-        if self.anchor.kind not in _ANCHORS:
-            raise ConfigurationError(
-                [f"object_type.anchor: uSNChanged polling anchors on objectGUID or DN, "
-                 f"not {self.anchor.kind.value}"]
-            )  # fmt: skip
+        require_anchor_kind(self.anchor.kind, _ANCHORS, "uSNChanged polling")
 
     @property
     def source(self) -> DeltaSource:

@@ -12,6 +12,7 @@ from ldapconnector.profiles.full_import._plan import (
     plan_full_import,
 )
 from ldapconnector.profiles.full_import._run import (
+    ImportCounts,
     ImportedEntry,
     ImportProgress,
     ImportResult,
@@ -19,6 +20,7 @@ from ldapconnector.profiles.full_import._run import (
 )
 
 __all__ = [
+    "ImportCounts",
     "ImportPlan",
     "ImportProgress",
     "ImportResult",

@@ -28,7 +28,7 @@ from ldapconnector.model import Entry, Value
 from ldapconnector.profiles.full_import._plan import ImportPlan
 from ldapconnector.space import ImportedObject, LinkStore
 
-__all__ = ["ImportProgress", "ImportResult", "ImportedEntry", "run_full_import"]
+__all__ = ["ImportCounts", "ImportProgress", "ImportResult", "ImportedEntry", "run_full_import"]
 
 log = logging.getLogger("ldapconnector.profiles")
 
@@ -59,20 +59,65 @@ class ImportProgress:
     seconds: float
 
 
-@attrs.define
-class ImportResult:
-    """The objects an import yields, and its counts once they have all been read.
+@attrs.define(kw_only=True)
+class ImportCounts:
+    """The counters of one full import, moved on page by page as the caller reads.
 
-    Iterate it once (it streams); :meth:`drain` reads everything without keeping it.
-    ``objects``, ``skipped``, ``renamed`` and ``seconds`` are final after the iteration.
+    Attributes:
+        objects: the objects handed out so far.
+        skipped: the entries left out because they carry no usable anchor.
+        renamed: the links that followed a rename or move found by this import.
+        seconds: the time spent reading so far.
+        finished: True once every base was read to its end.
     """
 
-    _entries: Iterator[ImportedEntry]
     objects: int = 0
     skipped: int = 0
     renamed: int = 0
     seconds: float = 0.0
     finished: bool = False
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class ImportResult:
+    """The objects an import yields, and its counts once they have all been read.
+
+    Iterate it once (it streams); :meth:`drain` reads everything without keeping it.
+    ``objects``, ``skipped``, ``renamed`` and ``seconds`` are final after the iteration.
+    The runner builds it whole: the object stream and the :class:`ImportCounts` that
+    stream moves on.
+
+    Attributes:
+        counts: the counters the object stream moves on.
+    """
+
+    counts: ImportCounts = attrs.field(factory=ImportCounts, repr=False)
+    _entries: Iterator[ImportedEntry] = attrs.field(factory=lambda: iter(()), repr=False)
+
+    @property
+    def objects(self) -> int:
+        """The objects handed out so far."""
+        return self.counts.objects
+
+    @property
+    def skipped(self) -> int:
+        """The entries left out so far for want of a usable anchor."""
+        return self.counts.skipped
+
+    @property
+    def renamed(self) -> int:
+        """The links that followed a rename or move so far."""
+        return self.counts.renamed
+
+    @property
+    def seconds(self) -> float:
+        """The time spent reading so far."""
+        return self.counts.seconds
+
+    @property
+    def finished(self) -> bool:
+        """True once every base was read to its end."""
+        return self.counts.finished
 
     def __iter__(self) -> Iterator[ImportedEntry]:
         return self._entries
@@ -161,7 +206,7 @@ def _stream(
     connection: LdapConnection,
     plan: ImportPlan,
     store: LinkStore | None,
-    result: ImportResult,
+    result: ImportCounts,
     progress: Callable[[ImportProgress], None] | None,
 ) -> Iterator[ImportedEntry]:
     started = time.perf_counter()
@@ -204,6 +249,5 @@ def run_full_import(
         ConfigurationError: the bind account's size limit cut the import short.
         LdapOperationError, TransportError: the server failed.
     """
-    result = ImportResult(iter(()))
-    result._entries = _stream(connection, plan, store, result, progress)
-    return result
+    counts = ImportCounts()
+    return ImportResult(counts=counts, entries=_stream(connection, plan, store, counts, progress))

@@ -80,7 +80,7 @@ def test_dirsync_is_registered_and_probes_deletes() -> None:
     )  # fmt: skip
     assert isinstance(reader, DirSyncReader)
     assert isinstance(reader, DeletesProbe)
-    with pytest.raises(ConfigurationError, match="objectGUID or DN"):
+    with pytest.raises(ConfigurationError, match="DirSync names entries by objectGUID or dn"):
         DirSyncReader(bases=(BASE,), anchor=strategy_for("entryUUID"))
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from ldapconnector.anchors import Anchor, AnchorStrategy, strategy_for
+from ldapconnector.anchors import Anchor, AnchorKind, AnchorStrategy, strategy_for
 from ldapconnector.detect import DeltaSource
 from ldapconnector.errors import ConfigurationError, InvalidRequestError
 from ldapconnector.profiles import (
@@ -115,6 +115,31 @@ def test_unsupported_sources_and_overlays_are_configuration_errors() -> None:
         implied_overlays=["bogus"],
     )  # fmt: skip
     assert changelog.source is DeltaSource.CHANGELOG
+
+
+CARRIED = {
+    DeltaSource.ACCESSLOG: {AnchorKind.ENTRY_UUID, AnchorKind.DN},
+    DeltaSource.CHANGELOG: {AnchorKind.ENTRY_UUID, AnchorKind.NS_UNIQUE_ID, AnchorKind.DN},
+    DeltaSource.USN_CHANGED: {AnchorKind.OBJECT_GUID, AnchorKind.DN},
+    DeltaSource.DIRSYNC: {AnchorKind.OBJECT_GUID, AnchorKind.DN},
+    DeltaSource.TIMESTAMPS: set(AnchorKind),
+}
+
+
+@pytest.mark.parametrize("source", sorted(CARRIED, key=lambda s: s.value))
+@pytest.mark.parametrize("kind", list(AnchorKind))
+def test_a_reader_is_built_only_for_an_anchor_its_source_can_name(
+    source: DeltaSource, kind: AnchorKind
+) -> None:
+    """Each source's row says which anchor kinds it names entries by; others are refused."""
+    build = lambda: make_reader(  # noqa: E731
+        source, change_log_dn=None, anchor_strategy=strategy_for(kind), bases=BASES
+    )
+    if kind in CARRIED[source]:
+        assert build().source is source
+    else:
+        with pytest.raises(ConfigurationError, match=f"object_type.anchor: .* not {kind.value}"):
+            build()
 
 
 def test_the_request_keeps_defaults_and_refuses_empty_batches() -> None:
