@@ -28,8 +28,8 @@ from ldapconnector.detect import (
     Vendor,
     schema_attributes_to_request,
 )
-from ldapconnector.errors import ConfigurationError, LdapConnectorError, NoSuchObjectError
-from ldapconnector.model import Entry, SearchScope
+from ldapconnector.errors import ConfigurationError, LdapConnectorError
+from ldapconnector.model import Entry
 from ldapconnector.profiles import (
     SUPPORTED_SOURCES,
     DeltaImportResult,
@@ -40,6 +40,7 @@ from ldapconnector.profiles import (
     ObjectResult,
     choose_paging,
     plan_full_import,
+    resolve_anchor,
     run_delta_import,
     run_export,
     run_full_import,
@@ -172,29 +173,17 @@ class Connector:
 
         One round trip: a base search of ``<GUID=...>`` on AD-family servers, of the DN for
         ``dn`` anchors, otherwise an escaped equality filter under the search base (one
-        search per configured base when there are several).
+        search per configured base when there are several); see
+        :func:`~ldapconnector.profiles.resolve_anchor`.
 
         Raises:
             LdapConnectorError: two entries carry the anchor (the directory is inconsistent).
         """
         guid_base = supports_guid_base_dn(self.server_info.vendor)
-        for base in self.search_bases():
-            plan = anchor.lookup_plan(base, guid_base_dn=guid_base)
-            wanted = [*attributes, *plan.attributes, "objectClass"]
-            try:
-                found = list(
-                    self.connection.search(
-                        plan.base_dn, plan.search_filter, scope=plan.scope,
-                        attributes=wanted, page_size=0,
-                    )
-                )  # fmt: skip
-            except NoSuchObjectError:
-                found = []
-            if len(found) > 1:
-                raise LdapConnectorError(f"{len(found)} entries carry the anchor {anchor}")
-            if found or plan.scope is SearchScope.BASE:
-                return found[0] if found else None
-        return None
+        return resolve_anchor(
+            self.connection, anchor, self.search_bases(), guid_base_dn=guid_base,
+            attributes=attributes,
+        )  # fmt: skip
 
     def import_plan(self) -> ImportPlan:
         """The searches a full import would send."""

@@ -63,6 +63,7 @@ from ldapconnector.profiles.export import (
     plan_disable,
     plan_enable,
     plan_update,
+    resolve_anchor,
     run_export,
 )
 from ldapconnector.profiles.full_import import (
@@ -135,6 +136,7 @@ __all__ = [
     "plan_enable",
     "plan_full_import",
     "plan_update",
+    "resolve_anchor",
     "run_delta_import",
     "run_export",
     "run_full_import",

@@ -41,6 +41,9 @@ from ldapconnector.profiles.export._report import (
     ExportReport,
     ObjectResult,
 )
+from ldapconnector.profiles.export._resolve import (
+    resolve_anchor,
+)
 from ldapconnector.profiles.export._runner import (
     run_export,
 )
@@ -70,5 +73,6 @@ __all__ = [
     "plan_disable",
     "plan_enable",
     "plan_update",
+    "resolve_anchor",
     "run_export",
 ]
