@@ -39,6 +39,7 @@ from ldapconnector.profiles import (
     ImportResult,
     ObjectResult,
     choose_paging,
+    export_request,
     plan_full_import,
     resolve_anchor,
     run_delta_import,
@@ -302,7 +303,9 @@ class Connector:
             ConfigurationError: the export profile is off or the mappings do not fit
                 the schema.
         """
-        return run_export(self, records, prune=prune, force=force, progress=progress)
+        records = list(records)  # the input is read before anything else, as it always was
+        request = export_request(self)
+        return run_export(request, records, prune=prune, force=force, progress=progress)
 
     def plan(
         self, records: Iterable[Mapping[str, object]], *, prune: bool = False, force: bool = False
@@ -311,4 +314,6 @@ class Connector:
 
         ``ExportReport.ldif()`` shows the operations as LDIF change records.
         """
-        return run_export(self, records, plan_only=True, prune=prune, force=force)
+        records = list(records)  # the input is read before anything else, as it always was
+        request = export_request(self)
+        return run_export(request, records, plan_only=True, prune=prune, force=force)
