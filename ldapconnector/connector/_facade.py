@@ -28,8 +28,8 @@ from ldapconnector.detect import (
     Vendor,
     schema_attributes_to_request,
 )
-from ldapconnector.errors import ConfigurationError, LdapConnectorError, NoSuchObjectError
-from ldapconnector.model import Entry, SearchScope
+from ldapconnector.errors import ConfigurationError, LdapConnectorError
+from ldapconnector.model import Entry
 from ldapconnector.profiles import (
     ExportReport,
     ImportPlan,
@@ -37,7 +37,9 @@ from ldapconnector.profiles import (
     ImportResult,
     ObjectResult,
     choose_paging,
+    export_request,
     plan_full_import,
+    resolve_anchor,
     run_export,
     run_full_import,
 )
@@ -177,29 +179,17 @@ class Connector:
 
         One round trip: a base search of ``<GUID=...>`` on AD-family servers, of the DN for
         ``dn`` anchors, otherwise an escaped equality filter under the search base (one
-        search per configured base when there are several).
+        search per configured base when there are several); see
+        :func:`~ldapconnector.profiles.resolve_anchor`.
 
         Raises:
             LdapConnectorError: two entries carry the anchor (the directory is inconsistent).
         """
         guid_base = supports_guid_base_dn(self.server_info.vendor)
-        for base in self.search_bases():
-            plan = anchor.lookup_plan(base, guid_base_dn=guid_base)
-            wanted = [*attributes, *plan.attributes, "objectClass"]
-            try:
-                found = list(
-                    self.connection.search(
-                        plan.base_dn, plan.search_filter, scope=plan.scope,
-                        attributes=wanted, page_size=0,
-                    )
-                )  # fmt: skip
-            except NoSuchObjectError:
-                found = []
-            if len(found) > 1:
-                raise LdapConnectorError(f"{len(found)} entries carry the anchor {anchor}")
-            if found or plan.scope is SearchScope.BASE:
-                return found[0] if found else None
-        return None
+        return resolve_anchor(
+            self.connection, anchor, self.search_bases(), guid_base_dn=guid_base,
+            attributes=attributes,
+        )  # fmt: skip
 
     def import_plan(self) -> ImportPlan:
         """The searches a full import would send."""
@@ -304,7 +294,9 @@ class Connector:
             ConfigurationError: the export profile is off or the mappings do not fit
                 the schema.
         """
-        return run_export(self, records, prune=prune, force=force, progress=progress)
+        records = list(records)  # the input is read before anything else, as it always was
+        request = export_request(self)
+        return run_export(request, records, prune=prune, force=force, progress=progress)
 
     def plan(
         self, records: Iterable[Mapping[str, object]], *, prune: bool = False, force: bool = False
@@ -313,4 +305,6 @@ class Connector:
 
         ``ExportReport.ldif()`` shows the operations as LDIF change records.
         """
-        return run_export(self, records, plan_only=True, prune=prune, force=force)
+        records = list(records)  # the input is read before anything else, as it always was
+        request = export_request(self)
+        return run_export(request, records, plan_only=True, prune=prune, force=force)

@@ -6,9 +6,13 @@ How this layer works: the planners are pure. A source record mapped to a
 :class:`ModifyOperation` against the entry the directory holds (:func:`plan_update`);
 the deprovisioning :class:`DeprovisionFlow` plans disable, enable and delete, and
 :func:`check_mass_deletion` is the accidental-deletion guard. A planner that cannot plan
-returns a :class:`PlanFailure`. :func:`run_export` is the runner: link store,
-correlation, sending, reconnecting and pruning against an :class:`ExportTarget`; each
-record ends as one :class:`ObjectResult` in an :class:`ExportReport`.
+returns a :class:`PlanFailure`. :func:`export_request` compiles and checks what a run
+needs from an :class:`ExportTarget` (the ``Connector``) into one frozen
+:class:`ExportRequest`; :func:`run_export` is the runner working from it alone: the link
+store, :func:`resolve_anchor`, a decision table (flag x link x entry found x flow kind →
+step) shared with the guard, correlation, a sink that sends (or, for a plan, only
+records), reconnecting and pruning. Each record ends as one :class:`ObjectResult` in an
+:class:`ExportReport`.
 """
 
 from ldapconnector.profiles.export._flows import (
@@ -41,6 +45,13 @@ from ldapconnector.profiles.export._report import (
     ExportReport,
     ObjectResult,
 )
+from ldapconnector.profiles.export._request import (
+    ExportRequest,
+    export_request,
+)
+from ldapconnector.profiles.export._resolve import (
+    resolve_anchor,
+)
 from ldapconnector.profiles.export._runner import (
     run_export,
 )
@@ -55,6 +66,7 @@ __all__ = [
     "DeprovisionFlow",
     "ExportOutcome",
     "ExportReport",
+    "ExportRequest",
     "ExportTarget",
     "FlowKind",
     "ModifyDnOperation",
@@ -65,10 +77,12 @@ __all__ = [
     "PlanFailure",
     "PlanOptions",
     "check_mass_deletion",
+    "export_request",
     "plan_create",
     "plan_delete",
     "plan_disable",
     "plan_enable",
     "plan_update",
+    "resolve_anchor",
     "run_export",
 ]

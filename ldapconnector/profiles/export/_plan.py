@@ -233,6 +233,26 @@ def _changes(
     return changes
 
 
+def _checked_update(
+    desired: DesiredEntry, current: Entry, schema: Schema, options: PlanOptions
+) -> tuple[dict[str, tuple[Value, ...]], tuple[str, ...]] | PlanFailure:
+    """What the update manages (with the new auxiliary classes' needs) and those classes.
+
+    Fails when the values do not fit the schema or a new class lacks a required value.
+    """
+    managed = _managed(desired, schema, options)
+    auxiliary = _missing_auxiliary(desired, current, schema)
+    classes = (*current.texts(OBJECT_CLASS_TARGET), *auxiliary) or desired.object_classes
+    fill, missing = _auxiliary_fill(desired, current, managed, auxiliary, schema)
+    managed = {**managed, **fill}
+    problems = missing + _update_problems(managed, tuple(classes), schema)
+    if problems:
+        return _failure(
+            f"the update of {current.dn} does not fit the schema", problems, desired.redacted
+        )
+    return managed, auxiliary
+
+
 def plan_update(
     desired: DesiredEntry,
     current: Entry,
@@ -255,16 +275,10 @@ def plan_update(
         The operations; an empty tuple when the entry is already as desired.
     """
     options = options or PlanOptions()
-    managed = _managed(desired, schema, options)
-    auxiliary = _missing_auxiliary(desired, current, schema)
-    classes = (*current.texts(OBJECT_CLASS_TARGET), *auxiliary) or desired.object_classes
-    fill, missing = _auxiliary_fill(desired, current, managed, auxiliary, schema)
-    managed = {**managed, **fill}
-    problems = missing + _update_problems(managed, tuple(classes), schema)
-    if problems:
-        return _failure(
-            f"the update of {current.dn} does not fit the schema", problems, desired.redacted
-        )
+    checked = _checked_update(desired, current, schema, options)
+    if isinstance(checked, PlanFailure):
+        return checked
+    managed, auxiliary = checked
     rename = plan_rename(desired.dn, desired.create_only, managed, current, schema)
     if isinstance(rename, PlanFailure):
         return rename

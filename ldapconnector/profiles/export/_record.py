@@ -1,51 +1,42 @@
-"""Export one source record: find its entry, plan, send, link (the runner's engine).
+"""Export one source record: look its step up in the table, then take it (the engine).
 
-Order for one record (docs/provisioning.md, "The export runner"):
+For one record (docs/provisioning.md, "The export runner"): the link store by source id →
+the anchor → the entry as it is now (from the snapshot, or the request's ``resolve``);
+then :func:`~ldapconnector.profiles.export._transitions.step_for` gives the step, and the
+step's handler (:data:`_STEPS`) plans it and hands the operations to the sink:
 
-1. the link store by source id → the anchor → the entry as it is now (``resolve``);
-2. ``"@deleted"`` → the delete flow, ``isSoftDeleted`` → the disable flow;
-3. an entry → the update (enable first when the link says it was disabled);
-4. no entry → correlation by the matching attributes: one match is joined (linked, then
-   updated), several fail the record as ambiguous, none → the create (schema checked by
-   the planner, the parent must exist, the initial password in a second operation).
+* update: the enable operations first when the link says the user was disabled, then
+  ``plan_update``;
+* create or join: correlation by the matching attributes: one match is joined (linked,
+  then updated), several fail the record as ambiguous, none → the create (schema checked
+  by the planner, the parent must exist, the initial password in a second operation);
+* delete and disable: the flow's planner; the other steps only write (or keep) the link.
 
-A link is written only after the directory confirmed the operation it records. In a plan
-nothing is sent and nothing is linked; the operations are the ones that would be sent.
+A link is written only after the directory confirmed the operation it records. Whether
+anything is sent or linked is the sink's and the link writer's business: a plan gets a
+recorder and a writer that writes nothing, and the engine runs the same code.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
 
 import attrs
 
-from ldapconnector.anchors import Anchor, AnchorKind, AnchorStrategy, anchor_of_entry
+from ldapconnector.anchors import Anchor, AnchorKind
 from ldapconnector.dn import parent_dn
-from ldapconnector.errors import (
-    AlreadyExistsError,
-    InvalidRequestError,
-    LdapOperationError,
-    NoSuchObjectError,
-)
+from ldapconnector.errors import AlreadyExistsError, InvalidRequestError, NoSuchObjectError
 from ldapconnector.expressions import EvaluationContext
-from ldapconnector.mapping import (
-    DELETED_KEY,
-    SOFT_DELETED_KEY,
-    DesiredEntry,
-    MappingFailure,
-    MappingSet,
-    is_flag_set,
-    source_id_of,
-)
+from ldapconnector.mapping import DesiredEntry, MappingFailure, source_id_of
 from ldapconnector.model import Entry
 from ldapconnector.profiles.export._correlate import Ambiguous, Snapshot, UniquenessCheck, correlate
 from ldapconnector.profiles.export._flows import (
     DeprovisionFlow,
-    FlowKind,
     plan_disable,
     plan_enable,
 )
+from ldapconnector.profiles.export._links import LinkWriter, current_link, marked_link
 from ldapconnector.profiles.export._operations import (
     AddOperation,
     DeleteOperation,
@@ -53,137 +44,147 @@ from ldapconnector.profiles.export._operations import (
     Operation,
     PlanFailure,
 )
-from ldapconnector.profiles.export._plan import PlanOptions, plan_create, plan_update
-from ldapconnector.profiles.export._report import ExportOutcome, ObjectResult
-from ldapconnector.profiles.export._send import final_dn, send_operation
-from ldapconnector.profiles.export._target import ExportTarget
-from ldapconnector.schema import Schema
-from ldapconnector.space import Link, LinkState, attributes_hash
+from ldapconnector.profiles.export._plan import plan_create, plan_update
+from ldapconnector.profiles.export._report import ExportOutcome, ObjectResult, failed
+from ldapconnector.profiles.export._request import ExportRequest
+from ldapconnector.profiles.export._send import final_dn
+from ldapconnector.profiles.export._sinks import CreateJob, Sink
+from ldapconnector.profiles.export._transitions import (
+    RecordFlag,
+    Step,
+    is_linked,
+    link_status,
+    record_flag,
+    step_for,
+)
+from ldapconnector.space import Link, LinkState
 
 __all__ = ["RecordExporter"]
 
 Record = Mapping[str, object]
 
 
-def _failed(
-    source_id: str | None,
-    error: object,
-    *,
-    dn: str | None = None,
-    anchor: Anchor | None = None,
-    operations: Sequence[Operation] = (),
-) -> ObjectResult:
-    return ObjectResult(
-        id=source_id, outcome=ExportOutcome.FAILED, error=str(error), dn=dn, anchor=anchor,
-        operations=operations,
-    )  # fmt: skip
+@attrs.frozen(kw_only=True)
+class _Case:
+    """One record (or pruned link) on its way through the engine.
+
+    Attributes:
+        source_id: the record's id.
+        record: the source record (empty for a pruned link).
+        flag: the record's flag (deleted for a pruned link).
+        link: the record's link, if any.
+        retried: exported again after a lost connection (read live, not from the snapshot).
+        entry: the linked entry as it is now, when found.
+        flow: the flow the flag selects.
+    """
+
+    source_id: str
+    record: Record
+    flag: RecordFlag
+    link: Link | None
+    retried: bool
+    entry: Entry | None
+    flow: DeprovisionFlow
+
+    @property
+    def linked(self) -> Link:
+        """The link, which the table guarantees for the steps that use it."""
+        if self.link is None:  # pragma: no cover - the transition table rules it out
+            raise InvalidRequestError(f"no link for {self.source_id!r} in a linked step")
+        return self.link
+
+    @property
+    def found(self) -> Entry:
+        """The entry, which the table guarantees for the steps that use it."""
+        if self.entry is None:  # pragma: no cover - the transition table rules it out
+            raise InvalidRequestError(f"no entry for {self.source_id!r} in a step that needs one")
+        return self.entry
 
 
 @attrs.define
 class RecordExporter:
-    """Exports records one at a time for one run (stateful: caches and claims).
+    """Exports records one at a time for one run (stateful: the parent cache and claims).
 
     Args:
-        target: the connector.
-        mappings: the compiled mappings.
-        schema: the directory's schema.
-        strategy: the anchor kind in use.
-        options: the planners' options.
-        disable_flow: the flow for ``isSoftDeleted`` records.
-        delete_flow: the flow for ``@deleted`` records and pruned links.
-        plan_only: compute the operations, send and link nothing.
-        read_attributes: what to read of an entry (``*`` plus operational flow attributes).
+        request: the run's request.
+        sink: where the operations go (a sender, or a plan's recorder).
+        links: where the links go (the store, or nowhere for a plan).
         unique: the ``SelectUniqueValue`` check, when a mapping uses it.
         snapshot: the entries read at the start of the run, when the runner read them.
     """
 
-    target: ExportTarget
-    mappings: MappingSet
-    schema: Schema
-    strategy: AnchorStrategy
-    options: PlanOptions
-    disable_flow: DeprovisionFlow
-    delete_flow: DeprovisionFlow
-    plan_only: bool
-    read_attributes: tuple[str, ...]
+    request: ExportRequest
+    sink: Sink
+    links: LinkWriter
     unique: UniquenessCheck | None = None
     snapshot: Snapshot | None = None
     _parents: dict[str, bool] = attrs.field(factory=dict, init=False)
-
-    # ------------------------------------------------------------------ one record
 
     def export(self, record: Record, *, retried: bool = False) -> ObjectResult:
         """Export one record (may raise TransportError: the runner reconnects and retries)."""
         source_id = source_id_of(record)
         if source_id is None:
-            return _failed(None, "the record has no 'id'")
-        link = self.target.store.get_by_source(source_id)
-        entry = None
-        if link is not None and link.state is not LinkState.DELETED:
-            entry = self.resolve(link.anchor, live=retried)
-        if is_flag_set(record, DELETED_KEY):
-            return self.deprovision(source_id, link, entry, deleting=True)
-        if is_flag_set(record, SOFT_DELETED_KEY):
-            return self.deprovision(source_id, link, entry, deleting=False)
-        if entry is not None and link is not None:
-            return self._update(source_id, record, entry, link)
-        return self._create_or_join(source_id, record, retried=retried)
+            return failed(None, "the record has no 'id'")
+        link = self.request.store.get_by_source(source_id)
+        return self._take(source_id, record, record_flag(record), link, retried=retried)
 
-    # ------------------------------------------------------------------ flows
+    def prune(self, link: Link, *, retried: bool = False) -> ObjectResult:
+        """Send a linked user missing from the input through the delete flow."""
+        return self._take(link.source_id, {}, RecordFlag.DELETED, link, retried=retried)
 
-    def deprovision(
-        self, source_id: str, link: Link | None, entry: Entry | None, *, deleting: bool
+    def _take(
+        self, source_id: str, record: Record, flag: RecordFlag, link: Link | None, *, retried: bool
     ) -> ObjectResult:
-        """Run the delete (or disable) flow for a linked entry (a missing entry is done)."""
-        flow = self.delete_flow if deleting else self.disable_flow
-        anchor = link.anchor if link is not None else None
-        if link is None:
-            return ObjectResult(
-                id=source_id, outcome=ExportOutcome.SKIPPED, error="never exported: no link"
-            )
-        if link.state is LinkState.DELETED:
-            return self._gone(source_id, link, deleting=deleting)
-        if flow.kind is FlowKind.NONE:
-            return ObjectResult(
-                id=source_id, outcome=ExportOutcome.SKIPPED, dn=link.dn, anchor=anchor,
-                error="the flow is 'none'",
-            )  # fmt: skip
-        if entry is None:
-            return self._gone(source_id, link, deleting=deleting or flow.kind is FlowKind.DELETE)
-        operations = plan_disable(flow, entry)
+        """Find the entry, look the step up in the table, and take it."""
+        status = link_status(link)
+        entry = None
+        if link is not None and is_linked(status):
+            entry = self._resolve(link.anchor, live=retried)
+        flow = self.request.flow_for(flag)
+        step = step_for(flag, status, found=entry is not None, flow=flow.kind)
+        case = _Case(
+            source_id=source_id, record=record, flag=flag, link=link, retried=retried,
+            entry=entry, flow=flow,
+        )  # fmt: skip
+        return _STEPS[step](self, case)
+
+    # ------------------------------------------------------------------ deprovisioning
+
+    def _deprovision(self, case: _Case) -> ObjectResult:
+        """Delete or disable: the flow's operations, then the link's new state."""
+        link, entry = case.linked, case.found
+        operations = plan_disable(case.flow, entry)
         if isinstance(operations, PlanFailure):
-            return _failed(source_id, operations, dn=entry.dn, anchor=anchor)
+            return failed(case.source_id, operations, dn=entry.dn, anchor=link.anchor)
         deletes = any(isinstance(op, DeleteOperation) for op in operations)
-        self._send(operations)
+        self.sink.send(operations)
         self._mark(link, LinkState.DELETED if deletes else LinkState.DISABLED, entry.dn)
         if not operations:
             outcome = ExportOutcome.UNCHANGED
         else:
             outcome = ExportOutcome.DELETED if deletes else ExportOutcome.DISABLED
         return ObjectResult(
-            id=source_id, outcome=outcome, dn=entry.dn, anchor=anchor, operations=operations
-        )
-
-    def _gone(self, source_id: str, link: Link | None, *, deleting: bool) -> ObjectResult:
-        if link is None or link.state is LinkState.DELETED:
-            dn = link.dn if link is not None else None
-            return ObjectResult(id=source_id, outcome=ExportOutcome.UNCHANGED, dn=dn)
-        if deleting:
-            self._mark(link, LinkState.DELETED, link.dn)
-            return ObjectResult(
-                id=source_id, outcome=ExportOutcome.DELETED, dn=link.dn, anchor=link.anchor
-            )
-        return ObjectResult(
-            id=source_id, outcome=ExportOutcome.SKIPPED, dn=link.dn, anchor=link.anchor,
-            error="the linked entry no longer exists",
+            id=case.source_id, outcome=outcome, dn=entry.dn, anchor=link.anchor,
+            operations=operations,
         )  # fmt: skip
 
+    def _mark_deleted(self, case: _Case) -> ObjectResult:
+        """The entry is gone already: deleting it is done, the link says so."""
+        link = case.linked
+        self._mark(link, LinkState.DELETED, link.dn)
+        return ObjectResult(
+            id=case.source_id, outcome=ExportOutcome.DELETED, dn=link.dn, anchor=link.anchor
+        )
+
     def _mark(self, link: Link, state: LinkState, dn: str) -> None:
-        if self.plan_only or (link.state is state and link.dn == dn):
-            return
-        self.target.store.put(attrs.evolve(link, state=state, dn=dn, updated=datetime.now(UTC)))
+        marked = marked_link(link, state, dn)
+        if marked is not None:
+            self.links.put(marked)
 
     # ------------------------------------------------------------------ update / join
+
+    def _update_linked(self, case: _Case) -> ObjectResult:
+        return self._update(case.source_id, case.record, case.found, case.link)
 
     def _desired(
         self, source_id: str, record: Record, *, own_dn: str | None, creating: bool
@@ -191,16 +192,31 @@ class RecordExporter:
         context = None
         if self.unique is not None:
             context = EvaluationContext(is_unique=self.unique.for_record(source_id, own_dn))
-        return self.mappings.apply(record, context=context, creating=creating)
+        return self.request.mappings.apply(record, context=context, creating=creating)
 
     def _enable(self, link: Link | None, entry: Entry) -> tuple[Operation, ...] | PlanFailure:
         if link is None or link.state is not LinkState.DISABLED:
             return ()
-        for flow in (self.disable_flow, self.delete_flow):
+        for flow in (self.request.disable_flow, self.request.delete_flow):
             operations = plan_enable(flow, entry)
             if operations:
                 return operations
         return ()
+
+    def _planned_update(
+        self, source_id: str, record: Record, entry: Entry, link: Link | None
+    ) -> tuple[DesiredEntry, tuple[Operation, ...], bool] | MappingFailure | PlanFailure:
+        """The desired entry, the operations (enable, rename, modify), whether they enable."""
+        desired = self._desired(source_id, record, own_dn=entry.dn, creating=False)
+        if isinstance(desired, MappingFailure):
+            return desired
+        enable = self._enable(link, entry)
+        if isinstance(enable, PlanFailure):
+            return enable
+        update = plan_update(desired, entry, self.request.schema, options=self.request.options)
+        if isinstance(update, PlanFailure):
+            return update
+        return desired, (*enable, *update), bool(enable)
 
     def _update(
         self,
@@ -211,77 +227,59 @@ class RecordExporter:
         *,
         joined: bool = False,
     ) -> ObjectResult:
-        anchor = self.anchor_of(entry)
-        desired = self._desired(source_id, record, own_dn=entry.dn, creating=False)
-        if isinstance(desired, MappingFailure):
-            return _failed(source_id, desired, dn=entry.dn, anchor=anchor)
-        enable = self._enable(link, entry)
-        if isinstance(enable, PlanFailure):
-            return _failed(source_id, enable, dn=entry.dn, anchor=anchor)
-        update = plan_update(desired, entry, self.schema, options=self.options)
-        if isinstance(update, PlanFailure):
-            return _failed(source_id, update, dn=entry.dn, anchor=anchor)
-        operations = (*enable, *update)
-        self._send(operations)
+        anchor = self.request.anchor_of(entry)
+        planned = self._planned_update(source_id, record, entry, link)
+        if isinstance(planned, MappingFailure | PlanFailure):
+            return failed(source_id, planned, dn=entry.dn, anchor=anchor)
+        desired, operations, enabled = planned
+        self.sink.send(operations)
         dn = final_dn(entry.dn, operations)
         if anchor.kind is AnchorKind.DN:
             anchor = Anchor.from_directory(AnchorKind.DN, dn)
-        self._link(source_id, anchor, dn, desired, link)
+        fresh = current_link(source_id, anchor, dn, desired, link)
+        if fresh is not None:
+            self.links.put(fresh)
         return ObjectResult(
-            id=source_id,
-            outcome=_update_outcome(operations, joined=joined, enabled=bool(enable)),
-            dn=dn,
-            anchor=anchor,
-            operations=operations,
-        )
+            id=source_id, outcome=_update_outcome(operations, joined=joined, enabled=enabled),
+            dn=dn, anchor=anchor, operations=operations,
+        )  # fmt: skip
 
-    def _link(
-        self, source_id: str, anchor: Anchor, dn: str, desired: DesiredEntry, link: Link | None
-    ) -> None:
-        if self.plan_only:
-            return
-        digest = attributes_hash(desired.attributes)
-        fresh = Link(source_id=source_id, anchor=anchor, dn=dn, attributes_hash=digest)
-        if link is not None and (link.anchor, link.dn, link.state, link.attributes_hash) == (
-            anchor, dn, LinkState.ACTIVE, digest,
-        ):  # fmt: skip
-            return
-        self.target.store.put(fresh)
-
-    def _create_or_join(self, source_id: str, record: Record, *, retried: bool) -> ObjectResult:
-        desired = self._desired(source_id, record, own_dn=None, creating=True)
+    def _create_or_join(self, case: _Case) -> ObjectResult:
+        desired = self._desired(case.source_id, case.record, own_dn=None, creating=True)
         if isinstance(desired, MappingFailure):
-            return _failed(source_id, desired)
-        structural = self.schema.structural_class_of(desired.object_classes)
+            return failed(case.source_id, desired)
+        found = self._correlate(desired, retried=case.retried)
+        if isinstance(found, Ambiguous):
+            return failed(case.source_id, found)
+        if found is not None:
+            return self._join(case.source_id, case.record, found)
+        return self._create(case.source_id, case.record, desired, retried=case.retried)
+
+    def _correlate(self, desired: DesiredEntry, *, retried: bool) -> Entry | Ambiguous | None:
+        structural = self.request.schema.structural_class_of(desired.object_classes)
         object_class = structural.name if structural is not None else None
         if self.snapshot is not None and not retried:
-            found = self.snapshot.correlate(desired, object_class=object_class)
-        else:
-            found = correlate(
-                self.target.connection, self.target.search_bases(), desired,
-                object_class=object_class, attributes=self.read_attributes,
-            )  # fmt: skip
-        if isinstance(found, Ambiguous):
-            return _failed(source_id, found)
-        if found is not None:
-            return self._join(source_id, record, found)
-        return self._create(source_id, record, desired, retried=retried)
+            return self.snapshot.correlate(desired, object_class=object_class)
+        return correlate(
+            self.request.connection(), self.request.search_bases, desired,
+            object_class=object_class, attributes=self.request.read_attributes,
+        )  # fmt: skip
 
     def _join(self, source_id: str, record: Record, entry: Entry) -> ObjectResult:
-        anchor = self.anchor_of(entry)
-        holder = self.target.store.get_by_anchor(anchor)
+        anchor = self.request.anchor_of(entry)
+        holder = self.request.store.get_by_anchor(anchor)
         if (
             holder is not None
             and holder.source_id != source_id
             and holder.state is not LinkState.DELETED
         ):
-            return _failed(
+            return failed(
                 source_id,
                 f"the matching entry {entry.dn} is linked to source id {holder.source_id!r} "
                 "already; nothing was written for this record",
                 dn=entry.dn, anchor=anchor,
             )  # fmt: skip
-        own = self.target.store.get_by_source(source_id)
+        own = self.request.store.get_by_source(source_id)
         return self._update(source_id, record, entry, own, joined=True)
 
     # ------------------------------------------------------------------ create
@@ -289,61 +287,29 @@ class RecordExporter:
     def _create(
         self, source_id: str, record: Record, desired: DesiredEntry, *, retried: bool
     ) -> ObjectResult:
-        planned = plan_create(desired, self.schema, options=self.options)
+        planned = plan_create(desired, self.request.schema, options=self.request.options)
         if isinstance(planned, PlanFailure):
-            return _failed(source_id, planned, dn=desired.dn)
+            return failed(source_id, planned, dn=desired.dn)
         add = planned[0]
         if not isinstance(add, AddOperation):  # pragma: no cover - plan_create adds first
-            return _failed(source_id, "the create plan does not start with an add")
+            return failed(source_id, "the create plan does not start with an add")
         missing = self._missing_parent(add.dn)
         if missing is not None:
-            return _failed(
+            return failed(
                 source_id,
                 f"the parent container {missing} of {add.dn} does not exist; containers are "
                 "never created implicitly",
                 dn=add.dn,
             )  # fmt: skip
-        if self.plan_only:
-            return ObjectResult(
-                id=source_id, outcome=ExportOutcome.CREATED, dn=add.dn, operations=planned
-            )
         try:
-            made = send_operation(
-                self.target.connection, self.target.server_info, add,
-                read_back=self.read_attributes,
-            )  # fmt: skip
+            return self.sink.create(
+                CreateJob(source_id=source_id, desired=desired, add=add, planned=planned)
+            )
         except AlreadyExistsError as error:
             return self._exists(source_id, record, add, error, retried=retried)
         except NoSuchObjectError:
             self._parents.pop(parent_dn(add.dn).lower(), None)
-            return _failed(source_id, f"the parent container of {add.dn} does not exist", dn=add.dn)
-        return self._created(source_id, desired, planned, made)
-
-    def _created(
-        self,
-        source_id: str,
-        desired: DesiredEntry,
-        planned: Sequence[Operation],
-        made: Entry | None,
-    ) -> ObjectResult:
-        add = planned[0]
-        # The Post-Read answer saves a round trip; servers without it (AD) are read back.
-        entry = made or self.target.connection.read_entry(add.dn, self.read_attributes)
-        if entry is None:
-            return _failed(source_id, f"{add.dn} was added but cannot be read back", dn=add.dn)
-        anchor = self.anchor_of(entry)
-        self._link(source_id, anchor, entry.dn, desired, None)
-        if self.snapshot is not None:
-            self.snapshot.add(anchor.key, entry)
-        try:
-            self._send(planned[1:])
-        except LdapOperationError as error:
-            message = f"created, but the initial password could not be set: {error}"
-            return _failed(source_id, message, dn=entry.dn, anchor=anchor, operations=planned)
-        return ObjectResult(
-            id=source_id, outcome=ExportOutcome.CREATED, dn=entry.dn, anchor=anchor,
-            operations=planned,
-        )  # fmt: skip
+            return failed(source_id, f"the parent container of {add.dn} does not exist", dn=add.dn)
 
     def _exists(
         self,
@@ -355,10 +321,10 @@ class RecordExporter:
         retried: bool,
     ) -> ObjectResult:
         """An add met "already exists": join our own add whose reply was lost, else fail."""
-        entry = self.target.connection.read_entry(add.dn, self.read_attributes)
+        entry = self.request.connection().read_entry(add.dn, self.request.read_attributes)
         if retried and entry is not None:
             return self._join(source_id, record, entry)
-        return _failed(
+        return failed(
             source_id,
             f"{error} (an entry with this DN exists and does not match the record's "
             "matching attributes; it was not joined)",
@@ -374,34 +340,39 @@ class RecordExporter:
             return None
         key = parent.lower()
         if key not in self._parents:
-            found = self.target.connection.read_entry(parent, ("1.1",))
+            found = self.request.connection().read_entry(parent, ("1.1",))
             self._parents[key] = found is not None
         return None if self._parents[key] else parent
 
-    # ------------------------------------------------------------------ helpers
-
-    def resolve(self, anchor: Anchor, *, live: bool = False) -> Entry | None:
+    def _resolve(self, anchor: Anchor, *, live: bool) -> Entry | None:
         """The entry an anchor names: from the snapshot, or from the directory when ``live``."""
         if self.snapshot is not None and not live:
             return self.snapshot.get(anchor.key)
-        return self.target.resolve(anchor, self.read_attributes)
+        return self.request.resolve(anchor, self.request.read_attributes)
 
-    def anchor_of(self, entry: Entry) -> Anchor:
-        """The anchor of an entry read from the directory.
 
-        Raises:
-            InvalidRequestError: the entry does not carry the anchor attribute.
-        """
-        anchor = anchor_of_entry(entry, self.strategy)
-        if anchor is None:
-            raise InvalidRequestError(f"{entry.dn} has no usable {self.strategy.attribute}")
-        return anchor
+# ---------------------------------------------------------------------- the steps' results
 
-    def _send(self, operations: Sequence[Operation]) -> None:
-        if self.plan_only:
-            return
-        for operation in operations:
-            send_operation(self.target.connection, self.target.server_info, operation)
+
+def _never_exported(_: RecordExporter, case: _Case) -> ObjectResult:
+    return ObjectResult(
+        id=case.source_id, outcome=ExportOutcome.SKIPPED, error="never exported: no link"
+    )
+
+
+def _already_deleted(_: RecordExporter, case: _Case) -> ObjectResult:
+    return ObjectResult(id=case.source_id, outcome=ExportOutcome.UNCHANGED, dn=case.linked.dn)
+
+
+def _skipped(reason: str) -> Callable[[RecordExporter, _Case], ObjectResult]:
+    def skip(_: RecordExporter, case: _Case) -> ObjectResult:
+        link = case.linked
+        return ObjectResult(
+            id=case.source_id, outcome=ExportOutcome.SKIPPED, dn=link.dn, anchor=link.anchor,
+            error=reason,
+        )  # fmt: skip
+
+    return skip
 
 
 def _update_outcome(
@@ -414,3 +385,19 @@ def _update_outcome(
     if any(isinstance(op, ModifyDnOperation) for op in operations):
         return ExportOutcome.RENAMED
     return ExportOutcome.UPDATED if operations else ExportOutcome.UNCHANGED
+
+
+#: Each step of the transition table and what takes it.
+_STEPS: Mapping[Step, Callable[[RecordExporter, _Case], ObjectResult]] = MappingProxyType(
+    {
+        Step.UPDATE: RecordExporter._update_linked,
+        Step.CREATE_OR_JOIN: RecordExporter._create_or_join,
+        Step.DELETE: RecordExporter._deprovision,
+        Step.DISABLE: RecordExporter._deprovision,
+        Step.MARK_DELETED: RecordExporter._mark_deleted,
+        Step.ALREADY_DELETED: _already_deleted,
+        Step.SKIP_NEVER_EXPORTED: _never_exported,
+        Step.SKIP_FLOW_NONE: _skipped("the flow is 'none'"),
+        Step.SKIP_ENTRY_GONE: _skipped("the linked entry no longer exists"),
+    }
+)

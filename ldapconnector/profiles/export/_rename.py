@@ -91,24 +91,38 @@ def plan_rename(
         return PlanFailure(message=str(error))
     if not old:
         return PlanFailure(message="the entry has an empty DN and cannot be updated")
-    superior: str | None = None
-    if target:
-        if normalize_dn(format_dn(target)) == normalize_dn(entry.dn):
-            return None
-        new_rdn = target[0]
-        if normalize_dn(format_dn(target[1:])) != normalize_dn(format_dn(old[1:])):
-            superior = format_dn(target[1:])
-    else:
-        found = _renamed_rdn(schema, old[0], managed, entry)
-        if found is None:
-            return None
-        new_rdn = found
+    named = _new_name(old, target, managed, entry, schema)
+    if named is None:
+        return None
+    new_rdn, superior = named
     return ModifyDnOperation(
         dn=entry.dn,
         new_rdn=str(new_rdn),
         delete_old_rdn=_delete_old_rdn(schema, old[0], new_rdn, managed),
         new_superior=superior,
     )
+
+
+def _new_name(
+    old: tuple[Rdn, ...],
+    target: tuple[Rdn, ...] | None,
+    managed: Managed,
+    entry: Entry,
+    schema: Schema,
+) -> tuple[Rdn, str | None] | None:
+    """The new RDN and superior (None: the parent stays), or None when the DN stays.
+
+    A ``-dn-`` target decides when there is one; otherwise the RDN attribute's new value.
+    """
+    if target:
+        if normalize_dn(format_dn(target)) == normalize_dn(entry.dn):
+            return None
+        superior = None
+        if normalize_dn(format_dn(target[1:])) != normalize_dn(format_dn(old[1:])):
+            superior = format_dn(target[1:])
+        return target[0], superior
+    found = _renamed_rdn(schema, old[0], managed, entry)
+    return None if found is None else (found, None)
 
 
 def after_rename(entry: Entry, rename: ModifyDnOperation, schema: Schema) -> Entry:

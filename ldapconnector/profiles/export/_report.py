@@ -9,7 +9,7 @@ a redacted value: operations hold none in readable form (see ``_operations``).
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import attrs
 
@@ -17,7 +17,7 @@ from ldapconnector.anchors import Anchor
 from ldapconnector.profiles.export._ldif_out import comment_lines
 from ldapconnector.profiles.export._operations import Operation
 
-__all__ = ["ExportOutcome", "ExportReport", "ObjectResult"]
+__all__ = ["ExportOutcome", "ExportReport", "ObjectResult", "failed"]
 
 
 class ExportOutcome(enum.Enum):
@@ -75,6 +75,21 @@ class ObjectResult:
             return ""
         header = comment_lines(f"{self.id}: {self.outcome.value}")
         return header + "".join(operation.to_ldif() for operation in self.operations)
+
+
+def failed(
+    source_id: str | None,
+    error: object,
+    *,
+    dn: str | None = None,
+    anchor: Anchor | None = None,
+    operations: Sequence[Operation] = (),
+) -> ObjectResult:
+    """A ``failed`` result, the error as its text."""
+    return ObjectResult(
+        id=source_id, outcome=ExportOutcome.FAILED, error=str(error), dn=dn, anchor=anchor,
+        operations=operations,
+    )  # fmt: skip
 
 
 def _results(value: Iterable[ObjectResult]) -> tuple[ObjectResult, ...]:

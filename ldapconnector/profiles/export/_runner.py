@@ -1,7 +1,10 @@
 """The Export run profile: bring the directory in line with a list of source records.
 
-:func:`run_export` checks the configuration against the schema, counts what the run
-would delete (the mass-deletion guard), exports every record with a
+:func:`run_export` works from an :class:`~ldapconnector.profiles.export.ExportRequest`
+(compiled and checked by :func:`~ldapconnector.profiles.export.export_request`): it counts
+what the run would delete (the mass-deletion guard, from the same transition table the
+engine follows), reads the snapshot for a large run, chooses once where writes go (an
+export sends and links; a plan records and links nothing), exports every record with a
 :class:`~ldapconnector.profiles.export._record.RecordExporter`, then sends linked users
 missing from the input through the delete flow when asked to prune. One record's failure
 never stops the others; a lost connection is reopened with backoff and the record is
@@ -13,31 +16,28 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping
 
-from ldapconnector.config import DeprovisionAction, SetAttributeValue
-from ldapconnector.detect import DisableMethod
 from ldapconnector.errors import (
-    ConfigurationError,
     InvalidRequestError,
     LdapConnectorError,
     NoSuchObjectError,
     TransportError,
 )
-from ldapconnector.mapping import (
-    DELETED_KEY,
-    SOFT_DELETED_KEY,
-    MappingSet,
-    check_mappings_against_schema,
-    is_flag_set,
-    source_id_of,
-)
+from ldapconnector.mapping import source_id_of
 from ldapconnector.profiles.export._correlate import Snapshot, UniquenessCheck, unique_value_targets
-from ldapconnector.profiles.export._flows import DeprovisionFlow, FlowKind, check_mass_deletion
-from ldapconnector.profiles.export._plan import PlanOptions
+from ldapconnector.profiles.export._flows import FlowKind, check_mass_deletion
+from ldapconnector.profiles.export._links import LinkWriter, NoLinks, StoreLinks
 from ldapconnector.profiles.export._record import RecordExporter
 from ldapconnector.profiles.export._report import ExportOutcome, ExportReport, ObjectResult
-from ldapconnector.profiles.export._send import Reconnector, supports_password
-from ldapconnector.profiles.export._target import ExportTarget
-from ldapconnector.space import Link, LinkState, LinkStore
+from ldapconnector.profiles.export._request import ExportRequest
+from ldapconnector.profiles.export._send import Reconnector
+from ldapconnector.profiles.export._sinks import Recorder, Sender, Sink
+from ldapconnector.profiles.export._transitions import (
+    RecordFlag,
+    guard_counts,
+    link_status,
+    record_flag,
+)
+from ldapconnector.space import Link, LinkState
 
 __all__ = ["run_export"]
 
@@ -55,63 +55,35 @@ _ATTEMPTS = 3
 SNAPSHOT_THRESHOLD = 100
 
 
-def _flow(
-    config: DeprovisionAction | SetAttributeValue, method: DisableMethod | None, name: str
-) -> DeprovisionFlow:
-    try:
-        return DeprovisionFlow.from_config(config, vendor_method=method)
-    except ValueError as error:
-        raise ConfigurationError([f"deprovisioning.{name}: {error}"]) from None
-
-
-def _exporter(target: ExportTarget, *, plan_only: bool) -> RecordExporter:
-    """Compile and check everything a run needs before the first record."""
-    config = target.config
-    if not config.run_profiles.export:
-        raise ConfigurationError(["run_profiles.export: the profile is switched off"])
-    mappings = MappingSet.compile(
-        config.mappings, object_type=config.object_type, flow_nulls=config.global_.flow_nulls
-    )
-    schema = target.schema
-    problems = check_mappings_against_schema(mappings, schema)
-    if problems:
-        raise ConfigurationError([f"mappings: {problem}" for problem in problems])
-    info = target.server_info
-    method = info.disable_method
-    disable = _flow(config.deprovisioning.disable, method, "disable")
-    delete = _flow(config.deprovisioning.delete, method, "delete")
-    password = config.global_.password_attribute
-    options = PlanOptions(
-        password_attribute=password,
-        set_initial_password=mappings.mapping_for(password) is not None and supports_password(info),
-    )
-    strategy = target.anchor_strategy()
-    wanted = {f.attribute for f in (disable, delete) if f.attribute}
-    wanted.update(strategy.search_attributes)
-    targets = unique_value_targets(mappings)
+def _exporter(
+    request: ExportRequest, *, plan_only: bool, snapshot: Snapshot | None
+) -> RecordExporter:
+    """The engine for one run; plan or export is decided here, by the sink and links."""
+    targets = unique_value_targets(request.mappings)
     unique = None
     if targets:
-        unique = UniquenessCheck(lambda: target.connection, target.search_bases(), targets)
-    return RecordExporter(
-        target=target, mappings=mappings, schema=schema, strategy=strategy,
-        options=options, disable_flow=disable, delete_flow=delete, plan_only=plan_only,
-        read_attributes=("*", *sorted(wanted)), unique=unique,
-    )  # fmt: skip
+        unique = UniquenessCheck(request.connection, request.search_bases, targets)
+    sink: Sink
+    links: LinkWriter
+    if plan_only:
+        sink, links = Recorder(), NoLinks()
+    else:
+        links = StoreLinks(store=request.store)
+        sink = Sender(request=request, links=links, snapshot=snapshot)
+    return RecordExporter(request=request, sink=sink, links=links, unique=unique, snapshot=snapshot)
 
 
-def _snapshot(exporter: RecordExporter) -> Snapshot:
+def _snapshot(request: ExportRequest) -> Snapshot:
     """Read every entry under the search bases once (one paged search per base)."""
-    target = exporter.target
-    matching = tuple(m.target for m in exporter.mappings.mappings if m.matching_precedence)
-    snapshot = Snapshot(exporter.schema, matching)
-    page = target.config.global_.page_size
-    for base in target.search_bases():
+    matching = tuple(m.target for m in request.mappings.mappings if m.matching_precedence)
+    snapshot = Snapshot(request.schema, matching)
+    for base in request.search_bases:
         try:
-            for entry in target.connection.search(
-                base, attributes=exporter.read_attributes, page_size=page
+            for entry in request.connection().search(
+                base, attributes=request.read_attributes, page_size=request.page_size
             ):
                 try:
-                    snapshot.add(exporter.anchor_of(entry).key, entry)
+                    snapshot.add(request.anchor_of(entry).key, entry)
                 except InvalidRequestError:
                     continue  # no anchor: cannot be linked, and not correlated
         except NoSuchObjectError:
@@ -119,33 +91,31 @@ def _snapshot(exporter: RecordExporter) -> Snapshot:
     return snapshot
 
 
-def _guard_count(exporter: RecordExporter, records: list[Record], pruned: list[Link]) -> int:
-    """How many entries the run would delete, or disable because of pruning."""
-    store = exporter.target.store
-    count = len(pruned) if exporter.delete_flow.kind is not FlowKind.NONE else 0
+def _guard_count(request: ExportRequest, records: list[Record], pruned: list[Link]) -> int:
+    """How many entries the run would delete, or disable because of pruning.
+
+    Counted with the engine's own table (:func:`guard_counts`), before anything is read.
+    """
+    kind = request.delete_flow.kind
+    count = sum(
+        guard_counts(RecordFlag.DELETED, link_status(link), kind, pruned=True) for link in pruned
+    )
     for record in records:
-        if is_flag_set(record, DELETED_KEY):
-            flow = exporter.delete_flow
-        elif is_flag_set(record, SOFT_DELETED_KEY):
-            flow = exporter.disable_flow
-        else:
-            continue
+        flag = record_flag(record)
         source_id = source_id_of(record)
-        link = store.get_by_source(source_id) if source_id is not None else None
-        if (
-            flow.kind is FlowKind.DELETE
-            and link is not None
-            and link.state is not LinkState.DELETED
-        ):
-            count += 1
+        link = request.store.get_by_source(source_id) if source_id is not None else None
+        count += guard_counts(flag, link_status(link), request.flow_for(flag).kind)
     return count
 
 
-def _prune_candidates(store: LinkStore, records: list[Record]) -> list[Link]:
+def _prune_candidates(request: ExportRequest, records: list[Record]) -> list[Link]:
+    """Linked users missing from the input (none when the delete flow is ``none``)."""
+    if request.delete_flow.kind is FlowKind.NONE:
+        return []
     present = {source_id_of(record) for record in records}
     return [
         link
-        for link in store.iter_links()
+        for link in request.store.iter_links()
         if link.state is not LinkState.DELETED and link.source_id not in present
     ]
 
@@ -194,12 +164,11 @@ def _run_all(
     reconnect: Reconnector,
     progress: Progress | None,
 ) -> list[ObjectResult]:
-    store = exporter.target.store
     jobs = [(source_id_of(record), _record_job(exporter, record)) for record in records]
     jobs += [(link.source_id, _prune_job(exporter, link)) for link in pruned]
     results: list[ObjectResult] = []
     for start in range(0, len(jobs), _BATCH):
-        with store.batch():
+        with exporter.request.store.batch():
             for source_id, job in jobs[start : start + _BATCH]:
                 result = _attempt(job, source_id, reconnect)
                 results.append(result)
@@ -217,14 +186,13 @@ def _record_job(exporter: RecordExporter, record: Record) -> Callable[[bool], Ob
 
 def _prune_job(exporter: RecordExporter, link: Link) -> Callable[[bool], ObjectResult]:
     def job(retried: bool) -> ObjectResult:
-        entry = exporter.resolve(link.anchor, live=retried)
-        return exporter.deprovision(link.source_id, link, entry, deleting=True)
+        return exporter.prune(link, retried=retried)
 
     return job
 
 
 def run_export(
-    target: ExportTarget,
+    request: ExportRequest,
     records: Iterable[Record],
     *,
     plan_only: bool = False,
@@ -237,7 +205,8 @@ def run_export(
     """Export source records to the directory (or plan it: ``plan_only`` writes nothing).
 
     Args:
-        target: the connector (see :class:`ExportTarget`).
+        request: the run's inputs, from :func:`~ldapconnector.profiles.export_request`
+            (``run_export(export_request(connector), records)``).
         records: source records (DESIGN.md "Source records"); read once, into memory.
         plan_only: compute the same report without sending or linking anything.
         prune: linked users missing from ``records`` go through the delete flow.
@@ -249,26 +218,17 @@ def run_export(
 
     Returns:
         One result per record (and per pruned link), in order.
-
-    Raises:
-        ConfigurationError: the export profile is off, a mapping does not fit the schema,
-            or a ``vendor`` flow has no detected method.
     """
     records = list(records)
-    exporter = _exporter(target, plan_only=plan_only)
-    pruned = _prune_candidates(target.store, records) if prune else []
-    if exporter.delete_flow.kind is FlowKind.NONE:
-        pruned = []
-    guard = check_mass_deletion(
-        _guard_count(exporter, records, pruned), target.config.deprovisioning.max_deletes,
-        force=force,
-    )  # fmt: skip
+    pruned = _prune_candidates(request, records) if prune else []
+    count = _guard_count(request, records, pruned)
+    guard = check_mass_deletion(count, request.max_deletes, force=force)
     if guard is not None:
         return _refused(records, pruned, guard, plan_only)
-    if snapshot if snapshot is not None else len(records) >= SNAPSHOT_THRESHOLD:
-        exporter.snapshot = _snapshot(exporter)
-    reconnect = Reconnector(
-        close=target.close, open=lambda: target.connection, timeout=reconnect_timeout
+    read = snapshot if snapshot is not None else len(records) >= SNAPSHOT_THRESHOLD
+    exporter = _exporter(
+        request, plan_only=plan_only, snapshot=_snapshot(request) if read else None
     )
+    reconnect = Reconnector(close=request.close, open=request.connection, timeout=reconnect_timeout)
     results = _run_all(exporter, records, pruned, reconnect, progress)
     return ExportReport(results=results, planned=plan_only, error=reconnect.lost)

@@ -1,4 +1,4 @@
-"""What the export runner needs from a connector, as a protocol (``Connector`` fits it)."""
+"""What an export request is built from, as a protocol (``Connector`` fits it)."""
 
 from __future__ import annotations
 
@@ -17,10 +17,14 @@ __all__ = ["ExportTarget"]
 
 
 class ExportTarget(Protocol):
-    """One configured directory: what :func:`run_export` reads and writes through.
+    """One configured directory: what an export request is built from.
 
-    :class:`~ldapconnector.Connector` implements it; ``connection`` reopens the connection
-    after :meth:`close`, which is how the runner reconnects.
+    :class:`~ldapconnector.Connector` implements it, and
+    :func:`~ldapconnector.profiles.export_request` reads it once: the request keeps the
+    values (schema, server info, anchor, search bases, store) and, as callables,
+    ``connection`` (which reopens the connection after :meth:`close`: that is how the
+    runner reconnects), :meth:`close` and :meth:`resolve`. The runner never sees the
+    target itself.
     """
 
     @property

@@ -10,7 +10,7 @@ import pytest
 from ldapconnector.cli._demo_data import posix_example, user_record
 from ldapconnector.config import ConnectorConfig
 from ldapconnector.connector import Connector
-from ldapconnector.profiles import ExportOutcome, run_export
+from ldapconnector.profiles import ExportOutcome, export_request, run_export
 from ldapconnector.space import SqliteLinkStore
 from ldapconnector.testing import OpenLDAPServer
 
@@ -59,7 +59,7 @@ def test_existing_users_are_joined_not_duplicated(snapshot: bool) -> None:
     seed = "".join(_posix(OpenLDAPServer, r) for r in records)
     with OpenLDAPServer(seed_ldif=seed) as server, SqliteLinkStore.in_memory() as store:
         with Connector(_config(server), store=store) as connector:
-            report = run_export(connector, records, snapshot=snapshot)
+            report = run_export(export_request(connector), records, snapshot=snapshot)
         assert [r.outcome for r in report.results] == [ExportOutcome.JOINED] * 3
         assert _ldap_count(server, "(objectClass=inetOrgPerson)") == 3
         assert _ldap_count(server, f"(sn={records[0]['surname']})") == 3
@@ -178,7 +178,8 @@ def test_add_retried_after_a_lost_reply_is_not_duplicated() -> None:
     with OpenLDAPServer() as server, SqliteLinkStore.in_memory() as store:
         with Connector(_config(server), store=store) as connector:
             flaky = _Flaky(connector)
-            report = run_export(flaky, records, snapshot=False)  # type: ignore[arg-type]
+            request = export_request(flaky)
+            report = run_export(request, records, snapshot=False)
         assert flaky.dropped
         assert report.ok, report.failed
         assert _ldap_count(server, "(objectClass=inetOrgPerson)") == 2

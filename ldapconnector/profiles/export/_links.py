@@ -1,0 +1,78 @@
+"""Which link an export writes, and where it goes: the link store, or nowhere (a plan).
+
+The record exporter decides the link with the two pure functions below (None: the stored
+link says it already, so nothing is written) and hands it to a :class:`LinkWriter`. An
+export writes through :class:`StoreLinks`; a plan gets :class:`NoLinks`, so a plan links
+nothing without the engine asking whether it is planning.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Protocol
+
+import attrs
+
+from ldapconnector.anchors import Anchor
+from ldapconnector.mapping import DesiredEntry
+from ldapconnector.space import Link, LinkState, LinkStore, attributes_hash
+
+__all__ = ["LinkWriter", "NoLinks", "StoreLinks", "current_link", "marked_link"]
+
+
+class LinkWriter(Protocol):
+    """Where the record exporter's links go."""
+
+    def put(self, link: Link) -> None:
+        """Write (or replace) the link of ``link.source_id``."""
+        ...
+
+
+@attrs.frozen(kw_only=True)
+class StoreLinks:
+    """Writes links to the link store (an export).
+
+    Attributes:
+        store: the link store.
+    """
+
+    store: LinkStore
+
+    def put(self, link: Link) -> None:
+        """Write the link to the store (inside the runner's batch transaction)."""
+        self.store.put(link)
+
+
+@attrs.frozen(kw_only=True)
+class NoLinks:
+    """Writes no link (a plan)."""
+
+    def put(self, link: Link) -> None:
+        """Do nothing: a plan leaves the link store as it was."""
+
+
+def current_link(
+    source_id: str, anchor: Anchor, dn: str, desired: DesiredEntry, held: Link | None
+) -> Link | None:
+    """The active link for an entry just made or updated, None when ``held`` says it all.
+
+    Args:
+        source_id: the record's id.
+        anchor: the entry's anchor.
+        dn: the entry's DN after the operations.
+        desired: the mapped record (its attributes' hash is kept in the link).
+        held: the record's stored link, if any.
+    """
+    digest = attributes_hash(desired.attributes)
+    if held is not None and (held.anchor, held.dn, held.state, held.attributes_hash) == (
+        anchor, dn, LinkState.ACTIVE, digest,
+    ):  # fmt: skip
+        return None
+    return Link(source_id=source_id, anchor=anchor, dn=dn, attributes_hash=digest)
+
+
+def marked_link(link: Link, state: LinkState, dn: str) -> Link | None:
+    """``link`` in a new state (disabled, deleted) at ``dn``; None when it is so already."""
+    if link.state is state and link.dn == dn:
+        return None
+    return attrs.evolve(link, state=state, dn=dn, updated=datetime.now(UTC))

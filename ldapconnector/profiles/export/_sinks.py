@@ -1,0 +1,135 @@
+"""Where the record exporter's operations go: the directory, or the plan's record.
+
+The engine hands every step's operations to a :class:`Sink` and never asks whether it is
+planning; the runner chooses the sink once. A :class:`Sender` sends them
+(:func:`~ldapconnector.profiles.export._send.send_operation`); a :class:`Recorder` sends
+nothing, since the operations are in the record's result already.
+
+Creating an entry is the one step whose result depends on the directory's answer (the
+new entry's anchor, read back), so it is the sink's too: the sender adds, reads back,
+links, then sets the initial password; the recorder reports the add as planned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import attrs
+
+from ldapconnector.errors import LdapOperationError
+from ldapconnector.mapping import DesiredEntry
+from ldapconnector.model import Entry
+from ldapconnector.profiles.export._correlate import Snapshot
+from ldapconnector.profiles.export._links import LinkWriter, current_link
+from ldapconnector.profiles.export._operations import AddOperation, Operation
+from ldapconnector.profiles.export._report import ExportOutcome, ObjectResult, failed
+from ldapconnector.profiles.export._request import ExportRequest
+from ldapconnector.profiles.export._send import send_operation
+
+__all__ = ["CreateJob", "Recorder", "Sender", "Sink"]
+
+
+@attrs.frozen(kw_only=True)
+class CreateJob:
+    """A planned create, checked (schema, parent container) and ready to send.
+
+    Attributes:
+        source_id: the record's id.
+        desired: the mapped record.
+        add: the add.
+        planned: every planned operation: the add, then possibly the initial password.
+    """
+
+    source_id: str
+    desired: DesiredEntry
+    add: AddOperation
+    planned: tuple[Operation, ...]
+
+
+class Sink(Protocol):
+    """Where a step's operations go."""
+
+    def send(self, operations: Sequence[Operation]) -> None:
+        """Send the operations, in order.
+
+        Raises:
+            LdapConnectorError: the server refused one, or the connection failed.
+        """
+        ...
+
+    def create(self, job: CreateJob) -> ObjectResult:
+        """Create the entry; the result of the record.
+
+        Raises:
+            AlreadyExistsError: the add met an entry at its DN (nothing was made).
+            NoSuchObjectError: the add's parent does not exist (nothing was made).
+        """
+        ...
+
+
+@attrs.frozen(kw_only=True)
+class Recorder:
+    """The sink of a plan: sends nothing, reports the create as planned."""
+
+    def send(self, operations: Sequence[Operation]) -> None:
+        """Send nothing (the operations are in the record's result)."""
+
+    def create(self, job: CreateJob) -> ObjectResult:
+        """The planned create (no anchor: the server has not made one)."""
+        return ObjectResult(
+            id=job.source_id, outcome=ExportOutcome.CREATED, dn=job.add.dn, operations=job.planned
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Sender:
+    """The sink of an export: sends through the request's connection.
+
+    Attributes:
+        request: the run's request (connection, server info, read attributes, anchor).
+        links: where the link of a created entry goes.
+        snapshot: the run's snapshot, if any (a created entry joins it, so a later record
+            correlates with it).
+    """
+
+    request: ExportRequest
+    links: LinkWriter
+    snapshot: Snapshot | None = None
+
+    def send(self, operations: Sequence[Operation]) -> None:
+        """Send each operation (a delete of a missing entry counts as done)."""
+        for operation in operations:
+            send_operation(self.request.connection(), self.request.server_info, operation)
+
+    def create(self, job: CreateJob) -> ObjectResult:
+        """Add, read back, link, then set the initial password (see :class:`Sink`)."""
+        made = send_operation(
+            self.request.connection(), self.request.server_info, job.add,
+            read_back=self.request.read_attributes,
+        )  # fmt: skip
+        return self._created(job, made)
+
+    def _created(self, job: CreateJob, made: Entry | None) -> ObjectResult:
+        dn = job.add.dn
+        # The Post-Read answer saves a round trip; servers without it (AD) are read back.
+        entry = made or self.request.connection().read_entry(dn, self.request.read_attributes)
+        if entry is None:
+            return failed(job.source_id, f"{dn} was added but cannot be read back", dn=dn)
+        anchor = self.request.anchor_of(entry)
+        link = current_link(job.source_id, anchor, entry.dn, job.desired, None)
+        if link is not None:
+            self.links.put(link)
+        if self.snapshot is not None:
+            self.snapshot.add(anchor.key, entry)
+        try:
+            self.send(job.planned[1:])
+        except LdapOperationError as error:
+            message = f"created, but the initial password could not be set: {error}"
+            return failed(
+                job.source_id, message, dn=entry.dn, anchor=anchor, operations=job.planned
+            )
+        return ObjectResult(
+            id=job.source_id, outcome=ExportOutcome.CREATED, dn=entry.dn, anchor=anchor,
+            operations=job.planned,
+        )  # fmt: skip
