@@ -72,6 +72,8 @@ PURE_PROFILE_MODULES = frozenset(
         "ldapconnector.profiles.export._flows",
         "ldapconnector.profiles.export._ldif_out",
         "ldapconnector.profiles.export._report",
+        "ldapconnector.profiles.export._transitions",
+        "ldapconnector.profiles.export._links",
         "ldapconnector.profiles.full_import._plan",
     }
 )

@@ -32,6 +32,7 @@ from ldapconnector.profiles.export._request import ExportRequest
 from ldapconnector.profiles.export._send import Reconnector
 from ldapconnector.profiles.export._sinks import Recorder, Sender, Sink
 from ldapconnector.profiles.export._transitions import (
+    COUNTABLE_FLAGS,
     RecordFlag,
     guard_counts,
     link_status,
@@ -102,6 +103,8 @@ def _guard_count(request: ExportRequest, records: list[Record], pruned: list[Lin
     )
     for record in records:
         flag = record_flag(record)
+        if flag not in COUNTABLE_FLAGS:
+            continue  # no step of an unflagged record deletes: its link is not read
         source_id = source_id_of(record)
         link = request.store.get_by_source(source_id) if source_id is not None else None
         count += guard_counts(flag, link_status(link), request.flow_for(flag).kind)

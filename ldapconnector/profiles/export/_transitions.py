@@ -32,6 +32,7 @@ from ldapconnector.profiles.export._flows import FlowKind
 from ldapconnector.space import Link, LinkState
 
 __all__ = [
+    "COUNTABLE_FLAGS",
     "RULES",
     "SITUATIONS",
     "TRANSITIONS",
@@ -250,3 +251,12 @@ def guard_counts(
     """
     counted = _PRUNE_COUNTED if pruned else _RECORD_COUNTED
     return step_for(flag, link, found=True, flow=flow) in counted
+
+
+COUNTABLE_FLAGS: frozenset[RecordFlag] = frozenset(
+    situation.flag
+    for situation, step in TRANSITIONS.items()
+    if situation.found and step in _RECORD_COUNTED
+)
+"""The flags for which the guard may count a record at all (derived from the table): a
+record without one is never deleted by its own step, so its link need not be read."""

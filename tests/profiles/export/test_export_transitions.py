@@ -13,6 +13,7 @@ import pytest
 from ldapconnector.anchors import Anchor, AnchorKind
 from ldapconnector.profiles.export._flows import FlowKind
 from ldapconnector.profiles.export._transitions import (
+    COUNTABLE_FLAGS,
     RULES,
     SITUATIONS,
     TRANSITIONS,
@@ -155,3 +156,14 @@ def test_record_flags_and_link_states() -> None:
     for state in LinkState:
         link = Link(source_id="1", anchor=anchor, dn="uid=a,o=x", state=state)
         assert link_status(link).value == state.value
+
+
+def test_the_guard_reads_links_only_for_flags_that_can_count() -> None:
+    """A flag outside COUNTABLE_FLAGS is never counted, whatever its link and flow."""
+    assert RecordFlag.NONE not in COUNTABLE_FLAGS
+    for flag in set(RecordFlag) - COUNTABLE_FLAGS:
+        for link in LinkStatus:
+            for flow in FlowKind:
+                assert not guard_counts(flag, link, flow)
+    for flag in COUNTABLE_FLAGS:
+        assert any(guard_counts(flag, link, flow) for link in LinkStatus for flow in FlowKind)
