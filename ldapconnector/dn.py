@@ -24,6 +24,7 @@ from ldapconnector.errors import InvalidRequestError
 from ldapconnector.escaping import escape_dn_value
 
 __all__ = [
+    "DN_PSEUDO_ATTRIBUTE",
     "Rdn",
     "dn_equal",
     "dn_key",
@@ -34,6 +35,10 @@ __all__ = [
     "parse_dn",
     "renamed_dn",
 ]
+
+DN_PSEUDO_ATTRIBUTE = "-dn-"
+"""The name Microsoft's ECMA2Host gives the DN where an attribute name is expected: the
+mapping target that builds the DN and the anchor that is the DN."""
 
 # RFC 4514 section 3: attributeType = descr / numericoid, then "=".
 _TYPE = re.compile(r"\s*([A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)+)\s*=\s*")

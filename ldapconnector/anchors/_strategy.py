@@ -25,6 +25,7 @@ from ldapconnector.anchors._codecs import (
     AnchorCodec,
 )
 from ldapconnector.detect import Vendor
+from ldapconnector.dn import DN_PSEUDO_ATTRIBUTE
 
 __all__ = [
     "ANCHOR_STRATEGIES",
@@ -37,7 +38,7 @@ __all__ = [
 
 #: Spellings that select the DN as the anchor: ``dn``, ECMA2Host's ``-dn-`` (the mapping
 #: target) and ``_distinguishedName`` (its query attribute), compared case-insensitively.
-DN_ALIASES: frozenset[str] = frozenset({"dn", "-dn-", "_distinguishedname"})
+DN_ALIASES: frozenset[str] = frozenset({"dn", DN_PSEUDO_ATTRIBUTE, "_distinguishedname"})
 
 
 class AnchorKind(enum.Enum):
