@@ -3,7 +3,9 @@
 How this layer works: it holds data and nothing else. Every other layer may import it
 (the pure ones included), and it imports no other layer and no ldap3, so a planner, a
 decoder or a test can build an :class:`Entry` or a :class:`Modification` without a
-connection. The connection layer turns these values into requests and back.
+connection. The connection layer turns these values into requests and back. One helper is
+here because every layer quotes values in messages: :func:`shown_value` (escaped, cut
+with a marker when long).
 """
 
 from ldapconnector.model._certificate import ServerCertificate
@@ -23,6 +25,7 @@ from ldapconnector.model._oids import (
 )
 from ldapconnector.model._requests import Control, Modification, ModifyOp, SearchScope, as_values
 from ldapconnector.model._search_page import ResponseControl, SearchPage
+from ldapconnector.model._shown import SHOWN_CHARACTERS, shown_value
 from ldapconnector.model._stage import ConnectionStage
 
 __all__ = [
@@ -32,6 +35,7 @@ __all__ = [
     "PAGED_RESULTS_OID",
     "PASSWORD_MODIFY_OID",
     "POST_READ_OID",
+    "SHOWN_CHARACTERS",
     "SHOW_DELETED_OID",
     "SORT_REQUEST_OID",
     "SORT_RESPONSE_OID",
@@ -50,4 +54,5 @@ __all__ = [
     "Value",
     "as_values",
     "entry_from_raw",
+    "shown_value",
 ]

@@ -373,7 +373,8 @@ class SchemaProblem:
         message: one sentence saying exactly what is wrong (``str()`` gives it too).
         attribute: the attribute at fault, when there is one.
         object_class: the object class involved, when there is one.
-        value: the offending value (as text), for value problems.
+        value: the offending value (as text, its first 80 characters), for value problems;
+            the message quotes it with :func:`~ldapconnector.model.shown_value`.
     """
 
     kind: ProblemKind

@@ -16,7 +16,7 @@ import attrs
 
 from ldapconnector.dn import parse_dn
 from ldapconnector.errors import InvalidRequestError
-from ldapconnector.model import OBJECT_CLASS_OID
+from ldapconnector.model import OBJECT_CLASS_OID, SHOWN_CHARACTERS, shown_value
 from ldapconnector.schema._index import Closure, Index
 from ldapconnector.schema._model import (
     AttributeType,
@@ -31,8 +31,6 @@ if TYPE_CHECKING:
     from ldapconnector.schema._schema import Schema
 
 __all__ = ["validate_entry"]
-
-_SHOWN = 60  # characters of a bad value quoted in a message
 
 
 @attrs.define
@@ -285,15 +283,15 @@ def _check_values(schema: Schema, attribute: _Attribute, problems: list[SchemaPr
             )
         )
     for value in attribute.values:
-        reason = check_value(info.value_type, value)
+        reason = check_value(info.value_type, value, info.syntax)
         if reason is not None:
-            shown = _as_text(value)[:_SHOWN]
+            text = _as_text(value)
             problems.append(
                 SchemaProblem(
                     kind=ProblemKind.INVALID_VALUE,
-                    message=f"value {shown!r} of attribute {attribute.name!r} {reason}",
+                    message=f"value {shown_value(text)} of attribute {attribute.name!r} {reason}",
                     attribute=attribute.name,
-                    value=shown,
+                    value=text[:SHOWN_CHARACTERS],
                 )
             )
 
@@ -304,8 +302,10 @@ def _check_dn(
     try:
         rdns = parse_dn(dn)
     except InvalidRequestError:
-        message = f"the DN {dn!r} is not a valid distinguished name (RFC 4514)"
-        problems.append(SchemaProblem(kind=ProblemKind.INVALID_DN, message=message, value=dn))
+        message = f"the DN {shown_value(dn)} is not a valid distinguished name (RFC 4514)"
+        problems.append(
+            SchemaProblem(kind=ProblemKind.INVALID_DN, message=message, value=dn[:SHOWN_CHARACTERS])
+        )
         return
     for attribute_type, value in rdns[0].pairs if rdns else ():
         name = index.canonical_attribute(attribute_type)
@@ -315,11 +315,11 @@ def _check_dn(
         ):
             continue
         message = (
-            f"the RDN value {attribute_type}={value} is not among the entry's values of "
-            f"{name!r} (RFC 4512 section 2.3)"
+            f"the RDN's {attribute_type} value {shown_value(value)} is not among the entry's "
+            f"values of {name!r} (RFC 4512 section 2.3)"
         )
-        problems.append(
-            SchemaProblem(
-                kind=ProblemKind.RDN_NOT_IN_ENTRY, message=message, attribute=name, value=value
-            )
-        )
+        problem = SchemaProblem(
+            kind=ProblemKind.RDN_NOT_IN_ENTRY, message=message, attribute=name,
+            value=value[:SHOWN_CHARACTERS],
+        )  # fmt: skip
+        problems.append(problem)

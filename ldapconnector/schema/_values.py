@@ -1,9 +1,16 @@
-"""Value checks for the syntaxes whose LDAP string form is easy to get wrong.
+"""Value checks: what a value must be for the directory to hold it as sent.
 
-INTEGER (RFC 4517 section 3.3.16), Boolean (3.3.3), Generalized Time (3.3.13) and
-Distinguished Name (3.3.9, string form per RFC 4514). Each checker returns None for a good
-value or a short reason for a bad one. Python values a mapping may produce are accepted in
-their natural form too: ``int`` for integers, ``bool`` for booleans, ``datetime`` for times.
+Every text value must be sendable: a ``str`` that cannot be encoded as UTF-8 (a lone
+surrogate such as ``"\\udcff"``, which ``json.loads`` makes of ``"\\\\udcff"``) is refused, and
+so is a NUL character in any value that is not binary: no string syntax of RFC 4517 holds
+it, and OpenLDAP's equality matching stops at it, so ``victim@h.lab\\x00x`` would find
+``victim@h.lab``. Then per value type: INTEGER (RFC 4517 section 3.3.16), Boolean (3.3.3),
+Generalized Time (3.3.13) and Distinguished Name (3.3.9, string form per RFC 4514); and per
+syntax, the restricted character sets: IA5 String (3.3.15, ASCII only), Printable String
+(3.3.29), Numeric String (3.3.23) and Country String (3.3.4). Each checker returns None for
+a good value or a short reason for a bad one. Python values a mapping may produce are
+accepted in their natural form too: ``int`` for integers, ``bool`` for booleans,
+``datetime`` for times.
 """
 
 from __future__ import annotations
@@ -107,7 +114,80 @@ _CHECKS: Mapping[ValueType, Callable[[object], str | None]] = {
 }
 
 
-def check_value(value_type: ValueType, value: object) -> str | None:
-    """Return why ``value`` is not a valid value of ``value_type``, or None when it is."""
+def _check_sendable(value_type: ValueType, value: object) -> str | None:
+    """Why a value cannot be sent at all: text that is not UTF-8, or a NUL in a string."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            code = ord(value[error.start])
+            return (
+                f"holds a lone surrogate (U+{code:04X}) at character {error.start}: it is not "
+                "a Unicode character and cannot be sent as UTF-8 (RFC 4517 section 3.3.6)"
+            )
+    if value_type is ValueType.BINARY:
+        return None
+    text = _text(value)
+    if text is not None and "\x00" in text:
+        return (
+            f"holds a NUL character (U+0000) at character {text.index(chr(0))}: no string "
+            "syntax can hold it (RFC 4517 section 3.3), and servers' matching stops at it"
+        )
+    return None
+
+
+def _charset(name: str, outside: str, rule: str) -> Callable[[object], str | None]:
+    """A check that no character of a text value matches ``outside`` (a negated class)."""
+    pattern = re.compile(outside)
+
+    def check(value: object) -> str | None:
+        text = _text(value)
+        found = pattern.search(text) if text is not None else None
+        if found is None:
+            return None
+        return (
+            f"does not fit the {name} syntax: character {found.start()} ({found.group()!r}) is "
+            f"outside its character set ({rule})"
+        )
+
+    return check
+
+
+_NOT_PRINTABLE = r"[^A-Za-z0-9'()+,\-./:=? ]"
+_RFC4517 = "1.3.6.1.4.1.1466.115.121.1."
+_IA5 = _charset("IA5 String", r"[^\x00-\x7f]", "ASCII only, RFC 4517 section 3.3.15")
+_NUMERIC = _charset("Numeric String", r"[^0-9 ]", "digits and spaces, RFC 4517 section 3.3.23")
+_PRINTABLE_RULE = "letters, digits, space and '()+,-./:=?"
+# Syntax OID -> the check of its character set (with Active Directory's 2.5.5.x twins).
+_SYNTAX_CHECKS: Mapping[str, Callable[[object], str | None]] = {
+    _RFC4517 + "26": _IA5,
+    "2.5.5.5": _IA5,
+    _RFC4517 + "36": _NUMERIC,
+    "2.5.5.6": _NUMERIC,
+    _RFC4517 + "44": _charset(
+        "Printable String", _NOT_PRINTABLE, f"{_PRINTABLE_RULE}, RFC 4517 section 3.3.29"
+    ),
+    _RFC4517 + "11": _charset(
+        "Country String", _NOT_PRINTABLE, f"{_PRINTABLE_RULE}, RFC 4517 section 3.3.4"
+    ),
+}
+
+
+def check_value(value_type: ValueType, value: object, syntax: str | None = None) -> str | None:
+    """Return why ``value`` is not a valid value, or None when it is.
+
+    Args:
+        value_type: the attribute's value type.
+        value: the value as a mapping gives it (``str``, ``bytes``, ``int``, ...).
+        syntax: the attribute's syntax OID, for the syntaxes with a restricted
+            character set (IA5, Printable, Numeric, Country String).
+    """
+    reason = _check_sendable(value_type, value)
+    if reason is not None:
+        return reason
     check = _CHECKS.get(value_type)
-    return check(value) if check is not None else None
+    reason = check(value) if check is not None else None
+    by_syntax = _SYNTAX_CHECKS.get(syntax) if syntax and value_type is ValueType.STRING else None
+    if reason is None and by_syntax is not None:
+        reason = by_syntax(value)
+    return reason

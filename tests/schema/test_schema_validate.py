@@ -241,7 +241,8 @@ def test_rdn_value_must_be_in_the_entry(openldap: Schema, entry: dict[str, Any])
     (problem,) = openldap.validate(entry, dn="uid=britta,ou=people,dc=contoso,dc=lab")
     assert problem.kind is ProblemKind.RDN_NOT_IN_ENTRY
     assert problem.message == (
-        "the RDN value uid=britta is not among the entry's values of 'uid' (RFC 4512 section 2.3)"
+        "the RDN's uid value 'britta' is not among the entry's values of 'uid' "
+        "(RFC 4512 section 2.3)"
     )
 
 
