@@ -22,6 +22,7 @@ import attrs
 
 from ldapconnector.errors import InvalidRequestError
 from ldapconnector.escaping import escape_dn_value
+from ldapconnector.model import shown_value
 
 __all__ = [
     "DN_PSEUDO_ATTRIBUTE",
@@ -98,8 +99,8 @@ def parse_dn(dn: str) -> tuple[Rdn, ...]:
         match = _TYPE.match(dn, position)
         if match is None:
             raise InvalidRequestError(
-                f"{dn!r} is not a distinguished name (RFC 4514): expected attribute=value "
-                f"at offset {position}"
+                f"{shown_value(dn)} is not a distinguished name (RFC 4514): expected "
+                f"attribute=value at offset {position}"
             )
         value, position = _read_value(dn, match.end())
         pairs.append((match.group(1), value))
@@ -129,7 +130,7 @@ def _read_value(dn: str, start: int) -> tuple[str, int]:
             trailing = 0
             continue
         if char in '";<>' or (char == "#" and index == start):
-            raise InvalidRequestError(f"{dn!r} is not a distinguished name (RFC 4514)")
+            raise InvalidRequestError(f"{shown_value(dn)} is not a distinguished name (RFC 4514)")
         raw += char.encode("utf-8", "surrogatepass")
         trailing = trailing + 1 if char == " " else 0
         index += 1
@@ -138,7 +139,10 @@ def _read_value(dn: str, start: int) -> tuple[str, int]:
     try:
         return raw.decode("utf-8"), index
     except UnicodeDecodeError:
-        raise InvalidRequestError(f"{dn!r} holds an escaped value that is not UTF-8") from None
+        raise InvalidRequestError(
+            f"{shown_value(dn)} holds a value that is not UTF-8 (escaped bytes that do not "
+            "decode, or a lone surrogate)"
+        ) from None
 
 
 def _unescape(dn: str, index: int) -> tuple[bytes, int]:
@@ -147,7 +151,7 @@ def _unescape(dn: str, index: int) -> tuple[bytes, int]:
         return bytes.fromhex(pair), index + 3
     if pair[:1] and pair[0] in _ESCAPABLE:
         return pair[0].encode(), index + 2
-    raise InvalidRequestError(f"{dn!r} has a bad escape at offset {index} (RFC 4514)")
+    raise InvalidRequestError(f"{shown_value(dn)} has a bad escape at offset {index} (RFC 4514)")
 
 
 def _skip_spaces(dn: str, index: int) -> int:

@@ -33,7 +33,7 @@ PURE_LAYERS: dict[str, frozenset[str]] = {
     "model": frozenset(),
     "errors": frozenset({"model"}),
     "escaping": frozenset({"errors"}),
-    "dn": frozenset({"errors", "escaping"}),
+    "dn": frozenset({"errors", "escaping", "model"}),
     "_ldif_io": frozenset({"errors"}),
     "config": frozenset({"errors", "escaping", "dn"}),
     "expressions": frozenset({"errors"}),

@@ -32,6 +32,7 @@ from ldapconnector.schema._model import (
     WarningKind,
 )
 from ldapconnector.schema._schema import Schema
+from ldapconnector.schema._values import check_value
 
 __all__ = [
     "ACTIVE_DIRECTORY_SERVER_SUPPLIED",
@@ -52,4 +53,5 @@ __all__ = [
     "SchemaWarning",
     "ValueType",
     "WarningKind",
+    "check_value",
 ]

@@ -7,6 +7,15 @@ escaped RFC 4515 equality filter (``(&(objectClass=inetOrgPerson)(mail=b\\2asimo
 under every search base. The first precedence that finds anything decides: one entry is a
 match, several make the record ambiguous (nothing is written for it).
 
+Both correlation paths, the per-record search and the :class:`Snapshot`, give the same
+answer by construction. A matching value the attribute's syntax cannot hold (a NUL, a
+lone surrogate, a non-ASCII ``mail``: the schema's own value check) is :class:`Refused`
+before anything is searched, so it is never searched for. And the server's candidates
+are kept only when the snapshot's matcher accepts them too (the same
+:func:`~ldapconnector.profiles.export._equality.value_key` comparison): a server-side
+matching quirk, such as OpenLDAP's equality matching stopping at a NUL, can only narrow a
+join, never widen it.
+
 *Uniqueness* backs ``SelectUniqueValue``: a candidate is unique when no entry under the
 search bases holds it in any attribute a ``SelectUniqueValue`` mapping fills (other than
 the record's own entry), and no other record of the same run claimed it already.
@@ -24,12 +33,20 @@ from ldapconnector.dn import dn_key
 from ldapconnector.errors import InvalidDNSyntaxError, InvalidRequestError, NoSuchObjectError
 from ldapconnector.escaping import equality_filter
 from ldapconnector.mapping import DesiredEntry, MappingSet
-from ldapconnector.model import Entry, Value
+from ldapconnector.model import Entry, Value, shown_value
 from ldapconnector.profiles.export._diff import current_values
 from ldapconnector.profiles.export._equality import value_key
-from ldapconnector.schema import Schema
+from ldapconnector.schema import Schema, check_value
 
-__all__ = ["Ambiguous", "Snapshot", "UniquenessCheck", "correlate", "unique_value_targets"]
+__all__ = [
+    "Ambiguous",
+    "Refused",
+    "Snapshot",
+    "UniquenessCheck",
+    "correlate",
+    "refused_matching",
+    "unique_value_targets",
+]
 
 # Two entries are enough to tell "one" from "several".
 _ENOUGH = 2
@@ -53,6 +70,51 @@ class Ambiguous:
             f"ambiguous: {len(self.dns)} entries match on {self.attribute} ({listed}); "
             "nothing was written for this record"
         )
+
+
+@attrs.frozen(kw_only=True)
+class Refused:
+    """A matching value the attribute cannot hold: the record fails before any search.
+
+    Attributes:
+        attribute: the matching attribute.
+        message: the value (escaped and cut, or ``[Redact]``) and why it is refused.
+    """
+
+    attribute: str
+    message: str
+
+    def __str__(self) -> str:
+        return (
+            f"matching attribute {self.attribute}: {self.message}; it was not searched for "
+            "and nothing was written for this record"
+        )
+
+
+def refused_matching(schema: Schema, desired: DesiredEntry) -> Refused | None:
+    """The first matching value that does not fit its attribute's syntax, or None.
+
+    The same check as schema validation (:func:`~ldapconnector.schema.check_value`), run
+    before a correlation searches, so a value that cannot be stored is never searched for.
+    """
+    for attribute, values in desired.matching:
+        info = schema.attribute(attribute)
+        if info is None:
+            continue
+        for value in values:
+            reason = check_value(info.value_type, value, info.syntax)
+            if reason is not None:
+                shown = "[Redact]" if desired.is_redacted(attribute) else shown_value(value)
+                return Refused(attribute=attribute, message=f"value {shown} {reason}")
+    return None
+
+
+def _accepts(schema: Schema, attribute: str, values: Sequence[Value], entry: Entry) -> bool:
+    """Whether the snapshot's matcher would find ``entry`` by one of ``values`` too."""
+    compare = value_key(schema, attribute)
+    wanted = {compare(value) for value in values}
+    held = current_values(entry.attributes, schema, attribute)
+    return any(compare(value) in wanted for value in held)
 
 
 def _filter(attribute: str, values: Sequence[Value], object_class: str | None) -> str:
@@ -87,31 +149,61 @@ def correlate(
     bases: Sequence[str],
     desired: DesiredEntry,
     *,
+    schema: Schema,
     object_class: str | None,
     attributes: Sequence[str] = ("*",),
-) -> Entry | Ambiguous | None:
+) -> Entry | Ambiguous | Refused | None:
     """Find the entry a record already has, by its matching attributes in precedence order.
 
     Args:
         connection: the bound connection.
         bases: the search bases (containers or partitions).
         desired: the mapped record; ``desired.matching`` lists the attributes to try.
+        schema: the directory's schema (value checks and equality rules).
         object_class: the structural class entries must have, or None for any.
-        attributes: the attributes to read from a match.
+        attributes: the attributes to read from a match (the matching attribute is read
+            too, to check the server's candidates).
 
     Returns:
-        The one matching entry, :class:`Ambiguous` when several match, or None.
+        The one matching entry, :class:`Ambiguous` when several match, :class:`Refused`
+        when a matching value cannot be held by its attribute, or None.
     """
+    refused = refused_matching(schema, desired)
+    if refused is not None:
+        return refused
     for attribute, values in desired.matching:
         if not values:
             continue
-        search_filter = _filter(attribute, values, object_class)
-        found = _search_all(connection, bases, search_filter, attributes)
+        found = _candidates(connection, bases, schema, attribute, values, object_class, attributes)
         if len(found) == 1:
             return found[0]
         if found:
             return Ambiguous(attribute=attribute, dns=tuple(entry.dn for entry in found))
     return None
+
+
+def _candidates(
+    connection: LdapConnection,
+    bases: Sequence[str],
+    schema: Schema,
+    attribute: str,
+    values: Sequence[Value],
+    object_class: str | None,
+    attributes: Sequence[str],
+) -> list[Entry]:
+    """The server's matches that the snapshot's matcher accepts too.
+
+    Two entries tell one from several; when the check dropped some of them, the search runs
+    again without that limit, so a dropped candidate cannot hide a second real one.
+    """
+    search_filter = _filter(attribute, values, object_class)
+    wanted = [*attributes, attribute] if "*" not in attributes else list(attributes)
+    found = _search_all(connection, bases, search_filter, wanted)
+    kept = [entry for entry in found if _accepts(schema, attribute, values, entry)]
+    if len(found) >= _ENOUGH and len(kept) < _ENOUGH:
+        found = _search_all(connection, bases, search_filter, wanted, size_limit=0)
+        kept = [entry for entry in found if _accepts(schema, attribute, values, entry)]
+    return kept
 
 
 def unique_value_targets(mappings: MappingSet) -> tuple[str, ...]:
@@ -209,8 +301,11 @@ class Snapshot:
 
     def correlate(
         self, desired: DesiredEntry, *, object_class: str | None
-    ) -> Entry | Ambiguous | None:
-        """Like :func:`correlate`, from the snapshot."""
+    ) -> Entry | Ambiguous | Refused | None:
+        """Like :func:`correlate`, from the snapshot (refusing the same values)."""
+        refused = refused_matching(self.schema, desired)
+        if refused is not None:
+            return refused
         for attribute, values in desired.matching:
             compare = value_key(self.schema, attribute)
             found: dict[str, Entry] = {}

@@ -15,7 +15,7 @@ from ldapconnector.config import DN_TARGET
 from ldapconnector.dn import Rdn, parse_dn
 from ldapconnector.errors import InvalidRequestError
 from ldapconnector.mapping import OBJECT_CLASS_TARGET, DesiredEntry
-from ldapconnector.model import Entry, Modification, ModifyOp, Value
+from ldapconnector.model import Entry, Modification, ModifyOp, Value, shown_value
 from ldapconnector.profiles.export._diff import attribute_changes, current_values, with_rdn_values
 from ldapconnector.profiles.export._ldif_out import REDACTED_PLACEHOLDER
 from ldapconnector.profiles.export._names import find_name, has_name, schema_name
@@ -27,6 +27,7 @@ from ldapconnector.profiles.export._operations import (
     PasswordSetOperation,
     PlanFailure,
 )
+from ldapconnector.profiles.export._placement import placement_problem
 from ldapconnector.profiles.export._rename import after_rename, plan_rename
 from ldapconnector.schema import ObjectClassKind, ProblemKind, Schema, SchemaProblem
 
@@ -54,10 +55,17 @@ class PlanOptions:
         set_initial_password: follow each add with a :class:`PasswordSetOperation` (the
             runner turns it on where the server supports it, not on AD LDS, and only when a
             mapping targets the password attribute).
+        containers: ``[object_type] containers``: a new or renamed DN must be one RDN
+            directly under one of them.
+        partitions: without containers, the bases a new or renamed DN must lie below
+            (``[global] partitions``, else the naming contexts searched). With neither,
+            DNs are not checked for where they go.
     """
 
     password_attribute: str = "userPassword"  # noqa: S105 - an attribute name, not a secret
     set_initial_password: bool = False
+    containers: tuple[str, ...] = ()
+    partitions: tuple[str, ...] = ()
 
 
 def _shown(problem: SchemaProblem, redacted: frozenset[str]) -> str:
@@ -98,6 +106,20 @@ def _new_entry(
     return entry
 
 
+def _new_rdns(dn: str, options: PlanOptions) -> tuple[Rdn, ...] | PlanFailure:
+    """The new entry's DN parsed, or why it cannot be used (see ``_placement``)."""
+    try:
+        rdns = parse_dn(dn)
+    except InvalidRequestError as error:
+        return PlanFailure(message=str(error))
+    if not rdns:
+        return PlanFailure(message="the DN is empty")
+    problem = placement_problem(
+        dn, rdns, containers=options.containers, partitions=options.partitions
+    )
+    return PlanFailure(message=problem) if problem is not None else rdns
+
+
 def plan_create(
     desired: DesiredEntry, schema: Schema, *, options: PlanOptions | None = None
 ) -> tuple[Operation, ...] | PlanFailure:
@@ -115,16 +137,14 @@ def plan_create(
     options = options or PlanOptions()
     if not desired.dn:
         return PlanFailure(message=f"no DN: the {DN_TARGET} mapping gave no value for the record")
-    try:
-        rdns = parse_dn(desired.dn)
-    except InvalidRequestError as error:
-        return PlanFailure(message=str(error))
-    if not rdns:
-        return PlanFailure(message="the DN is empty")
+    rdns = _new_rdns(desired.dn, options)
+    if isinstance(rdns, PlanFailure):
+        return rdns
     entry = _new_entry(desired, rdns[0], schema, options)
     problems = schema.validate(entry, dn=desired.dn)
     if problems:
-        return _failure(f"{desired.dn} does not fit the schema", problems, desired.redacted)
+        what = f"{shown_value(desired.dn)} does not fit the schema"
+        return _failure(what, problems, desired.redacted)
     operations: list[Operation] = [
         AddOperation(dn=desired.dn, attributes=entry, redacted=desired.redacted)
     ]
@@ -279,7 +299,10 @@ def plan_update(
     if isinstance(checked, PlanFailure):
         return checked
     managed, auxiliary = checked
-    rename = plan_rename(desired.dn, desired.create_only, managed, current, schema)
+    rename = plan_rename(
+        desired.dn, desired.create_only, managed, current, schema,
+        containers=options.containers, partitions=options.partitions,
+    )  # fmt: skip
     if isinstance(rename, PlanFailure):
         return rename
     after = after_rename(current, rename, schema) if rename is not None else current

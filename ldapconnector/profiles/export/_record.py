@@ -30,7 +30,13 @@ from ldapconnector.errors import AlreadyExistsError, InvalidRequestError, NoSuch
 from ldapconnector.expressions import EvaluationContext
 from ldapconnector.mapping import DesiredEntry, MappingFailure, source_id_of
 from ldapconnector.model import Entry
-from ldapconnector.profiles.export._correlate import Ambiguous, Snapshot, UniquenessCheck, correlate
+from ldapconnector.profiles.export._correlate import (
+    Ambiguous,
+    Refused,
+    Snapshot,
+    UniquenessCheck,
+    correlate,
+)
 from ldapconnector.profiles.export._flows import (
     DeprovisionFlow,
     plan_disable,
@@ -249,20 +255,23 @@ class RecordExporter:
         if isinstance(desired, MappingFailure):
             return failed(case.source_id, desired)
         found = self._correlate(desired, retried=case.retried)
-        if isinstance(found, Ambiguous):
+        if isinstance(found, Ambiguous | Refused):
             return failed(case.source_id, found)
         if found is not None:
             return self._join(case.source_id, case.record, found)
         return self._create(case.source_id, case.record, desired, retried=case.retried)
 
-    def _correlate(self, desired: DesiredEntry, *, retried: bool) -> Entry | Ambiguous | None:
+    def _correlate(
+        self, desired: DesiredEntry, *, retried: bool
+    ) -> Entry | Ambiguous | Refused | None:
         structural = self.request.schema.structural_class_of(desired.object_classes)
         object_class = structural.name if structural is not None else None
         if self.snapshot is not None and not retried:
             return self.snapshot.correlate(desired, object_class=object_class)
         return correlate(
             self.request.connection(), self.request.search_bases, desired,
-            object_class=object_class, attributes=self.request.read_attributes,
+            schema=self.request.schema, object_class=object_class,
+            attributes=self.request.read_attributes,
         )  # fmt: skip
 
     def _join(self, source_id: str, record: Record, entry: Entry) -> ObjectResult:

@@ -17,16 +17,17 @@ longer wants it, or when the new RDN gives the same unmapped attribute a new val
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from ldapconnector.config import DN_TARGET
-from ldapconnector.dn import Rdn, format_dn, normalize_dn, parse_dn
+from ldapconnector.dn import Rdn, format_dn, normalize_dn, parse_dn, renamed_dn
 from ldapconnector.errors import InvalidRequestError
 from ldapconnector.model import Entry, Value
 from ldapconnector.profiles.export._diff import current_values
 from ldapconnector.profiles.export._equality import value_key
 from ldapconnector.profiles.export._names import canonical, find_name, schema_name
 from ldapconnector.profiles.export._operations import ModifyDnOperation, PlanFailure
+from ldapconnector.profiles.export._placement import placement_problem, rdn_problem
 from ldapconnector.schema import Schema
 
 __all__ = ["after_rename", "plan_rename"]
@@ -74,6 +75,9 @@ def plan_rename(
     managed: Managed,
     entry: Entry,
     schema: Schema,
+    *,
+    containers: Sequence[str] = (),
+    partitions: Sequence[str] = (),
 ) -> ModifyDnOperation | PlanFailure | None:
     """The modify-DN an update needs first, None when the DN stays (see module doc).
 
@@ -83,6 +87,8 @@ def plan_rename(
         managed: the attributes the update manages (always-applied, flowing).
         entry: the entry as the directory holds it.
         schema: the directory's schema.
+        containers: a new ``-dn-`` must be one RDN directly under one of them.
+        partitions: without containers, a new ``-dn-`` must lie below one of them.
     """
     try:
         old = parse_dn(entry.dn)
@@ -95,6 +101,15 @@ def plan_rename(
     if named is None:
         return None
     new_rdn, superior = named
+    # A -dn- target goes where its mapping says: it must stay inside the bases. A new RDN
+    # value keeps the entry where it is; only its value is checked.
+    problem = (
+        placement_problem(desired_dn, target, containers=containers, partitions=partitions)
+        if target and desired_dn
+        else rdn_problem(new_rdn, renamed_dn(entry.dn, str(new_rdn)))
+    )
+    if problem is not None:
+        return PlanFailure(message=problem)
     return ModifyDnOperation(
         dn=entry.dn,
         new_rdn=str(new_rdn),

@@ -119,12 +119,16 @@ def _check(mappings: MappingSet, schema: Schema) -> None:
         raise ConfigurationError([f"mappings: {problem}" for problem in problems])
 
 
-def _options(config: ConnectorConfig, mappings: MappingSet, info: ServerInfo) -> PlanOptions:
+def _options(
+    config: ConnectorConfig, mappings: MappingSet, info: ServerInfo, bases: tuple[str, ...]
+) -> PlanOptions:
     password = config.global_.password_attribute
+    containers = config.object_type.containers if config.object_type is not None else ()
     return PlanOptions(
         password_attribute=password,
         set_initial_password=mappings.mapping_for(password) is not None and supports_password(info),
-    )
+        containers=containers, partitions=() if containers else bases,
+    )  # fmt: skip
 
 
 def export_request(target: ExportTarget) -> ExportRequest:
@@ -144,7 +148,7 @@ def export_request(target: ExportTarget) -> ExportRequest:
     info = target.server_info
     disable = _flow(config.deprovisioning.disable, info.disable_method, "disable")
     delete = _flow(config.deprovisioning.delete, info.disable_method, "delete")
-    options = _options(config, mappings, info)
+    options = _options(config, mappings, info, target.search_bases())
     strategy = target.anchor_strategy()
     wanted = {f.attribute for f in (disable, delete) if f.attribute}
     wanted.update(strategy.search_attributes)

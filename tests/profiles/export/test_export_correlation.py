@@ -22,7 +22,7 @@ def _config(server: OpenLDAPServer, *extra: dict[str, Any], people: str = "") ->
         server.connectivity(security="ldaps"), people_dn=people or server.people_dn
     )
     data["mappings"].extend(extra)
-    data["object_type"]["containers"] = [server.people_dn]
+    data["object_type"]["containers"] = [people or server.people_dn]
     return ConnectorConfig.from_dict(data, allow_literal_password=True)
 
 
