@@ -72,7 +72,11 @@ def _shown(problem: SchemaProblem, redacted: frozenset[str]) -> str:
     """The problem's message, with a redacted attribute's value masked."""
     hidden = {name.lower() for name in redacted}
     if problem.value and problem.attribute and problem.attribute.lower() in hidden:
-        return problem.message.replace(problem.value, REDACTED_PLACEHOLDER)
+        # The message quotes the value through shown_value (escaped, cut): hide that form.
+        quoted = shown_value(problem.value)
+        return problem.message.replace(quoted, REDACTED_PLACEHOLDER).replace(
+            problem.value, REDACTED_PLACEHOLDER
+        )
     return problem.message
 
 

@@ -91,3 +91,17 @@ def test_a_rename_by_the_rdn_value_refuses_outer_whitespace(schema: Schema) -> N
     planned = plan_update(desired, current, schema, options=IN_CONTAINER)
     assert isinstance(planned, PlanFailure)
     assert "begins or ends with whitespace" in planned.message
+
+
+def test_a_redacted_bad_value_is_not_shown(schema: Schema) -> None:
+    """A redacted attribute's bad value is masked in the plan failure, escapes and all."""
+    desired = DesiredEntry(
+        source_id="u-1", dn=f"cn=B,{PEOPLE}", object_classes=("inetOrgPerson",),
+        attributes={"cn": ("B",), "sn": ("S",), "description": ("s'cr\x00et",)},
+        redacted={"description"},
+    )  # fmt: skip
+    planned = plan_create(desired, schema)
+    assert isinstance(planned, PlanFailure)
+    assert "NUL character" in planned.message
+    assert "s'cr" not in planned.message
+    assert "s\\'cr" not in planned.message
