@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
@@ -91,6 +91,10 @@ class Watermark:
     taken_at: datetime = attrs.field(factory=utc_now, validator=_aware)
 
 
+def _token_set(value: Iterable[str]) -> frozenset[str]:
+    return frozenset(value)
+
+
 def _tokens(_instance: object, attribute: attrs.Attribute[Any], value: frozenset[str]) -> None:
     if not value or not all(isinstance(token, str) and token.isalnum() for token in value):
         raise ValueError(f"{attribute.name} must be a non-empty set of alphanumeric tokens")
@@ -115,7 +119,7 @@ class Intent:
 
     source_id: str = attrs.field(validator=_non_empty)
     dn: str = attrs.field(validator=_non_empty)
-    fingerprint: frozenset[str] = attrs.field(converter=frozenset, validator=_tokens)
+    fingerprint: frozenset[str] = attrs.field(converter=_token_set, validator=_tokens)
     attributes_hash: str | None = attrs.field(default=None, validator=_sha256_or_none)
     created: datetime = attrs.field(factory=utc_now, validator=_aware)
 

@@ -19,9 +19,10 @@ class LinkStore(Protocol):
 
     The contract callers obey: a link is written (``put``, ``mark``, ``remove``) only
     after the directory confirmed the operation it records; an add is recorded as an
-    :class:`Intent` (``put_intent``) before it is sent and resolved with its link. The store holds no passwords
-    and no attribute values except the matching attributes recorded by
-    :meth:`record_import`. Writes outside :meth:`batch` commit one by one.
+    :class:`Intent` (``put_intent``) before it is sent and resolved with its link. The
+    store holds no passwords and no attribute values except the matching attributes
+    recorded by :meth:`record_import` (an intent keeps digests of values, not values).
+    Writes outside :meth:`batch` commit one by one.
     """
 
     def get_by_source(self, source_id: str) -> Link | None:

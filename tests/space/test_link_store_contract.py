@@ -329,11 +329,16 @@ def test_resolving_with_a_clashing_link_writes_nothing(store: LinkStore) -> None
 
 def test_an_intent_put_inside_a_batch_is_committed_at_once(store: LinkStore) -> None:
     """An intent commits the batch so far: a later rollback undoes only what follows it."""
-    with pytest.raises(RuntimeError), store.batch():
-        store.put(link("before"))
-        store.put_intent(intent())
-        store.put(link("after", UUID_B))
-        raise RuntimeError("crash")
+
+    def crash_after_the_intent() -> None:
+        with store.batch():
+            store.put(link("before"))
+            store.put_intent(intent())
+            store.put(link("after", UUID_B))
+            raise RuntimeError("crash")
+
+    with pytest.raises(RuntimeError):
+        crash_after_the_intent()
     assert store.get_intent("u1") == intent()
     assert store.get_by_source("before") is not None
     assert store.get_by_source("after") is None
