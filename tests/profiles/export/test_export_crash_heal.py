@@ -21,7 +21,10 @@ from ldapconnector.cli._demo_data import posix_example, users
 from ldapconnector.config import ConnectorConfig
 from ldapconnector.connection import open_connection
 from ldapconnector.connector import Connector
+from ldapconnector.errors import TransportError
 from ldapconnector.profiles import ExportOutcome
+from ldapconnector.profiles.export import _sinks
+from ldapconnector.profiles.export._operations import AddOperation
 from ldapconnector.space import LinkState, SqliteLinkStore
 from ldapconnector.testing import OpenLDAPServer
 
@@ -173,4 +176,35 @@ def test_rerun_after_a_crash_without_matching_attribute_does_not_duplicate(
     assert {result.outcome for result in again.results} == {ExportOutcome.UNCHANGED}
     directory = _directory(server)
     assert len(directory) == UNIQUE_USERS
+    assert links == set(directory.values())
+
+
+def test_lost_reply_of_an_add_is_not_added_again(
+    fresh_openldap_server: OpenLDAPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An add whose reply is lost is linked from its intent on the retry, not re-added."""
+    server = fresh_openldap_server
+    data = posix_example(server.connectivity(security="ldaps"), people_dn=server.people_dn)
+    config = ConnectorConfig.from_dict(
+        without_matching(data, server.people_dn), allow_literal_password=True
+    )
+    real_send = _sinks.send_operation
+    lost: list[str] = []
+
+    def send_then_lose_the_reply(*args: Any, **kwargs: Any) -> Any:
+        made = real_send(*args, **kwargs)  # the server really adds the entry
+        if isinstance(args[2], AddOperation) and not lost:
+            lost.append(args[2].dn)
+            raise TransportError("connection lost before the reply (injected)")
+        return made
+
+    monkeypatch.setattr(_sinks, "send_operation", send_then_lose_the_reply)
+    with SqliteLinkStore.in_memory() as store, Connector(config, store=store) as connector:
+        report = connector.export(users(3))
+        assert store.list_intents() == ()
+        links = {(link.anchor.value, link.dn.lower()) for link in store.iter_links()}
+    assert not report.failed, report.failed
+    assert [dn.lower() for dn in lost] == [(report.results[0].dn or "").lower()]
+    directory = _directory(server)
+    assert len(directory) == 3
     assert links == set(directory.values())
