@@ -24,11 +24,12 @@ from ldapconnector.mapping import DesiredEntry
 from ldapconnector.model import Entry
 from ldapconnector.profiles.export._correlate import Snapshot
 from ldapconnector.profiles.export._intents import intent_for
-from ldapconnector.profiles.export._links import LinkWriter, current_link
+from ldapconnector.profiles.export._links import LinkWriter
 from ldapconnector.profiles.export._operations import AddOperation, Operation
 from ldapconnector.profiles.export._report import ExportOutcome, ObjectResult, failed
 from ldapconnector.profiles.export._request import ExportRequest
 from ldapconnector.profiles.export._send import send_operation
+from ldapconnector.space import Intent, Link
 
 __all__ = ["CreateJob", "Recorder", "Sender", "Sink"]
 
@@ -107,7 +108,8 @@ class Sender:
 
     def create(self, job: CreateJob) -> ObjectResult:
         """Intent, add, read back, link, then the initial password (see :class:`Sink`)."""
-        self.links.intend(intent_for(job.source_id, job.add, job.desired))
+        intent = intent_for(job.source_id, job.add, job.desired)
+        self.links.intend(intent)
         try:
             made = send_operation(
                 self.request.connection(), self.request.server_info, job.add,
@@ -118,18 +120,21 @@ class Sender:
         except LdapConnectorError:
             self.links.settle(job.source_id, None)  # refused: nothing was added
             raise
-        return self._created(job, made)
+        return self._created(job, intent, made)
 
-    def _created(self, job: CreateJob, made: Entry | None) -> ObjectResult:
+    def _created(self, job: CreateJob, intent: Intent, made: Entry | None) -> ObjectResult:
         dn = job.add.dn
         # The Post-Read answer saves a round trip; servers without it (AD) are read back.
         entry = made or self.request.connection().read_entry(dn, self.request.read_attributes)
         if entry is None:
             return failed(job.source_id, f"{dn} was added but cannot be read back", dn=dn)
         anchor = self.request.anchor_of(entry)
-        self.links.settle(
-            job.source_id, current_link(job.source_id, anchor, entry.dn, job.desired, None)
-        )
+        # The intent carries the attributes hash already: the link reuses it.
+        link = Link(
+            source_id=job.source_id, anchor=anchor, dn=entry.dn,
+            attributes_hash=intent.attributes_hash,
+        )  # fmt: skip
+        self.links.settle(job.source_id, link)
         if self.snapshot is not None:
             self.snapshot.add(anchor.key, entry)
         try:
