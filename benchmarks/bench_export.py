@@ -4,16 +4,19 @@ One throwaway slapd; the connector exports N generated users into ``ou=people`` 
 seed's POSIX example), then N display-name changes. The same changes, taken from the
 connector's own plan as LDIF and moved to ``ou=bench,ou=people``, are sent with
 ``ldapadd``/``ldapmodify`` over LDAPS as the same service account. Prints figures and the
-ratios; asserts nothing about time.
+ratios; asserts nothing about time. The link store is in memory, or with ``--file`` a
+SQLite file (WAL), where each create also commits its intent before the add.
 
-    .venv/bin/python benchmarks/bench_export.py [N]
+    .venv/bin/python benchmarks/bench_export.py [N] [--file]
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 from ldapconnector.cli._demo_data import posix_example, users
 from ldapconnector.config import ConnectorConfig
@@ -45,9 +48,19 @@ def _timed(run: object) -> tuple[ExportReport, float]:
     return report, time.perf_counter() - started
 
 
-def main(count: int) -> None:
+def _store(folder: str | None) -> SqliteLinkStore:
+    if folder is None:
+        return SqliteLinkStore.in_memory()
+    return SqliteLinkStore.open(Path(folder) / "state.sqlite")
+
+
+def main(count: int, *, file: bool = False) -> None:
     """Run the benchmark with ``count`` users and print the figures."""
-    with OpenLDAPServer() as server, SqliteLinkStore.in_memory() as store:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        OpenLDAPServer() as server,
+        _store(folder if file else None) as store,
+    ):
         people = server.people_dn
         server.add_ldif(f"dn: ou=bench,{people}\nobjectClass: organizationalUnit\nou: bench\n")
         data = posix_example(server.connectivity(security="ldaps"), people_dn=people)
@@ -64,7 +77,8 @@ def main(count: int) -> None:
         assert modified.ok, modified.failed[:3]
         ldapadd = _tool(server, "ldapadd", _moved(add_plan, people))
         ldapmodify = _tool(server, "ldapmodify", _moved(modify_plan, people))
-    print(f"export of {count} users on OpenLDAP (LDAPS, service account)")
+    where = "a SQLite file" if file else "memory"
+    print(f"export of {count} users on OpenLDAP (LDAPS, service account), links in {where}")
     print(f"  creates:  {count / create_seconds:8.0f}/s  ({create_seconds:.2f} s)")
     ratio = create_seconds / ldapadd
     print(f"  ldapadd:  {count / ldapadd:8.0f}/s  ({ldapadd:.2f} s)  ratio {ratio:.1f}x")
@@ -76,4 +90,5 @@ def main(count: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 2000)
+    numbers = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
+    main(int(numbers[0]) if numbers else 2000, file="--file" in sys.argv[1:])

@@ -9,11 +9,14 @@ import saw of each entry (its DN and matching-attribute values only). The defaul
 :class:`SqliteLinkStore`, is one SQLite file (stdlib ``sqlite3``, WAL journal, a versioned
 ``meta`` table); ``SqliteLinkStore.in_memory()`` is the same code without a file.
 ``with store.batch():`` makes one transaction. Callers write a link only after the
-directory confirmed the operation it records; the store holds no passwords.
+directory confirmed the operation it records; an add is recorded first as an
+:class:`Intent` (committed before it is sent), so a crash before the link commit leaves
+an open intent that the next export resolves against the directory instead of adding
+the user again. The store holds no passwords.
 """
 
 from ldapconnector.space._hash import attributes_hash
-from ldapconnector.space._model import ImportedObject, Link, LinkState, Watermark
+from ldapconnector.space._model import ImportedObject, Intent, Link, LinkState, Watermark
 from ldapconnector.space._sqlite import SqliteLinkStore
 from ldapconnector.space._sqlite_schema import LINK_STORE_VERSION
 from ldapconnector.space._store import LinkStore, LinkStoreError
@@ -21,6 +24,7 @@ from ldapconnector.space._store import LinkStore, LinkStoreError
 __all__ = [
     "LINK_STORE_VERSION",
     "ImportedObject",
+    "Intent",
     "Link",
     "LinkState",
     "LinkStore",

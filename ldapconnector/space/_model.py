@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
@@ -13,7 +13,7 @@ import attrs
 
 from ldapconnector.anchors import Anchor
 
-__all__ = ["ImportedObject", "Link", "LinkState", "Watermark", "utc_now"]
+__all__ = ["ImportedObject", "Intent", "Link", "LinkState", "Watermark", "utc_now"]
 
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
@@ -89,6 +89,39 @@ class Watermark:
     profile: str = attrs.field(validator=_non_empty)
     value: str = attrs.field(validator=attrs.validators.instance_of(str))
     taken_at: datetime = attrs.field(factory=utc_now, validator=_aware)
+
+
+def _token_set(value: Iterable[str]) -> frozenset[str]:
+    return frozenset(value)
+
+
+def _tokens(_instance: object, attribute: attrs.Attribute[Any], value: frozenset[str]) -> None:
+    if not value or not all(isinstance(token, str) and token.isalnum() for token in value):
+        raise ValueError(f"{attribute.name} must be a non-empty set of alphanumeric tokens")
+
+
+@attrs.frozen(kw_only=True)
+class Intent:
+    """An add the export is about to send, recorded durably before it is sent.
+
+    If the process dies between the directory's confirmation and the link commit, the
+    next run finds the intent still open, reads ``dn`` and links the entry when it is the
+    one this add made (it carries every token of ``fingerprint``), else drops the intent.
+
+    Attributes:
+        source_id: the record's id (one open intent per source id).
+        dn: the DN the add creates.
+        fingerprint: one digest per value the add carries (not passwords): what
+            identifies the entry the add made, without keeping its values in the store.
+        attributes_hash: the hash the link of the created entry will carry.
+        created: when the intent was recorded (timezone-aware).
+    """
+
+    source_id: str = attrs.field(validator=_non_empty)
+    dn: str = attrs.field(validator=_non_empty)
+    fingerprint: frozenset[str] = attrs.field(converter=_token_set, validator=_tokens)
+    attributes_hash: str | None = attrs.field(default=None, validator=_sha256_or_none)
+    created: datetime = attrs.field(factory=utc_now, validator=_aware)
 
 
 def _freeze_values(values: Mapping[str, Sequence[str]]) -> Mapping[str, tuple[str, ...]]:

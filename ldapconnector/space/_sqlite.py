@@ -11,7 +11,7 @@ from types import TracebackType
 from typing import Any
 
 from ldapconnector.anchors import Anchor, AnchorKind
-from ldapconnector.space._model import ImportedObject, Link, LinkState, Watermark
+from ldapconnector.space._model import ImportedObject, Intent, Link, LinkState, Watermark
 from ldapconnector.space._sqlite_schema import MEMORY, connect
 from ldapconnector.space._store import LinkStoreError
 
@@ -35,6 +35,8 @@ _UPSERT_LINK = (
     "dn = excluded.dn, dn_key = excluded.dn_key, state = excluded.state, "
     "attributes_hash = excluded.attributes_hash, updated = excluded.updated"
 )
+_INTENT_COLUMNS = "source_id, dn, fingerprint, attributes_hash, created"
+_UPSERT_INTENT = f"INSERT OR REPLACE INTO intents ({_INTENT_COLUMNS}) VALUES (?, ?, ?, ?, ?)"  # noqa: S608
 
 
 def _fold(text: str) -> str:
@@ -55,6 +57,17 @@ def _link(row: Sequence[Any]) -> Link:
         state=LinkState(state),
         attributes_hash=digest,
         updated=datetime.fromisoformat(updated),
+    )
+
+
+def _intent(row: Sequence[Any]) -> Intent:
+    source_id, dn, fingerprint, digest, created = row
+    return Intent(
+        source_id=source_id,
+        dn=dn,
+        fingerprint=frozenset(fingerprint.split()),
+        attributes_hash=digest,
+        created=datetime.fromisoformat(created),
     )
 
 
@@ -224,6 +237,62 @@ class SqliteLinkStore:
                 "SELECT COUNT(*) FROM links WHERE state = ?", (state.value,)
             ).fetchone()
         return int(row[0])
+
+    # -- intents ----------------------------------------------------------------------------
+
+    def put_intent(self, intent: Intent) -> None:
+        """Record (replace) the intent of ``intent.source_id`` durably.
+
+        When this returns the intent is committed, and with it every write pending in an
+        open batch: the batch goes on in a new transaction (a later rollback undoes only
+        what came after). That commit is what makes the intent outlive a crash.
+        """
+        row = (
+            intent.source_id,
+            intent.dn,
+            " ".join(sorted(intent.fingerprint)),
+            intent.attributes_hash,
+            _utc_text(intent.created),
+        )
+        self._db.execute(_UPSERT_INTENT, row)
+        self._commit_open_batch()
+
+    def _commit_open_batch(self) -> None:
+        """Commit what the open batch holds and go on in a new one (same depth)."""
+        if self._depth == 0:
+            return  # outside a batch every write is committed already
+        self._db.execute("COMMIT")  # also releases the nested batches' savepoints
+        self._db.execute("BEGIN IMMEDIATE")
+        for depth in range(1, self._depth):
+            self._db.execute(f"SAVEPOINT batch_{depth}")
+
+    def get_intent(self, source_id: str) -> Intent | None:
+        """The open intent of a source id, or None."""
+        row = self._db.execute(
+            f"SELECT {_INTENT_COLUMNS} FROM intents WHERE source_id = ?",  # noqa: S608
+            (source_id,),
+        ).fetchone()
+        return None if row is None else _intent(row)
+
+    def list_intents(self) -> tuple[Intent, ...]:
+        """Every open intent, by source id."""
+        query = f"SELECT {_INTENT_COLUMNS} FROM intents ORDER BY source_id"  # noqa: S608
+        return tuple(_intent(row) for row in self._db.execute(query))
+
+    def resolve_intent(self, source_id: str, link: Link | None = None) -> bool:
+        """Close a source id's intent, writing ``link`` (if any) in the same transaction.
+
+        Returns:
+            Whether there was an open intent.
+
+        Raises:
+            LinkStoreError: ``link``'s anchor is live elsewhere (nothing is written).
+        """
+        with self.batch():
+            if link is not None:
+                self.put(link)
+            cursor = self._db.execute("DELETE FROM intents WHERE source_id = ?", (source_id,))
+        return cursor.rowcount > 0
 
     # -- watermarks ---------------------------------------------------------------------------
 

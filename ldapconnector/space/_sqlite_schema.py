@@ -2,8 +2,12 @@
 
 The ``meta`` table records ``schema_version``. A file with a newer version is refused (an
 older ldapconnector must not rewrite a format it does not know); a file without ``meta``
-that has other tables is not a link store and is refused too. Migrations from older
-versions go in :data:`_MIGRATIONS` when version 2 exists.
+that has other tables is not a link store and is refused too. A new file is made at
+version 1 and brought forward by the same :data:`_MIGRATIONS` that upgrade an older
+file, so every migration runs on every new file too.
+
+Versions: 1, links, watermarks and the import cache; 2, the ``intents`` table (adds
+recorded before they are sent, so a crash before the link commit cannot duplicate).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from ldapconnector.space._store import LinkStoreError
 __all__ = ["LINK_STORE_VERSION", "MEMORY", "connect"]
 
 #: The version of the file format this code writes.
-LINK_STORE_VERSION = 1
+LINK_STORE_VERSION = 2
 #: The path that opens a private in-memory database.
 MEMORY = ":memory:"
 _APPLICATION = "ldapconnector link store"
@@ -64,7 +68,17 @@ _SCHEMA_V1 = (
 )
 
 # version -> statements that upgrade a file from that version to the next one.
-_MIGRATIONS: dict[int, tuple[str, ...]] = {}
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (
+        """CREATE TABLE intents (
+            source_id TEXT PRIMARY KEY,
+            dn TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            attributes_hash TEXT,
+            created TEXT NOT NULL
+        )""",
+    ),
+}
 
 
 def _tables(db: sqlite3.Connection) -> set[str]:
@@ -86,15 +100,16 @@ def _run_in_transaction(db: sqlite3.Connection, statements: Iterable[_Statement]
     db.execute("COMMIT")
 
 
-def _create(db: sqlite3.Connection) -> None:
+def _create(db: sqlite3.Connection, where: str) -> None:
     _run_in_transaction(
         db,
         [
             *((statement, ()) for statement in _SCHEMA_V1),
-            (_SET_META, ("schema_version", str(LINK_STORE_VERSION))),
+            (_SET_META, ("schema_version", "1")),
             (_SET_META, ("application", _APPLICATION)),
         ],
     )
+    _check_version(db, where)
 
 
 def _stored_version(db: sqlite3.Connection, where: str) -> int:
@@ -127,7 +142,7 @@ def _check_version(db: sqlite3.Connection, where: str) -> None:
 def _prepare(db: sqlite3.Connection, where: str) -> None:
     tables = _tables(db)
     if not tables:
-        _create(db)
+        _create(db, where)
     elif "meta" not in tables:
         raise LinkStoreError(f"{where}: not an ldapconnector link store (no meta table)")
     else:

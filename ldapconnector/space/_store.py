@@ -8,7 +8,7 @@ from typing import Protocol
 
 from ldapconnector.anchors import Anchor
 from ldapconnector.errors import LinkStoreError
-from ldapconnector.space._model import ImportedObject, Link, LinkState, Watermark
+from ldapconnector.space._model import ImportedObject, Intent, Link, LinkState, Watermark
 
 __all__ = ["LinkStore", "LinkStoreError"]
 
@@ -18,9 +18,11 @@ class LinkStore(Protocol):
     per run profile, and the full-import cache used for export correlation.
 
     The contract callers obey: a link is written (``put``, ``mark``, ``remove``) only
-    after the directory confirmed the operation it records. The store holds no passwords
-    and no attribute values except the matching attributes recorded by
-    :meth:`record_import`. Writes outside :meth:`batch` commit one by one.
+    after the directory confirmed the operation it records; an add is recorded as an
+    :class:`Intent` (``put_intent``) before it is sent and resolved with its link. The
+    store holds no passwords and no attribute values except the matching attributes
+    recorded by :meth:`record_import` (an intent keeps digests of values, not values).
+    Writes outside :meth:`batch` commit one by one.
     """
 
     def get_by_source(self, source_id: str) -> Link | None:
@@ -61,6 +63,33 @@ class LinkStore(Protocol):
 
     def count(self, state: LinkState | None = None) -> int:
         """How many links there are (of one state)."""
+        ...
+
+    def put_intent(self, intent: Intent) -> None:
+        """Record (replace) the intent of ``intent.source_id`` durably, before the add.
+
+        When this returns the intent is committed, and with it every write pending in an
+        open :meth:`batch` (which goes on in a new transaction): it must outlive a crash.
+        """
+        ...
+
+    def get_intent(self, source_id: str) -> Intent | None:
+        """The open intent of a source id, or None."""
+        ...
+
+    def list_intents(self) -> tuple[Intent, ...]:
+        """Every open intent, by source id."""
+        ...
+
+    def resolve_intent(self, source_id: str, link: Link | None = None) -> bool:
+        """Close a source id's intent, writing ``link`` (if any) in the same transaction.
+
+        Returns:
+            Whether there was an open intent.
+
+        Raises:
+            LinkStoreError: ``link``'s anchor is live elsewhere (nothing is written).
+        """
         ...
 
     def get_watermark(self, profile: str) -> Watermark | None:

@@ -10,6 +10,7 @@ import pytest
 
 from ldapconnector.anchors import Anchor, AnchorKind
 from ldapconnector.space import (
+    Intent,
     Link,
     LinkState,
     LinkStore,
@@ -285,3 +286,59 @@ def test_times_in_other_zones_round_trip_as_the_same_instant(store: LinkStore) -
     assert found is not None
     assert found.updated == eastern
     assert found.updated.utcoffset() == timedelta(0)
+
+
+def intent(source_id: str = "u1", dn: str = "uid=a,dc=x") -> Intent:
+    """An intent with a fixed time, so round trips compare equal."""
+    return Intent(
+        source_id=source_id,
+        dn=dn,
+        fingerprint=frozenset({"ab12", "cd34"}),
+        attributes_hash=attributes_hash({"cn": "a"}),
+        created=T0,
+    )
+
+
+def test_intent_round_trip_and_listing(store: LinkStore) -> None:
+    """An intent is stored, read back by source id and listed by source id."""
+    store.put_intent(intent("u2", "uid=b,dc=x"))
+    store.put_intent(intent("u1"))
+    assert store.get_intent("u1") == intent("u1")
+    assert store.get_intent("nobody") is None
+    assert [found.source_id for found in store.list_intents()] == ["u1", "u2"]
+
+
+def test_resolving_an_intent_writes_its_link(store: LinkStore) -> None:
+    """Resolving with a link closes the intent and writes the link in one transaction."""
+    store.put_intent(intent())
+    assert store.resolve_intent("u1", link()) is True
+    assert store.list_intents() == ()
+    assert store.get_by_source("u1") == link()
+    assert store.resolve_intent("u1") is False
+
+
+def test_resolving_with_a_clashing_link_writes_nothing(store: LinkStore) -> None:
+    """A link whose anchor is live elsewhere is refused and the intent stays open."""
+    store.put(link("other"))
+    store.put_intent(intent())
+    with pytest.raises(LinkStoreError):
+        store.resolve_intent("u1", link())
+    assert store.get_intent("u1") == intent()
+    assert store.get_by_source("u1") is None
+
+
+def test_an_intent_put_inside_a_batch_is_committed_at_once(store: LinkStore) -> None:
+    """An intent commits the batch so far: a later rollback undoes only what follows it."""
+
+    def crash_after_the_intent() -> None:
+        with store.batch():
+            store.put(link("before"))
+            store.put_intent(intent())
+            store.put(link("after", UUID_B))
+            raise RuntimeError("crash")
+
+    with pytest.raises(RuntimeError):
+        crash_after_the_intent()
+    assert store.get_intent("u1") == intent()
+    assert store.get_by_source("before") is not None
+    assert store.get_by_source("after") is None

@@ -11,6 +11,7 @@ import pytest
 from ldapconnector.anchors import Anchor
 from ldapconnector.space import (
     LINK_STORE_VERSION,
+    Intent,
     Link,
     LinkState,
     LinkStoreError,
@@ -128,6 +129,7 @@ def test_file_holds_no_secrets_or_other_attributes(tmp_path: Path) -> None:
         "watermarks",
         "imported",
         "imported_values",
+        "intents",
     }
 
 
@@ -139,3 +141,48 @@ def test_state_column_matches_the_enum(tmp_path: Path) -> None:
             anchor = Anchor.parse("entryUUID", value)
             store.put(Link(source_id=str(number), anchor=anchor, dn=f"cn={number}", state=state))
         assert store.count() == len(LinkState)
+
+
+# The version 1 file format as ldapconnector 1 wrote it (a frozen copy, not the code's).
+_VERSION_1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE links (source_id TEXT PRIMARY KEY, anchor_kind TEXT NOT NULL,
+    anchor_value TEXT NOT NULL, anchor_key TEXT NOT NULL, dn TEXT NOT NULL,
+    dn_key TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('active', 'disabled', 'deleted')),
+    attributes_hash TEXT, updated TEXT NOT NULL);
+CREATE UNIQUE INDEX links_live_anchor ON links (anchor_key) WHERE state != 'deleted';
+CREATE INDEX links_anchor ON links (anchor_key);
+CREATE INDEX links_dn ON links (dn_key);
+CREATE INDEX links_state ON links (state, source_id);
+CREATE TABLE watermarks (profile TEXT PRIMARY KEY, value TEXT NOT NULL, taken_at TEXT NOT NULL);
+CREATE TABLE imported (anchor_key TEXT PRIMARY KEY, anchor_kind TEXT NOT NULL,
+    anchor_value TEXT NOT NULL, dn TEXT NOT NULL);
+CREATE TABLE imported_values (anchor_key TEXT NOT NULL, attribute TEXT NOT NULL,
+    attribute_key TEXT NOT NULL, value TEXT NOT NULL, value_key TEXT NOT NULL,
+    PRIMARY KEY (anchor_key, attribute_key, value_key));
+CREATE INDEX imported_match ON imported_values (attribute_key, value_key);
+INSERT INTO meta VALUES ('schema_version', '1'), ('application', 'ldapconnector link store');
+INSERT INTO links VALUES ('u1', 'entryUUID', '597ae2f6-16a6-1027-98f4-d28b5365dc14',
+    'entryuuid:597ae2f6-16a6-1027-98f4-d28b5365dc14', 'uid=a,dc=x', 'uid=a,dc=x', 'active',
+    NULL, '2024-05-01T12:00:00+00:00');
+"""
+
+
+def test_version_1_file_is_migrated(tmp_path: Path) -> None:
+    """A file of format version 1 opens, keeps its links, and gains the intents table."""
+    path = tmp_path / "old.sqlite"
+    db = sqlite3.connect(path)
+    db.executescript(_VERSION_1)
+    db.close()
+    with SqliteLinkStore.open(path) as store:
+        assert store.get_by_source("u1") == Link(
+            source_id="u1", anchor=ANCHOR, dn="uid=a,dc=x", updated=T0
+        )
+        assert store.list_intents() == ()
+        store.put_intent(Intent(source_id="u2", dn="uid=b,dc=x", fingerprint={"ab"}))
+    with sqlite3.connect(path) as db:
+        version = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    db.close()
+    assert version == (str(LINK_STORE_VERSION),)
+    assert LINK_STORE_VERSION == 2

@@ -4,6 +4,10 @@ The record exporter decides the link with the two pure functions below (None: th
 link says it already, so nothing is written) and hands it to a :class:`LinkWriter`. An
 export writes through :class:`StoreLinks`; a plan gets :class:`NoLinks`, so a plan links
 nothing without the engine asking whether it is planning.
+
+A create goes through the writer twice: :meth:`LinkWriter.intend` records the add before
+it is sent (committed at once), :meth:`LinkWriter.settle` closes it with the new link, or
+without one when the add was refused.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import attrs
 
 from ldapconnector.anchors import Anchor
 from ldapconnector.mapping import DesiredEntry
-from ldapconnector.space import Link, LinkState, LinkStore, attributes_hash
+from ldapconnector.space import Intent, Link, LinkState, LinkStore, attributes_hash
 
 __all__ = ["LinkWriter", "NoLinks", "StoreLinks", "current_link", "marked_link"]
 
@@ -25,6 +29,14 @@ class LinkWriter(Protocol):
 
     def put(self, link: Link) -> None:
         """Write (or replace) the link of ``link.source_id``."""
+        ...
+
+    def intend(self, intent: Intent) -> None:
+        """Record an add about to be sent, durably (it must outlive a crash)."""
+        ...
+
+    def settle(self, source_id: str, link: Link | None) -> None:
+        """Close the source id's intent, writing ``link`` with it (None: nothing was added)."""
         ...
 
 
@@ -42,6 +54,14 @@ class StoreLinks:
         """Write the link to the store (inside the runner's batch transaction)."""
         self.store.put(link)
 
+    def intend(self, intent: Intent) -> None:
+        """Commit the intent (and the batch so far) before the add is sent."""
+        self.store.put_intent(intent)
+
+    def settle(self, source_id: str, link: Link | None) -> None:
+        """Close the intent with the link, in the runner's batch transaction."""
+        self.store.resolve_intent(source_id, link)
+
 
 @attrs.frozen(kw_only=True)
 class NoLinks:
@@ -49,6 +69,12 @@ class NoLinks:
 
     def put(self, link: Link) -> None:
         """Do nothing: a plan leaves the link store as it was."""
+
+    def intend(self, intent: Intent) -> None:
+        """Do nothing: a plan sends no add."""
+
+    def settle(self, source_id: str, link: Link | None) -> None:
+        """Do nothing: a plan has no intent to close."""
 
 
 def current_link(

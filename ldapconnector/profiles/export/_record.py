@@ -42,6 +42,7 @@ from ldapconnector.profiles.export._flows import (
     plan_disable,
     plan_enable,
 )
+from ldapconnector.profiles.export._intents import heal_intent
 from ldapconnector.profiles.export._links import LinkWriter, current_link, marked_link
 from ldapconnector.profiles.export._operations import (
     AddOperation,
@@ -131,8 +132,20 @@ class RecordExporter:
         source_id = source_id_of(record)
         if source_id is None:
             return failed(None, "the record has no 'id'")
+        if retried:
+            self._heal_own(source_id)
         link = self.request.store.get_by_source(source_id)
         return self._take(source_id, record, record_flag(record), link, retried=retried)
+
+    def _heal_own(self, source_id: str) -> None:
+        """An add whose answer the lost connection swallowed is linked before the retry.
+
+        Else the retry, not knowing the entry is its own, could add the user again at the
+        next free ``SelectUniqueValue`` DN.
+        """
+        intent = self.request.store.get_intent(source_id)
+        if intent is not None:
+            heal_intent(self.request, intent)
 
     def prune(self, link: Link, *, retried: bool = False) -> ObjectResult:
         """Send a linked user missing from the input through the delete flow."""

@@ -1,7 +1,10 @@
 """The Export run profile: bring the directory in line with a list of source records.
 
 :func:`run_export` works from an :class:`~ldapconnector.profiles.export.ExportRequest`
-(compiled and checked by :func:`~ldapconnector.profiles.export.export_request`): it counts
+(compiled and checked by :func:`~ldapconnector.profiles.export.export_request`): it
+refuses every record of a source id that appears more than once, resolves the intents an
+interrupted run left open (:func:`~ldapconnector.profiles.export._intents.heal_intents`:
+links the entries their adds made, so nothing is added twice), counts
 what the run would delete (the mass-deletion guard, from the same transition table the
 engine follows), reads the snapshot for a large run, chooses once where writes go (an
 export sends and links; a plan records and links nothing), exports every record with a
@@ -14,6 +17,7 @@ exported again from the start (re-read, re-planned), so nothing is sent twice bl
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 
 from ldapconnector.errors import (
@@ -25,9 +29,10 @@ from ldapconnector.errors import (
 from ldapconnector.mapping import source_id_of
 from ldapconnector.profiles.export._correlate import Snapshot, UniquenessCheck, unique_value_targets
 from ldapconnector.profiles.export._flows import FlowKind, check_mass_deletion
+from ldapconnector.profiles.export._intents import heal_intents
 from ldapconnector.profiles.export._links import LinkWriter, NoLinks, StoreLinks
 from ldapconnector.profiles.export._record import RecordExporter
-from ldapconnector.profiles.export._report import ExportOutcome, ExportReport, ObjectResult
+from ldapconnector.profiles.export._report import ExportOutcome, ExportReport, ObjectResult, failed
 from ldapconnector.profiles.export._request import ExportRequest
 from ldapconnector.profiles.export._send import Reconnector
 from ldapconnector.profiles.export._sinks import Recorder, Sender, Sink
@@ -90,6 +95,40 @@ def _snapshot(request: ExportRequest) -> Snapshot:
         except NoSuchObjectError:
             continue
     return snapshot
+
+
+def _duplicated(records: list[Record]) -> dict[str, str]:
+    """Source ids that appear more than once, each with the reason all its records fail.
+
+    Two records cannot both own one link: exporting them would create one entry and then
+    rename it into the other person. Refusing every one of them is the only safe answer.
+    """
+    counts = Counter(source_id_of(record) for record in records)
+    return {
+        source_id: (
+            f"source id {source_id!r} appears {count} times in this run's input; none of "
+            "its records was exported"
+        )
+        for source_id, count in counts.items()
+        if source_id is not None and count > 1
+    }
+
+
+def _open_intents(request: ExportRequest, *, plan_only: bool) -> dict[str, str]:
+    """Heal the open intents (an export); the source ids still open, with the reason.
+
+    A plan writes nothing, so it heals nothing: a record with an open intent fails there,
+    as the export would have to check the directory first.
+    """
+    if not plan_only:
+        return heal_intents(request)
+    return {
+        intent.source_id: (
+            f"an add of this user at {intent.dn} was interrupted; the next export checks "
+            "the directory for it first, so the plan cannot tell what it will do"
+        )
+        for intent in request.store.list_intents()
+    }
 
 
 def _guard_count(request: ExportRequest, records: list[Record], pruned: list[Link]) -> int:
@@ -164,10 +203,11 @@ def _run_all(
     exporter: RecordExporter,
     records: list[Record],
     pruned: list[Link],
+    refused: Mapping[str, str],
     reconnect: Reconnector,
     progress: Progress | None,
 ) -> list[ObjectResult]:
-    jobs = [(source_id_of(record), _record_job(exporter, record)) for record in records]
+    jobs = [(source_id_of(record), _record_job(exporter, record, refused)) for record in records]
     jobs += [(link.source_id, _prune_job(exporter, link)) for link in pruned]
     results: list[ObjectResult] = []
     for start in range(0, len(jobs), _BATCH):
@@ -180,8 +220,15 @@ def _run_all(
     return results
 
 
-def _record_job(exporter: RecordExporter, record: Record) -> Callable[[bool], ObjectResult]:
+def _record_job(
+    exporter: RecordExporter, record: Record, refused: Mapping[str, str]
+) -> Callable[[bool], ObjectResult]:
+    source_id = source_id_of(record)
+    reason = refused.get(source_id) if source_id is not None else None
+
     def job(retried: bool) -> ObjectResult:
+        if reason is not None:
+            return failed(source_id, reason)
         return exporter.export(record, retried=retried)
 
     return job
@@ -223,8 +270,10 @@ def run_export(
         One result per record (and per pruned link), in order.
     """
     records = list(records)
+    refused = {**_open_intents(request, plan_only=plan_only), **_duplicated(records)}
     pruned = _prune_candidates(request, records) if prune else []
-    count = _guard_count(request, records, pruned)
+    taken = [record for record in records if source_id_of(record) not in refused]
+    count = _guard_count(request, taken, pruned)
     guard = check_mass_deletion(count, request.max_deletes, force=force)
     if guard is not None:
         return _refused(records, pruned, guard, plan_only)
@@ -233,5 +282,5 @@ def run_export(
         request, plan_only=plan_only, snapshot=_snapshot(request) if read else None
     )
     reconnect = Reconnector(close=request.close, open=request.connection, timeout=reconnect_timeout)
-    results = _run_all(exporter, records, pruned, reconnect, progress)
+    results = _run_all(exporter, records, pruned, refused, reconnect, progress)
     return ExportReport(results=results, planned=plan_only, error=reconnect.lost)

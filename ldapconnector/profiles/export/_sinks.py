@@ -6,8 +6,10 @@ planning; the runner chooses the sink once. A :class:`Sender` sends them
 nothing, since the operations are in the record's result already.
 
 Creating an entry is the one step whose result depends on the directory's answer (the
-new entry's anchor, read back), so it is the sink's too: the sender adds, reads back,
-links, then sets the initial password; the recorder reports the add as planned.
+new entry's anchor, read back), so it is the sink's too: the sender records the intent
+(:mod:`~ldapconnector.profiles.export._intents`), adds, reads back, links (closing the
+intent), then sets the initial password; the recorder reports the add as planned. An add
+the server refused closes its intent with no link; a lost connection leaves it open.
 """
 
 from __future__ import annotations
@@ -17,15 +19,17 @@ from typing import Protocol
 
 import attrs
 
-from ldapconnector.errors import LdapOperationError
+from ldapconnector.errors import LdapConnectorError, LdapOperationError, TransportError
 from ldapconnector.mapping import DesiredEntry
 from ldapconnector.model import Entry
 from ldapconnector.profiles.export._correlate import Snapshot
-from ldapconnector.profiles.export._links import LinkWriter, current_link
+from ldapconnector.profiles.export._intents import intent_for
+from ldapconnector.profiles.export._links import LinkWriter
 from ldapconnector.profiles.export._operations import AddOperation, Operation
 from ldapconnector.profiles.export._report import ExportOutcome, ObjectResult, failed
 from ldapconnector.profiles.export._request import ExportRequest
 from ldapconnector.profiles.export._send import send_operation
+from ldapconnector.space import Intent, Link
 
 __all__ = ["CreateJob", "Recorder", "Sender", "Sink"]
 
@@ -103,23 +107,34 @@ class Sender:
             send_operation(self.request.connection(), self.request.server_info, operation)
 
     def create(self, job: CreateJob) -> ObjectResult:
-        """Add, read back, link, then set the initial password (see :class:`Sink`)."""
-        made = send_operation(
-            self.request.connection(), self.request.server_info, job.add,
-            read_back=self.request.read_attributes,
-        )  # fmt: skip
-        return self._created(job, made)
+        """Intent, add, read back, link, then the initial password (see :class:`Sink`)."""
+        intent = intent_for(job.source_id, job.add, job.desired)
+        self.links.intend(intent)
+        try:
+            made = send_operation(
+                self.request.connection(), self.request.server_info, job.add,
+                read_back=self.request.read_attributes,
+            )  # fmt: skip
+        except TransportError:
+            raise  # the add may have happened: the intent stays open for the retry
+        except LdapConnectorError:
+            self.links.settle(job.source_id, None)  # refused: nothing was added
+            raise
+        return self._created(job, intent, made)
 
-    def _created(self, job: CreateJob, made: Entry | None) -> ObjectResult:
+    def _created(self, job: CreateJob, intent: Intent, made: Entry | None) -> ObjectResult:
         dn = job.add.dn
         # The Post-Read answer saves a round trip; servers without it (AD) are read back.
         entry = made or self.request.connection().read_entry(dn, self.request.read_attributes)
         if entry is None:
             return failed(job.source_id, f"{dn} was added but cannot be read back", dn=dn)
         anchor = self.request.anchor_of(entry)
-        link = current_link(job.source_id, anchor, entry.dn, job.desired, None)
-        if link is not None:
-            self.links.put(link)
+        # The intent carries the attributes hash already: the link reuses it.
+        link = Link(
+            source_id=job.source_id, anchor=anchor, dn=entry.dn,
+            attributes_hash=intent.attributes_hash,
+        )  # fmt: skip
+        self.links.settle(job.source_id, link)
         if self.snapshot is not None:
             self.snapshot.add(anchor.key, entry)
         try:

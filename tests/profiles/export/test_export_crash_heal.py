@@ -1,8 +1,10 @@
 """A connector process killed between the directory's confirmation and the link commit.
 
 The directory already holds the entries the dead process added, but the link store never
-recorded them. The next run must heal by correlation (the matching attribute ``mail``)
-and join them: every user exists exactly once and the links agree with the directory.
+recorded their links. The next run must heal: with a matching attribute (``mail``) by
+joining them; without one (a ``SelectUniqueValue`` DN, no ``matching_precedence``) from
+the intents recorded before each add. Either way every user exists exactly once and the
+links agree with the directory.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,7 +21,10 @@ from ldapconnector.cli._demo_data import posix_example, users
 from ldapconnector.config import ConnectorConfig
 from ldapconnector.connection import open_connection
 from ldapconnector.connector import Connector
+from ldapconnector.errors import TransportError
 from ldapconnector.profiles import ExportOutcome
+from ldapconnector.profiles.export import _sinks
+from ldapconnector.profiles.export._operations import AddOperation
 from ldapconnector.space import LinkState, SqliteLinkStore
 from ldapconnector.testing import OpenLDAPServer
 
@@ -31,15 +37,13 @@ CRASH_AT_LINK = 150
 # writes its 150th link, i.e. after the directory confirmed at least 150 adds.
 CHILD = """
 import json, os, sys
-from ldapconnector.cli._demo_data import posix_example, users
+from ldapconnector.cli._demo_data import users
 from ldapconnector.config import ConnectorConfig
 from ldapconnector.connector import Connector
 from ldapconnector.space import SqliteLinkStore
 
-section, people, state, count, crash_at = json.loads(sys.argv[1])
-config = ConnectorConfig.from_dict(
-    posix_example(section, people_dn=people), allow_literal_password=True
-)
+data, state, count, crash_at = json.loads(sys.argv[1])
+config = ConnectorConfig.from_dict(data, allow_literal_password=True)
 written = 0
 real_put = SqliteLinkStore.put
 
@@ -57,6 +61,54 @@ os._exit(0)
 """
 
 
+def without_matching(data: dict[str, Any], people: str) -> dict[str, Any]:
+    """The POSIX example with no matching attribute and a DN unique per run.
+
+    The DN is ``SelectUniqueValue(CN=<login>, CN=<login>-2, CN=<login>-3)``: a rerun that
+    does not know the first entry is its own picks the next free DN and adds it again.
+    """
+    login = 'Word([userPrincipalName], 1, "@")'
+    candidates = ", ".join(
+        f'Join("", "CN=", {login}, "{suffix},{people}")' for suffix in ("", "-2", "-3")
+    )
+    mappings = [dict(m) for m in data["mappings"]]
+    for mapping in mappings:
+        mapping.pop("matching_precedence", None)
+        if mapping["target"] == "-dn-":
+            mapping["expression"] = f"SelectUniqueValue({candidates})"
+    return {**data, "mappings": mappings}
+
+
+def _crash(server: OpenLDAPServer, state: Path, users_: int, crash_at: int, unique: bool) -> int:
+    """Run the export in a child that dies at its ``crash_at``-th link; entries written."""
+    data = posix_example(server.connectivity(security="ldaps"), people_dn=server.people_dn)
+    if unique:
+        data = without_matching(data, server.people_dn)
+    argument = json.dumps([data, str(state), users_, crash_at])
+    child = subprocess.run(
+        [sys.executable, "-c", CHILD, argument], capture_output=True, text=True, timeout=300
+    )
+    assert child.returncode == 9, child.stderr[-2000:]
+    with open_connection(server.connectivity_config(security="ldaps")) as conn:
+        return sum(1 for _ in conn.search(server.people_dn, "(objectClass=posixAccount)"))
+
+
+def _directory(server: OpenLDAPServer) -> dict[str, tuple[str, str]]:
+    """uid -> (entryUUID, DN) of every user, read independently of the connector."""
+    with open_connection(server.connectivity_config(security="ldaps")) as conn:
+        found = list(
+            conn.search(
+                server.people_dn, "(objectClass=posixAccount)", attributes=["uid", "entryUUID"]
+            )
+        )
+    uids = [entry.texts("uid")[0] for entry in found]
+    assert len(uids) == len(set(uids)), f"{len(uids) - len(set(uids))} users duplicated"
+    return {
+        entry.texts("uid")[0]: (entry.texts("entryUUID")[0].lower(), entry.dn.lower())
+        for entry in found
+    }
+
+
 def test_rerun_after_a_crash_joins_instead_of_duplicating(
     fresh_openldap_server: OpenLDAPServer, tmp_path: Path
 ) -> None:
@@ -64,13 +116,7 @@ def test_rerun_after_a_crash_joins_instead_of_duplicating(
     server = fresh_openldap_server
     section = server.connectivity(security="ldaps")
     state = tmp_path / "state.sqlite"
-    argument = json.dumps([section, server.people_dn, str(state), USERS, CRASH_AT_LINK])
-    child = subprocess.run(
-        [sys.executable, "-c", CHILD, argument], capture_output=True, text=True, timeout=300
-    )
-    assert child.returncode == 9, child.stderr[-2000:]
-    with open_connection(server.connectivity_config(security="ldaps")) as conn:
-        written = sum(1 for _ in conn.search(server.people_dn, "(objectClass=posixAccount)"))
+    written = _crash(server, state, USERS, CRASH_AT_LINK, unique=False)
     assert written >= CRASH_AT_LINK
 
     config = ConnectorConfig.from_dict(
@@ -78,16 +124,18 @@ def test_rerun_after_a_crash_joins_instead_of_duplicating(
     )
     with SqliteLinkStore.open(state) as store:
         linked_before = store.count(LinkState.ACTIVE)
-        assert linked_before < CRASH_AT_LINK  # the crash lost the uncommitted links
+        assert linked_before < CRASH_AT_LINK  # the crash lost the uncommitted link
+        assert [intent.source_id for intent in store.list_intents()] == ["src-000149"]
         with Connector(config, store=store) as connector:
             report = connector.export(users(USERS))
         links = {link.anchor.value for link in store.iter_links(LinkState.ACTIVE)}
 
     outcomes = [result.outcome for result in report.results]
     assert not report.failed
-    # Entries written but never linked are joined; linked ones are unchanged; none is new.
-    assert outcomes.count(ExportOutcome.JOINED) == written - linked_before
-    assert outcomes.count(ExportOutcome.UNCHANGED) == linked_before
+    # The entry written but never linked is linked from its open intent before the run
+    # exports anything, so it is unchanged like the linked ones; none is new.
+    assert written - linked_before == 1  # each add commits the links before it
+    assert outcomes.count(ExportOutcome.UNCHANGED) == written
     assert outcomes.count(ExportOutcome.CREATED) == USERS - written
     with open_connection(server.connectivity_config(security="ldaps")) as conn:
         found = list(
@@ -98,3 +146,65 @@ def test_rerun_after_a_crash_joins_instead_of_duplicating(
     uids = [entry.texts("uid")[0] for entry in found]
     assert len(uids) == USERS == len(set(uids))
     assert links == {entry.texts("entryUUID")[0].lower() for entry in found}
+
+
+UNIQUE_USERS = 120
+UNIQUE_CRASH_AT = 60
+
+
+def test_rerun_after_a_crash_without_matching_attribute_does_not_duplicate(
+    fresh_openldap_server: OpenLDAPServer, tmp_path: Path
+) -> None:
+    """With no matching attribute, the open intent links the entry the dead run added."""
+    server = fresh_openldap_server
+    section = server.connectivity(security="ldaps")
+    state = tmp_path / "state.sqlite"
+    written = _crash(server, state, UNIQUE_USERS, UNIQUE_CRASH_AT, unique=True)
+    assert written >= UNIQUE_CRASH_AT
+    data = without_matching(posix_example(section, people_dn=server.people_dn), server.people_dn)
+    config = ConnectorConfig.from_dict(data, allow_literal_password=True)
+    with SqliteLinkStore.open(state) as store, Connector(config, store=store) as connector:
+        report = connector.export(users(UNIQUE_USERS))
+        again = connector.export(users(UNIQUE_USERS))
+        links = {(link.anchor.value, link.dn.lower()) for link in store.iter_links()}
+        assert store.list_intents() == ()
+
+    assert not report.failed, report.failed[:3]
+    outcomes = [result.outcome for result in report.results]
+    assert outcomes.count(ExportOutcome.CREATED) == UNIQUE_USERS - written
+    assert outcomes.count(ExportOutcome.UNCHANGED) == written
+    assert {result.outcome for result in again.results} == {ExportOutcome.UNCHANGED}
+    directory = _directory(server)
+    assert len(directory) == UNIQUE_USERS
+    assert links == set(directory.values())
+
+
+def test_lost_reply_of_an_add_is_not_added_again(
+    fresh_openldap_server: OpenLDAPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An add whose reply is lost is linked from its intent on the retry, not re-added."""
+    server = fresh_openldap_server
+    data = posix_example(server.connectivity(security="ldaps"), people_dn=server.people_dn)
+    config = ConnectorConfig.from_dict(
+        without_matching(data, server.people_dn), allow_literal_password=True
+    )
+    real_send = _sinks.send_operation
+    lost: list[str] = []
+
+    def send_then_lose_the_reply(*args: Any, **kwargs: Any) -> Any:
+        made = real_send(*args, **kwargs)  # the server really adds the entry
+        if isinstance(args[2], AddOperation) and not lost:
+            lost.append(args[2].dn)
+            raise TransportError("connection lost before the reply (injected)")
+        return made
+
+    monkeypatch.setattr(_sinks, "send_operation", send_then_lose_the_reply)
+    with SqliteLinkStore.in_memory() as store, Connector(config, store=store) as connector:
+        report = connector.export(users(3))
+        assert store.list_intents() == ()
+        links = {(link.anchor.value, link.dn.lower()) for link in store.iter_links()}
+    assert not report.failed, report.failed
+    assert [dn.lower() for dn in lost] == [(report.results[0].dn or "").lower()]
+    directory = _directory(server)
+    assert len(directory) == 3
+    assert links == set(directory.values())
