@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping
 
+from ldapconnector.connection import LdapConnection, Reconnector
 from ldapconnector.errors import (
     InvalidRequestError,
     LdapConnectorError,
@@ -29,7 +30,6 @@ from ldapconnector.profiles.export._links import LinkWriter, NoLinks, StoreLinks
 from ldapconnector.profiles.export._record import RecordExporter
 from ldapconnector.profiles.export._report import ExportOutcome, ExportReport, ObjectResult
 from ldapconnector.profiles.export._request import ExportRequest
-from ldapconnector.profiles.export._send import Reconnector
 from ldapconnector.profiles.export._sinks import Recorder, Sender, Sink
 from ldapconnector.profiles.export._transitions import (
     COUNTABLE_FLAGS,
@@ -142,7 +142,9 @@ def _refused(records: list[Record], pruned: list[Link], message: str, plan: bool
 
 
 def _attempt(
-    export: Callable[[bool], ObjectResult], source_id: str | None, reconnect: Reconnector
+    export: Callable[[bool], ObjectResult],
+    source_id: str | None,
+    reconnect: Reconnector[LdapConnection],
 ) -> ObjectResult:
     """Export one record; on a lost connection reconnect and start the record again."""
     for attempt in range(_ATTEMPTS):
@@ -164,7 +166,7 @@ def _run_all(
     exporter: RecordExporter,
     records: list[Record],
     pruned: list[Link],
-    reconnect: Reconnector,
+    reconnect: Reconnector[LdapConnection],
     progress: Progress | None,
 ) -> list[ObjectResult]:
     jobs = [(source_id_of(record), _record_job(exporter, record)) for record in records]
