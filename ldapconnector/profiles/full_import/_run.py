@@ -214,7 +214,9 @@ class _Reader:
 
     Resuming restarts the interrupted base's search (a paged-results cookie does not
     outlive its connection) and skips every entry already handed out, keyed by anchor, so
-    the caller sees each object once and the store records it once.
+    the caller sees each object once and the store records it once. With a store, what was
+    handed out is what the store recorded in this run (looked up only after a reconnect, so
+    memory stays at one page); without one, the anchors are kept in a set.
     """
 
     connection: LdapConnection
@@ -226,6 +228,7 @@ class _Reader:
     started: float = attrs.field(factory=time.perf_counter)
     handed_out: set[Anchor] = attrs.field(factory=set)
     skipped_dns: set[str] = attrs.field(factory=set)
+    resumed: bool = False
 
     def objects(self) -> Iterator[ImportedEntry]:
         if self.store is not None:
@@ -260,13 +263,15 @@ class _Reader:
             ) from None
         self.connection = reconnect.connection
         self.counts.reconnects = reconnect.reconnects
+        self.resumed = True
 
     def _read(self, base: str) -> Iterator[ImportedEntry]:
         entries = _search(self.connection, self.plan, base)
         while raw_page := list(itertools.islice(entries, self.plan.page_size)):
             page, raw = self._new(raw_page)
             self.counts.renamed += _record_page(self.store, page, self.plan, raw)
-            self.handed_out.update(obj.anchor for obj in page)
+            if self.store is None:
+                self.handed_out.update(obj.anchor for obj in page)
             self.counts.objects += len(page)
             self.counts.seconds = time.perf_counter() - self.started
             if self.progress is not None:
@@ -287,10 +292,16 @@ class _Reader:
                 if entry.dn not in self.skipped_dns:
                     self.skipped_dns.add(entry.dn)
                     self.counts.skipped += 1
-            elif anchor not in self.handed_out:
+            elif not self._handed_out(anchor):
                 page.append(_to_imported(entry, anchor))
                 raw.append(entry)
         return page, raw
+
+    def _handed_out(self, anchor: Anchor) -> bool:
+        if self.store is None:
+            return anchor in self.handed_out
+        # Before any reconnect nothing can come twice: skip the lookup.
+        return self.resumed and self.store.get_imported(anchor) is not None
 
 
 def run_full_import(
