@@ -6,7 +6,8 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from ldapconnector.errors import ConfigurationError, LdapConnectorError
+from ldapconnector.errors import ConfigurationError, LdapConnectorError, TransportError
+from ldapconnector.model import ConnectionStage
 
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
@@ -42,6 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _exit_code(exc: LdapConnectorError) -> int:
+    # A certificate file that is not PEM is found before any traffic: bad config (2).
+    if isinstance(exc, TransportError) and exc.stage is ConnectionStage.SETTINGS:
+        return EXIT_USAGE
+    return EXIT_SOME_FAILED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
     parser = build_parser()
@@ -57,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except LdapConnectorError as exc:
         print(f"ldapconnector: error: {exc}", file=sys.stderr)
-        return EXIT_SOME_FAILED
+        return _exit_code(exc)
     except KeyboardInterrupt:
         print("ldapconnector: interrupted", file=sys.stderr)
         return 130

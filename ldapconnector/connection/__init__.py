@@ -11,7 +11,8 @@ exception leaves this package: failures become :mod:`ldapconnector.errors` class
 :func:`test_connection` walks the same steps and reports which one failed. Control values
 (sort and VLV, Post-Read, DirSync) are encoded and decoded with one BER codec; the DirSync
 one (:func:`encode_dirsync_request`, :func:`decode_dirsync_response`) is exported for the
-delta reader, which sends that control itself.
+delta reader, which sends that control itself. :class:`Reconnector` is the runners' one
+policy for reopening a lost connection (exponential backoff up to a deadline).
 """
 
 from ldapconnector.connection._certificate import certificate_from_der
@@ -26,6 +27,7 @@ from ldapconnector.connection._dirsync import (
     decode_dirsync_response,
     encode_dirsync_request,
 )
+from ldapconnector.connection._reconnect import Reconnector
 
 # The values this layer takes and returns live in ldapconnector.model; they are named
 # here too because callers of the connection meet them in its signatures.
@@ -59,6 +61,7 @@ __all__ = [
     "LdapConnection",
     "Modification",
     "ModifyOp",
+    "Reconnector",
     "ResponseControl",
     "SearchPage",
     "SearchScope",

@@ -12,6 +12,7 @@ from ldapconnector.config import ConnectivityConfig, Security
 from ldapconnector.connection._certificate import certificate_of
 from ldapconnector.connection._connection import LdapConnection
 from ldapconnector.connection._open import bind, check_settings, connect, discard
+from ldapconnector.connection._tls import tls_context
 from ldapconnector.errors import LdapConnectorError, TransportError
 from ldapconnector.model import ConnectionStage, ServerCertificate
 
@@ -93,6 +94,9 @@ def test_connection(settings: ConnectivityConfig) -> ConnectionTestReport:
     """
     try:
         check_settings(settings)
+        if settings.security is not Security.NONE:
+            # Reads the certificate files: one that is not PEM is a settings failure.
+            tls_context(settings)
     except LdapConnectorError as exc:
         return ConnectionTestReport(
             stages=(StageResult(stage=ConnectionStage.SETTINGS, ok=False, detail=str(exc)),)

@@ -19,6 +19,8 @@ from ldapconnector.connection._tls import tls_for
 from ldapconnector.errors import (
     ConfigurationError,
     InsecureOperationError,
+    LdapOperationError,
+    TLSError,
     UnsupportedFeatureError,
 )
 
@@ -92,7 +94,9 @@ def connect(settings: ConnectivityConfig) -> ldap3.Connection:
 
     Raises:
         InsecureOperationError, ConfigurationError: see :func:`check_settings`.
-        TransportError: DNS, TCP, TLS or certificate failure, with ``stage`` set.
+        TransportError: DNS, TCP, TLS or certificate failure, with ``stage`` set; a
+            server that refuses StartTLS is a :class:`TLSError` quoting its answer, and a
+            certificate file that is not PEM a :class:`TLSError` at the SETTINGS stage.
     """
     check_settings(settings)
     port = settings.effective_port
@@ -119,13 +123,28 @@ def connect(settings: ConnectivityConfig) -> ldap3.Connection:
     try:
         with translate_errors(operation="connect", host=settings.host, port=port):
             connection.open(read_server_info=False)
-            if settings.security is Security.STARTTLS:
-                connection.start_tls(read_server_info=False)
+        if settings.security is Security.STARTTLS:
+            _start_tls(connection, settings)
     except BaseException:
         discard(connection)
         raise
     log.debug("connected to %s:%d (%s)", settings.host, port, settings.security.value)
     return connection
+
+
+def _start_tls(connection: ldap3.Connection, settings: ConnectivityConfig) -> None:
+    port = settings.effective_port
+    try:
+        with translate_errors(operation="StartTLS", host=settings.host, port=port):
+            connection.start_tls(read_server_info=False)
+    except LdapOperationError as exc:
+        # The server answered the StartTLS request with a result code (slapd without TLS
+        # says protocolError "unsupported extended operation"): TLS failed, not a request.
+        raise TLSError(
+            f"{settings.host}:{port} refused StartTLS with result {exc.result_code} "
+            f"({exc.result_name or 'unknown'}){': ' + exc.diagnostic if exc.diagnostic else ''}",
+            host=settings.host,
+        ) from None
 
 
 def discard(connection: ldap3.Connection) -> None:

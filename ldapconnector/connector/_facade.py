@@ -18,6 +18,7 @@ from ldapconnector.config import ConnectorConfig, Paging
 from ldapconnector.connection import (
     ConnectionTestReport,
     LdapConnection,
+    Reconnector,
     open_connection,
     test_connection,
 )
@@ -203,19 +204,33 @@ class Connector:
         bases = self.search_bases()
         return plan_full_import(self.config, self.anchor_strategy(), bases, paging=paging)
 
-    def full_import(self, progress: Callable[[ImportProgress], None] | None = None) -> ImportResult:
+    def full_import(
+        self,
+        progress: Callable[[ImportProgress], None] | None = None,
+        *,
+        reconnect_timeout: float = 30.0,
+    ) -> ImportResult:
         """Stream every object of the configured type; fill the connector space.
+
+        A connection lost mid-run is reopened (exponential backoff for up to
+        ``reconnect_timeout`` seconds) and the interrupted base read again, skipping the
+        objects already handed out: each object is yielded once.
 
         Raises:
             ConfigurationError: the full import profile is switched off, or the bind
                 account's size limit cut the import short (while iterating).
+            TransportError: (while iterating) the connection was lost and could not be
+                reopened within ``reconnect_timeout`` seconds.
         """
         if not self.config.run_profiles.full_import:
             raise ConfigurationError(["run_profiles.full_import: the profile is switched off"])
         plan = self.import_plan()
         if not plan.bases:
             raise LdapConnectorError("no partition to import: configure global.partitions")
-        return run_full_import(self.connection, plan, self.store, progress)
+        reconnect = Reconnector(
+            close=self.close, open=lambda: self.connection, timeout=reconnect_timeout
+        )
+        return run_full_import(self.connection, plan, self.store, progress, reconnect=reconnect)
 
     def delta_import(
         self,

@@ -62,7 +62,7 @@ class _Running:
     certs: CertificateFiles
     process: ServerProcess
     ldap_port: int
-    ldaps_port: int
+    ldaps_port: int | None
 
 
 @attrs.define
@@ -87,6 +87,9 @@ class OpenLDAPServer(ServerFixtureMixin):
         debug_level: slapd's ``-d`` level (``none`` logs errors only; ``stats`` logs
             every operation) written to :attr:`log_file`.
         keep_directory: keep the temp dir after stopping (for debugging; it is logged).
+        tls: offer TLS (StartTLS and an LDAPS port). With False the server has no
+            ``olcTLS*`` settings and no LDAPS port, so it answers StartTLS with an error
+            (for tests of a server that refuses TLS); the certificates are still made.
 
     Attributes:
         ready_seconds: seconds from exec'ing slapd to its first answer, once started.
@@ -106,6 +109,7 @@ class OpenLDAPServer(ServerFixtureMixin):
     start_timeout: float = attrs.field(default=10.0, kw_only=True)
     debug_level: str = attrs.field(default="none", kw_only=True)
     keep_directory: bool = attrs.field(default=False, kw_only=True)
+    tls: bool = attrs.field(default=True, kw_only=True)
     admin_password: str = attrs.field(factory=random_password, init=False, repr=False)
     service_password: str = attrs.field(factory=random_password, init=False, repr=False)
     ready_seconds: float | None = attrs.field(default=None, init=False)
@@ -171,9 +175,10 @@ class OpenLDAPServer(ServerFixtureMixin):
     def _launch(self, directory: Path, certs: CertificateFiles) -> _Running:
         # Another program may take a port between picking and binding: pick again.
         for attempt in range(1, _PORT_ATTEMPTS + 1):
-            ldap_port, ldaps_port = free_ports(2)
-            if not (port_is_free(ldap_port) and port_is_free(ldaps_port)):
+            ports = free_ports(2 if self.tls else 1)
+            if not all(port_is_free(port) for port in ports):
                 continue
+            ldap_port, ldaps_port = ports[0], (ports[1] if self.tls else None)
             process = self._process(directory, ldap_port, ldaps_port)
             try:
                 process.start()
@@ -205,6 +210,7 @@ class OpenLDAPServer(ServerFixtureMixin):
             ca_file=certs.ca_file,
             cert_file=certs.server_cert_file,
             key_file=certs.server_key_file,
+            tls=self.tls,
         )
 
     def _base_and_seed(self, settings: SlapdSettings) -> str:
@@ -225,14 +231,10 @@ class OpenLDAPServer(ServerFixtureMixin):
         argv += ["-n", "0"] if database == "0" else ["-q", "-w", "-b", database]
         run_tool(argv, env=quiet_env())
 
-    def _process(self, directory: Path, ldap_port: int, ldaps_port: int) -> ServerProcess:
-        urls = " ".join(
-            [
-                f"ldap://{LOOPBACK}:{ldap_port}/",
-                f"ldaps://{LOOPBACK}:{ldaps_port}/",
-                ldapi_uri(directory / "ldapi") + "/",
-            ]
-        )
+    def _process(self, directory: Path, ldap_port: int, ldaps_port: int | None) -> ServerProcess:
+        ldaps = [] if ldaps_port is None else [f"ldaps://{LOOPBACK}:{ldaps_port}/"]
+        listen = [f"ldap://{LOOPBACK}:{ldap_port}/", *ldaps, ldapi_uri(directory / "ldapi") + "/"]
+        urls = " ".join(listen)
         slapd = find_program("slapd") or "slapd"
         argv = [slapd, "-d", self.debug_level, "-F", str(directory / "slapd.d"), "-h", urls]
         return ServerProcess("slapd", argv, directory / "slapd.log", env=quiet_env())
@@ -277,19 +279,23 @@ class OpenLDAPServer(ServerFixtureMixin):
         return self._require().ldap_port
 
     @property
-    def ldaps_port(self) -> int:
-        """The LDAPS port on 127.0.0.1."""
+    def ldaps_port(self) -> int | None:
+        """The LDAPS port on 127.0.0.1 (None with ``tls=False``)."""
         return self._require().ldaps_port
 
     @property
     def ldap_uri(self) -> str:
-        """``ldap://127.0.0.1:PORT``: plain LDAP, StartTLS on the same port."""
+        """``ldap://127.0.0.1:PORT``: plain LDAP, StartTLS on the same port (with TLS)."""
         return f"ldap://{LOOPBACK}:{self.ldap_port}"
 
     @property
-    def ldaps_uri(self) -> str:
-        """``ldaps://localhost:PORT``: LDAP over TLS (the certificate names localhost)."""
-        return f"ldaps://localhost:{self.ldaps_port}"
+    def ldaps_uri(self) -> str | None:
+        """``ldaps://localhost:PORT``: LDAP over TLS (the certificate names localhost).
+
+        None with ``tls=False``.
+        """
+        port = self.ldaps_port
+        return None if port is None else f"ldaps://localhost:{port}"
 
     @property
     def ldapi_uri(self) -> str:

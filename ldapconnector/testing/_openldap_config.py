@@ -14,9 +14,9 @@ configuration is what :class:`~ldapconnector.testing.OpenLDAPServer` documents:
   (the 10 MiB default fills up after ~4,700 logged adds);
 * overlays syncprov, accesslog (writes, successful only, old values) and ppolicy on the
   suffix; syncprov on ``cn=accesslog`` so delta-syncrepl consumers work;
-* TLS with ``olcTLSVerifyClient: try`` and an ``olcAuthzRegexp`` mapping client
-  certificates ``cn=NAME,ou=clients,o=contoso`` to ``cn=NAME,ou=services,<suffix>``,
-  which makes SASL EXTERNAL work;
+* TLS (unless ``tls`` is False: then no ``olcTLS*`` line) with ``olcTLSVerifyClient: try``
+  and an ``olcAuthzRegexp`` mapping client certificates ``cn=NAME,ou=clients,o=contoso``
+  to ``cn=NAME,ou=services,<suffix>``, which makes SASL EXTERNAL work;
 * access: anonymous reads the Root DSE and subschema only; the service account writes
   ``ou=people``, reads the rest and ``cn=accesslog`` with no size limit (paged results are
   capped by the size limit, 500, for everyone but the rootdn); other users read the suffix
@@ -45,6 +45,8 @@ __all__ = [
 ]
 
 CONFIG_TEMPLATE = "openldap-config.ldif.in"
+#: The config lines left out of a server without TLS (each starts with one of these).
+_TLS_LINE_PREFIXES = ("olcTLS",)
 BASE_TEMPLATE = "openldap-base.ldif.in"
 
 
@@ -65,6 +67,8 @@ class SlapdSettings:
         ca_file: CA certificate file (trusted for client certificates).
         cert_file: server certificate file.
         key_file: server private key file.
+        tls: configure TLS (the ``olcTLS*`` settings); False leaves them out, and slapd
+            then refuses StartTLS.
         peer_uid: the uid whose ldapi SASL EXTERNAL identity manages ``cn=config``.
         peer_gid: that identity's gid.
     """
@@ -81,6 +85,7 @@ class SlapdSettings:
     ca_file: Path
     cert_file: Path
     key_file: Path
+    tls: bool = True
     peer_uid: int = attrs.field(factory=os.getuid)
     peer_gid: int = attrs.field(factory=os.getgid)
 
@@ -122,7 +127,7 @@ def config_ldif(settings: SlapdSettings) -> str:
         The LDIF text (the admin password appears only as an ``{SSHA}`` hash).
     """
     s = settings
-    return render(
+    text = render(
         CONFIG_TEMPLATE,
         directory=s.directory,
         ca_file=s.ca_file,
@@ -141,6 +146,12 @@ def config_ldif(settings: SlapdSettings) -> str:
         accesslog_dn=s.accesslog_dn,
         policy_dn=s.policy_dn,
     )
+    if s.tls:
+        return text
+    # The olcTLS* lines are single lines of the cn=config entry: dropping them keeps the
+    # record whole, and the template stays one file for both kinds of server.
+    lines = text.splitlines(keepends=True)
+    return "".join(line for line in lines if not line.startswith(_TLS_LINE_PREFIXES))
 
 
 def base_entries_ldif(settings: SlapdSettings, organization: str = "Contoso Lab") -> str:

@@ -6,6 +6,7 @@ import base64
 import hashlib
 from pathlib import Path
 
+import attrs
 import pytest
 
 from ldapconnector.testing import OpenLDAPServer, TestServerError
@@ -107,3 +108,17 @@ def test_passwords_differ_per_server() -> None:
     first, second = OpenLDAPServer(), OpenLDAPServer()
     assert first.admin_password != second.admin_password
     assert first.service_password != first.admin_password
+
+
+def test_a_server_without_tls_has_no_tls_settings(settings: SlapdSettings) -> None:
+    """With ``tls=False`` the config has no olcTLS* line; with TLS it has all three files."""
+    with_tls = config_ldif(settings)
+    without = config_ldif(attrs.evolve(settings, tls=False))
+    assert "olcTLSCertificateFile:" in with_tls
+    assert "olcTLS" not in without
+
+    # Only the TLS lines go: the rest is the same (but for the randomly salted hash).
+    def others(text: str) -> list[str]:
+        return [line for line in text.splitlines() if not line.startswith(("olcTLS", "olcRootPW"))]
+
+    assert others(without) == others(with_tls)

@@ -6,7 +6,7 @@ import os
 import socket
 import subprocess
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -476,3 +476,21 @@ def test_a_taken_port_is_picked_again(monkeypatch: pytest.MonkeyPatch) -> None:
         with OpenLDAPServer() as server:
             assert server.ldap_port != taken
             assert "Address already in use" in server.log_file.read_text()
+
+
+def test_a_server_without_tls_refuses_starttls(
+    listening_on: Callable[[int], set[str]],
+) -> None:
+    """``OpenLDAPServer(tls=False)`` listens on one port, has no LDAPS and refuses -ZZ."""
+    with OpenLDAPServer(tls=False) as server:
+        assert server.ldaps_port is None
+        assert server.ldaps_uri is None
+        ports = {int(address.split(":")[1], 16) for address in listening_on(server.pid)}
+        assert ports == {server.ldap_port}
+        plain = ldap("ldapwhoami", "-H", server.ldap_uri, *as_service(server))
+        assert plain.returncode == 0, plain.stderr
+        refused = ldap(
+            "ldapwhoami", "-ZZ", "-H", server.ldap_uri, *as_service(server), env=server.tool_env()
+        )
+        assert refused.returncode != 0
+        assert "unsupported extended operation" in refused.stderr.lower()

@@ -20,6 +20,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 
+from ldapconnector.connection import LdapConnection, Reconnector
 from ldapconnector.errors import (
     InvalidRequestError,
     LdapConnectorError,
@@ -34,7 +35,6 @@ from ldapconnector.profiles.export._links import LinkWriter, NoLinks, StoreLinks
 from ldapconnector.profiles.export._record import RecordExporter
 from ldapconnector.profiles.export._report import ExportOutcome, ExportReport, ObjectResult, failed
 from ldapconnector.profiles.export._request import ExportRequest
-from ldapconnector.profiles.export._send import Reconnector
 from ldapconnector.profiles.export._sinks import Recorder, Sender, Sink
 from ldapconnector.profiles.export._transitions import (
     COUNTABLE_FLAGS,
@@ -181,7 +181,9 @@ def _refused(records: list[Record], pruned: list[Link], message: str, plan: bool
 
 
 def _attempt(
-    export: Callable[[bool], ObjectResult], source_id: str | None, reconnect: Reconnector
+    export: Callable[[bool], ObjectResult],
+    source_id: str | None,
+    reconnect: Reconnector[LdapConnection],
 ) -> ObjectResult:
     """Export one record; on a lost connection reconnect and start the record again."""
     for attempt in range(_ATTEMPTS):
@@ -204,7 +206,7 @@ def _run_all(
     records: list[Record],
     pruned: list[Link],
     refused: Mapping[str, str],
-    reconnect: Reconnector,
+    reconnect: Reconnector[LdapConnection],
     progress: Progress | None,
 ) -> list[ObjectResult]:
     jobs = [(source_id_of(record), _record_job(exporter, record, refused)) for record in records]

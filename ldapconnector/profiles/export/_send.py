@@ -1,4 +1,4 @@
-"""Send planned operations to the directory, generate initial passwords, and reconnect.
+"""Send planned operations to the directory and generate initial passwords.
 
 The only place the export runner writes. A :class:`PasswordSetOperation` holds no value:
 the password is generated here with :mod:`secrets` when the operation is sent, is never
@@ -11,15 +11,12 @@ from __future__ import annotations
 import logging
 import secrets
 import string
-import time
-from collections.abc import Callable, Sequence
-
-import attrs
+from collections.abc import Sequence
 
 from ldapconnector.config import Secret
 from ldapconnector.connection import LdapConnection
 from ldapconnector.detect import ServerInfo, Vendor
-from ldapconnector.errors import LdapConnectorError, NoSuchObjectError, TransportError
+from ldapconnector.errors import NoSuchObjectError
 from ldapconnector.model import PASSWORD_MODIFY_OID, Entry, Modification, ModifyOp
 from ldapconnector.profiles.export._operations import (
     AddOperation,
@@ -30,7 +27,7 @@ from ldapconnector.profiles.export._operations import (
     PasswordSetOperation,
 )
 
-__all__ = ["Reconnector", "final_dn", "random_password", "send_operation", "supports_password"]
+__all__ = ["final_dn", "random_password", "send_operation", "supports_password"]
 
 log = logging.getLogger("ldapconnector.export")
 
@@ -121,46 +118,3 @@ def final_dn(dn: str, operations: Sequence[Operation]) -> str:
         if isinstance(operation, ModifyDnOperation):
             dn = operation.new_dn
     return dn
-
-
-@attrs.define
-class Reconnector:
-    """Reopens a lost connection with exponential backoff, up to a deadline.
-
-    Args:
-        close: drops the broken connection.
-        open: opens (and binds) a new one.
-        timeout: seconds to keep trying after a loss before giving up for the run.
-        sleep: the sleep function (tests pass a fake one).
-    """
-
-    close: Callable[[], None]
-    open: Callable[[], object]
-    timeout: float = 30.0
-    sleep: Callable[[float], None] = time.sleep
-    lost: str | None = attrs.field(default=None, init=False)
-    reconnects: int = attrs.field(default=0, init=False)
-
-    def __call__(self, error: TransportError) -> bool:
-        """Reconnect after ``error``; False (and :attr:`lost` set) once the deadline passed."""
-        if self.lost is not None:
-            return False
-        deadline = time.monotonic() + self.timeout
-        delay = 0.1
-        while True:
-            try:
-                self.close()
-            except LdapConnectorError:
-                log.debug("closing the broken connection failed")
-            try:
-                self.open()
-            except TransportError as again:
-                if time.monotonic() + delay > deadline:
-                    self.lost = f"lost the connection and could not reconnect: {again}"
-                    return False
-                self.sleep(delay)
-                delay = min(delay * 2, 2.0)
-                continue
-            self.reconnects += 1
-            log.info("reconnected after: %s", error)
-            return True

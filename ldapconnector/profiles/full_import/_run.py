@@ -3,7 +3,9 @@
 Objects are read page by page with the paged-results control and handed to the caller
 one at a time; the library never keeps them. Each page is recorded in the link store in
 one transaction *before* its objects are yielded, so a caller that stops early leaves the
-store consistent with what it has seen.
+store consistent with what it has seen. Given a :class:`~ldapconnector.connection.Reconnector`,
+a lost connection is reopened and the interrupted base read again from its start, skipping
+the objects already handed out (by anchor): each object reaches the caller once.
 """
 
 from __future__ import annotations
@@ -18,11 +20,12 @@ import attrs
 
 from ldapconnector.anchors import Anchor, anchor_of_entry
 from ldapconnector.config import Paging
-from ldapconnector.connection import LdapConnection
+from ldapconnector.connection import LdapConnection, Reconnector
 from ldapconnector.errors import (
     AdminLimitExceededError,
     ConfigurationError,
     SizeLimitExceededError,
+    TransportError,
 )
 from ldapconnector.model import Entry, Value
 from ldapconnector.profiles.full_import._plan import ImportPlan
@@ -69,6 +72,8 @@ class ImportCounts:
         renamed: the links that followed a rename or move found by this import.
         seconds: the time spent reading so far.
         finished: True once every base was read to its end.
+        reconnects: how often the connection was lost and reopened (the interrupted base
+            was then read again, skipping the objects already handed out).
     """
 
     objects: int = 0
@@ -76,6 +81,7 @@ class ImportCounts:
     renamed: int = 0
     seconds: float = 0.0
     finished: bool = False
+    reconnects: int = 0
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -202,32 +208,100 @@ def _search(connection: LdapConnection, plan: ImportPlan, base: str) -> Iterator
         ) from None
 
 
-def _stream(
-    connection: LdapConnection,
-    plan: ImportPlan,
-    store: LinkStore | None,
-    result: ImportCounts,
-    progress: Callable[[ImportProgress], None] | None,
-) -> Iterator[ImportedEntry]:
-    started = time.perf_counter()
-    if store is not None:
-        with store.batch():
-            store.clear_imports()
-    for base in plan.bases:
-        entries = _search(connection, plan, base)
-        while raw_page := list(itertools.islice(entries, plan.page_size)):
-            kept = [(e, a) for e in raw_page if (a := _anchor_of(e, plan)) is not None]
-            result.skipped += len(raw_page) - len(kept)
-            page = [_to_imported(entry, anchor) for entry, anchor in kept]
-            result.renamed += _record_page(store, page, plan, [e for e, _a in kept])
-            result.objects += len(page)
-            result.seconds = time.perf_counter() - started
-            if progress is not None:
-                progress(ImportProgress(base=base, objects=result.objects, seconds=result.seconds))
+@attrs.define(kw_only=True)
+class _Reader:
+    """Reads the bases page by page; after a lost connection, reconnects and resumes.
+
+    Resuming restarts the interrupted base's search (a paged-results cookie does not
+    outlive its connection) and skips every entry already handed out, keyed by anchor, so
+    the caller sees each object once and the store records it once. With a store, what was
+    handed out is what the store recorded in this run (looked up only after a reconnect, so
+    memory stays at one page); without one, the anchors are kept in a set.
+    """
+
+    connection: LdapConnection
+    plan: ImportPlan
+    store: LinkStore | None
+    counts: ImportCounts
+    progress: Callable[[ImportProgress], None] | None
+    reconnect: Reconnector[LdapConnection] | None
+    started: float = attrs.field(factory=time.perf_counter)
+    handed_out: set[Anchor] = attrs.field(factory=set)
+    skipped_dns: set[str] = attrs.field(factory=set)
+    resumed: bool = False
+
+    def objects(self) -> Iterator[ImportedEntry]:
+        if self.store is not None:
+            with self.store.batch():
+                self.store.clear_imports()
+        for base in self.plan.bases:
+            yield from self._base(base)
+        self.counts.seconds = time.perf_counter() - self.started
+        self.counts.finished = True
+        log.info("full import: %d objects in %.1f s", self.counts.objects, self.counts.seconds)
+
+    def _base(self, base: str) -> Iterator[ImportedEntry]:
+        while True:
+            try:
+                yield from self._read(base)
+            except TransportError as error:
+                self._resume(base, error)
+            else:
+                return
+
+    def _resume(self, base: str, error: TransportError) -> None:
+        reconnect = self.reconnect
+        if reconnect is None:
+            raise error
+        log.warning("full import of %r lost the connection: %s; reconnecting", base, error)
+        if not reconnect(error) or reconnect.connection is None:
+            raise TransportError(
+                f"the full import of {base!r} stopped after {self.counts.objects} objects: "
+                f"{reconnect.lost} (gave up after {reconnect.timeout:g} s)",
+                host=error.host,
+                stage=error.stage,
+            ) from None
+        self.connection = reconnect.connection
+        self.counts.reconnects = reconnect.reconnects
+        self.resumed = True
+
+    def _read(self, base: str) -> Iterator[ImportedEntry]:
+        entries = _search(self.connection, self.plan, base)
+        while raw_page := list(itertools.islice(entries, self.plan.page_size)):
+            page, raw = self._new(raw_page)
+            self.counts.renamed += _record_page(self.store, page, self.plan, raw)
+            if self.store is None:
+                self.handed_out.update(obj.anchor for obj in page)
+            self.counts.objects += len(page)
+            self.counts.seconds = time.perf_counter() - self.started
+            if self.progress is not None:
+                self.progress(
+                    ImportProgress(
+                        base=base, objects=self.counts.objects, seconds=self.counts.seconds
+                    )
+                )
             yield from page
-    result.seconds = time.perf_counter() - started
-    result.finished = True
-    log.info("full import: %d objects in %.1f s", result.objects, result.seconds)
+
+    def _new(self, raw_page: list[Entry]) -> tuple[list[ImportedEntry], list[Entry]]:
+        """The entries of a page not handed out before (a resumed search reads them again)."""
+        page: list[ImportedEntry] = []
+        raw: list[Entry] = []
+        for entry in raw_page:
+            anchor = _anchor_of(entry, self.plan)
+            if anchor is None:
+                if entry.dn not in self.skipped_dns:
+                    self.skipped_dns.add(entry.dn)
+                    self.counts.skipped += 1
+            elif not self._handed_out(anchor):
+                page.append(_to_imported(entry, anchor))
+                raw.append(entry)
+        return page, raw
+
+    def _handed_out(self, anchor: Anchor) -> bool:
+        if self.store is None:
+            return anchor in self.handed_out
+        # Before any reconnect nothing can come twice: skip the lookup.
+        return self.resumed and self.store.get_imported(anchor) is not None
 
 
 def run_full_import(
@@ -235,6 +309,8 @@ def run_full_import(
     plan: ImportPlan,
     store: LinkStore | None = None,
     progress: Callable[[ImportProgress], None] | None = None,
+    *,
+    reconnect: Reconnector[LdapConnection] | None = None,
 ) -> ImportResult:
     """Start a full import; iterate the result to read the objects.
 
@@ -244,10 +320,23 @@ def run_full_import(
         store: the link store to fill (connector space) and whose links follow renames;
             None reads without recording anything.
         progress: called after each page with the running count.
+        reconnect: reopens the connection when it is lost mid-run (its ``open`` returns the
+            new bound connection); the interrupted base is read again from its start and
+            the objects already handed out are skipped. None lets the loss propagate.
 
     Raises (while iterating):
         ConfigurationError: the bind account's size limit cut the import short.
-        LdapOperationError, TransportError: the server failed.
+        TransportError: the connection was lost and (with ``reconnect``) could not be
+            reopened before its timeout; the message says which base and how far it got.
+        LdapOperationError: the server failed.
     """
     counts = ImportCounts()
-    return ImportResult(counts=counts, entries=_stream(connection, plan, store, counts, progress))
+    reader = _Reader(
+        connection=connection,
+        plan=plan,
+        store=store,
+        counts=counts,
+        progress=progress,
+        reconnect=reconnect,
+    )
+    return ImportResult(counts=counts, entries=reader.objects())
