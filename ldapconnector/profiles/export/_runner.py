@@ -28,6 +28,7 @@ from ldapconnector.errors import (
     TransportError,
 )
 from ldapconnector.mapping import source_id_of
+from ldapconnector.model import shown_value
 from ldapconnector.profiles.export._correlate import Snapshot, UniquenessCheck, unique_value_targets
 from ldapconnector.profiles.export._flows import FlowKind, check_mass_deletion
 from ldapconnector.profiles.export._intents import heal_intents
@@ -112,6 +113,31 @@ def _duplicated(records: list[Record]) -> dict[str, str]:
         for source_id, count in counts.items()
         if source_id is not None and count > 1
     }
+
+
+def _unusable_ids(records: list[Record]) -> dict[str, str]:
+    """Source ids the link store cannot hold (a lone surrogate, a NUL), with the reason.
+
+    Such an id would fail inside the store's first look-up and stop the whole run; it is
+    refused for its own records instead.
+    """
+    refused: dict[str, str] = {}
+    for record in records:
+        source_id = source_id_of(record)
+        if source_id is None or source_id in refused:
+            continue
+        try:
+            source_id.encode("utf-8")
+        except UnicodeEncodeError:
+            problem = "is not valid text (it holds a lone surrogate)"
+        else:
+            if "\x00" not in source_id:
+                continue
+            problem = "holds a NUL character"
+        refused[source_id] = (
+            f"the record's id {shown_value(source_id)} {problem}; nothing was written"
+        )
+    return refused
 
 
 def _open_intents(request: ExportRequest, *, plan_only: bool) -> dict[str, str]:
@@ -272,7 +298,9 @@ def run_export(
         One result per record (and per pruned link), in order.
     """
     records = list(records)
-    refused = {**_open_intents(request, plan_only=plan_only), **_duplicated(records)}
+    refused = _unusable_ids(records)
+    taken_ids = [r for r in records if source_id_of(r) not in refused]
+    refused |= {**_open_intents(request, plan_only=plan_only), **_duplicated(taken_ids)}
     pruned = _prune_candidates(request, records) if prune else []
     taken = [record for record in records if source_id_of(record) not in refused]
     count = _guard_count(request, taken, pruned)

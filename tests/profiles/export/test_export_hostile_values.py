@@ -91,6 +91,20 @@ def test_a_lone_surrogate_fails_its_record_and_the_next_is_created(snapshot: boo
         assert len(_ldap_dns(server, "(objectClass=posixAccount)")) == 1
 
 
+@pytest.mark.parametrize(("bad_id", "reason"), [("u-\udcff", "lone surrogate"), ("u\x00x", "NUL")])
+def test_an_id_the_store_cannot_hold_fails_only_its_record(bad_id: str, reason: str) -> None:
+    """A surrogate or NUL in the record's id is refused for that record; the next is created."""
+    records = [{**user_record(0), "id": bad_id}, user_record(1)]
+    with OpenLDAPServer() as server, SqliteLinkStore.in_memory() as store:
+        with Connector(_config(server), store=store) as connector:
+            report = run_export(export_request(connector), records)
+        bad, good = report.results
+        assert bad.outcome is ExportOutcome.FAILED
+        assert reason in (bad.error or "")
+        assert good.outcome is ExportOutcome.CREATED
+        assert len(_ldap_dns(server, "(objectClass=posixAccount)")) == 1
+
+
 def test_a_dn_cannot_escape_its_container() -> None:
     """A login ending in a backslash makes CN=evil\\,ou=people,...: refused, nothing written."""
     with OpenLDAPServer() as server, Connector(_config(server)) as connector:
