@@ -116,3 +116,26 @@ def test_folding_does_not_hide_a_constant_error_until_run_time() -> None:
     expression = compile_expression('Mid("abc", 0, 1)')
     with pytest.raises(ExpressionEvaluationError, match="1-based"):
         expression.evaluate({})
+
+
+@pytest.mark.parametrize(
+    ("prefix", "literal"),
+    [
+        ("", "9" * 4301),
+        ("", "-" + "9" * 4301),
+        ('Join("", ', "9" * 20),
+        ('Join("", ', "&H" + "F" * 4000),
+        ("BitAnd(1, ", "&H" + "1" + "0" * 16),
+        ('Join("", ', "1" + "0" * 400 + ".5"),
+    ],
+    ids=["4301-digits", "negative-4301-digits", "20-digits", "huge-hex", "65-bit-hex", "inf"],
+)
+def test_out_of_range_literals_are_syntax_errors_at_their_position(
+    prefix: str, literal: str
+) -> None:
+    """Numbers too big for 64 bits (or a double) are refused where they start, not ValueError."""
+    source = prefix + literal + (")" if prefix else "")
+    with pytest.raises(ExpressionSyntaxError) as info:
+        compile_expression(source)
+    assert info.value.position == len(prefix)
+    assert "literal" in info.value.reason
