@@ -8,6 +8,7 @@ constants are folded; the closures for the rest take only the dynamic arguments.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 from collections.abc import Callable, Mapping
@@ -173,11 +174,22 @@ class Compiler:
             return compiled
         try:
             return _const(compiled.fn({}, _FOLD_CONTEXT))
+        except ExpressionEvaluationError as exc:
+            # A pure call on constants fails the same way every time: raise (a copy of) the
+            # same error at run time instead of running it again (a regex timeout costs 1 s).
+            return _Compiled(_raiser(exc))
         except ExpressionError:
             return compiled  # fails at run time, with the run-time error
 
 
 _FOLD_CONTEXT = EvaluationContext()
+
+
+def _raiser(error: ExpressionEvaluationError) -> Evaluator:
+    def fail(_attributes: Mapping[str, object], _context: EvaluationContext) -> object:
+        raise copy.copy(error)
+
+    return fail
 
 
 def _redacts(node: Node) -> bool:
