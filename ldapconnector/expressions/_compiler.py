@@ -17,6 +17,7 @@ from typing import Any
 from ldapconnector.errors import ExpressionError, ExpressionEvaluationError, ExpressionSyntaxError
 from ldapconnector.expressions import (
     _functions_date,
+    _functions_ldap,
     _functions_logic,
     _functions_multi,
     _functions_replace,
@@ -50,6 +51,7 @@ FUNCTIONS: dict[str, FunctionSpec] = lookup_table(
     _functions_date.FUNCTIONS,
     _functions_logic.FUNCTIONS,
     _functions_multi.FUNCTIONS,
+    _functions_ldap.FUNCTIONS,
 )
 """Every function, keyed by lower-cased name."""
 
