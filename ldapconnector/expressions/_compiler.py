@@ -178,7 +178,7 @@ class Compiler:
             return _const(compiled.fn({}, _FOLD_CONTEXT))
         except ExpressionEvaluationError as exc:
             # A pure call on constants fails the same way every time: raise (a copy of) the
-            # same error at run time instead of running it again (a regex timeout costs 1 s).
+            # same error at run time instead of running it again (a regex timeout is slow).
             return _Compiled(_raiser(exc))
         except ExpressionError:
             return compiled  # fails at run time, with the run-time error
