@@ -35,8 +35,9 @@ from ldapconnector.expressions._values import fail, is_null_or_empty, show, text
 REGEX_TIMEOUT = 0.5
 """Seconds one Replace call may spend matching its regexPattern against one value.
 
-Ordinary patterns take microseconds on directory-sized values; half a second keeps a
-whole evaluation that hits it under a second (the timeout ends the evaluation).
+``regex`` counts the process's CPU time, so on a busy machine the wall-clock wait can be
+longer. Ordinary patterns take microseconds on directory-sized values; half a second keeps
+a whole evaluation that hits it under a second (the timeout ends the evaluation).
 """
 
 # What compiling a hostile pattern can raise besides regex.error: the parser recurses
