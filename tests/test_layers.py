@@ -36,7 +36,7 @@ PURE_LAYERS: dict[str, frozenset[str]] = {
     "dn": frozenset({"errors", "escaping", "model"}),
     "_ldif_io": frozenset({"errors"}),
     "config": frozenset({"errors", "escaping", "dn"}),
-    "expressions": frozenset({"errors"}),
+    "expressions": frozenset({"errors", "escaping"}),
     "detect": frozenset({"errors", "model"}),
     "schema": frozenset({"errors", "model", "dn"}),
     "anchors": frozenset({"errors", "model", "escaping", "dn", "detect"}),

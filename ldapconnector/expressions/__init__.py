@@ -10,7 +10,8 @@ comes in an :class:`EvaluationContext`.
 
 Reference: "Reference for writing expressions for attribute mappings in Microsoft Entra
 Application Provisioning" (learn.microsoft.com, functions-for-customizing-application-data);
-see ``docs/expressions.md`` for the value model and every function.
+see ``docs/expressions.md`` for the value model and every function. ``_functions_ldap``
+holds ldapconnector's own additions beyond that page (``EscapeDNValue``).
 """
 
 from ldapconnector.expressions._expression import (

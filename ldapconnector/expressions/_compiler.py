@@ -8,6 +8,7 @@ constants are folded; the closures for the rest take only the dynamic arguments.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 from collections.abc import Callable, Mapping
@@ -16,6 +17,7 @@ from typing import Any
 from ldapconnector.errors import ExpressionError, ExpressionEvaluationError, ExpressionSyntaxError
 from ldapconnector.expressions import (
     _functions_date,
+    _functions_ldap,
     _functions_logic,
     _functions_multi,
     _functions_replace,
@@ -49,6 +51,7 @@ FUNCTIONS: dict[str, FunctionSpec] = lookup_table(
     _functions_date.FUNCTIONS,
     _functions_logic.FUNCTIONS,
     _functions_multi.FUNCTIONS,
+    _functions_ldap.FUNCTIONS,
 )
 """Every function, keyed by lower-cased name."""
 
@@ -173,11 +176,22 @@ class Compiler:
             return compiled
         try:
             return _const(compiled.fn({}, _FOLD_CONTEXT))
+        except ExpressionEvaluationError as exc:
+            # A pure call on constants fails the same way every time: raise (a copy of) the
+            # same error at run time instead of running it again (a regex timeout is slow).
+            return _Compiled(_raiser(exc))
         except ExpressionError:
             return compiled  # fails at run time, with the run-time error
 
 
 _FOLD_CONTEXT = EvaluationContext()
+
+
+def _raiser(error: ExpressionEvaluationError) -> Evaluator:
+    def fail(_attributes: Mapping[str, object], _context: EvaluationContext) -> object:
+        raise copy.copy(error)
+
+    return fail
 
 
 def _redacts(node: Node) -> bool:

@@ -12,18 +12,37 @@ Modes (the reference page's wording), chosen at compile time from the arguments 
    otherwise the named group of the pattern's first match in the replacement attribute.
 
 .NET pattern syntax is translated: ``(?<name>...)`` and ``(?'name'...)`` become
-``(?P<name>...)``, ``\\k<name>`` becomes ``(?P=name)``.
+``(?P<name>...)``, ``\\k<name>`` becomes ``(?P=name)``. Patterns run on the ``regex``
+package (in its ``re``-compatible VERSION0 mode) rather than ``re``, because an
+administrator's pattern can backtrack catastrophically and only ``regex`` can stop a
+match: each Replace call on one value gets :data:`REGEX_TIMEOUT` seconds. ``regex`` also
+understands .NET constructs ``re`` lacks (``\\p{Lu}``, variable-length lookbehind).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+
+import regex
 
 from ldapconnector.errors import ExpressionEvaluationError
 from ldapconnector.expressions._registry import ArgInfo, BindError, FunctionSpec, Impl, Param
-from ldapconnector.expressions._values import fail, is_null_or_empty, text, text_or_empty
+from ldapconnector.expressions._values import fail, is_null_or_empty, show, text, text_or_empty
+
+REGEX_TIMEOUT = 0.5
+"""Seconds one Replace call may spend matching its regexPattern against one value.
+
+``regex`` counts the process's CPU time, so on a busy machine the wall-clock wait can be
+longer. Ordinary patterns take microseconds on directory-sized values; half a second keeps
+a whole evaluation that hits it under a second (the timeout ends the evaluation).
+"""
+
+# What compiling a hostile pattern can raise besides regex.error: the parser recurses
+# once per nested group, and repeat counts past the engine's limit overflow.
+_PATTERN_ERRORS = (regex.error, RecursionError, OverflowError, ValueError)
 
 _NAMED_GROUP = re.compile(r"\\.|\(\?<(?![=!])([A-Za-z_][A-Za-z0-9_]*)>|\(\?'([A-Za-z_]\w*)'")
 _BACKREF = re.compile(r"\\k<([A-Za-z_][A-Za-z0-9_]*)>")
@@ -43,13 +62,37 @@ def translate_pattern(pattern: str) -> str:
 
 
 @functools.lru_cache(maxsize=512)
-def compile_pattern(pattern: str) -> re.Pattern[str]:
-    """Compile a .NET-style pattern (cached); raises ``re.error`` when it is invalid."""
-    return re.compile(translate_pattern(pattern))
+def compile_pattern(pattern: str) -> regex.Pattern[str]:
+    """Compile a .NET-style pattern (cached).
+
+    Raises:
+        ExpressionEvaluationError: the pattern is invalid (or nests too deeply to parse).
+    """
+    try:
+        return regex.compile(translate_pattern(pattern), regex.VERSION0)
+    except _PATTERN_ERRORS as exc:
+        raise ExpressionEvaluationError(
+            f"invalid regexPattern: {exc}", function="Replace", value=show(pattern)
+        ) from None
+
+
+@contextlib.contextmanager
+def _time_bound(pattern: object, value: str) -> Iterator[None]:
+    """Turn ``regex``'s TimeoutError into the record's evaluation error."""
+    try:
+        yield
+    except TimeoutError:
+        shown = show(text_or_empty(pattern, "Replace"))
+        raise ExpressionEvaluationError(
+            f"regexPattern {shown} gave up after {REGEX_TIMEOUT:g} s on a "
+            f"{len(value):,}-character value (the pattern backtracks too much; simplify it)",
+            function="Replace",
+            value=shown,
+        ) from None
 
 
 @functools.lru_cache(maxsize=512)
-def _substitution(replacement: str) -> Callable[[re.Match[str]], str]:
+def _substitution(replacement: str) -> Callable[[regex.Match[str]], str]:
     pieces: list[str | int] = []  # literal text, or a group number/name marker
     names: list[str] = []
     position = 0
@@ -65,7 +108,7 @@ def _substitution(replacement: str) -> Callable[[re.Match[str]], str]:
         position = match.end()
     pieces.append(replacement[position:])
 
-    def expand(found: re.Match[str]) -> str:
+    def expand(found: regex.Match[str]) -> str:
         out = []
         for piece in pieces:
             if isinstance(piece, str):
@@ -82,14 +125,8 @@ def _substitution(replacement: str) -> Callable[[re.Match[str]], str]:
     return expand
 
 
-def _pattern(value: object) -> re.Pattern[str]:
-    raw = text_or_empty(value, "Replace")
-    try:
-        return compile_pattern(raw)
-    except re.error as exc:
-        raise ExpressionEvaluationError(
-            f"invalid regexPattern: {exc}", function="Replace", value=raw
-        ) from None
+def _pattern(value: object) -> regex.Pattern[str]:
+    return compile_pattern(text_or_empty(value, "Replace"))
 
 
 def _literal(source: object, old: object, replacement: object) -> str | None:
@@ -116,7 +153,9 @@ def _regex(source: object, pattern: object, replacement: object) -> str | None:
     if value is None:
         return None
     expand = _substitution(text_or_empty(replacement, "Replace"))
-    return _pattern(pattern).sub(expand, value)
+    compiled = _pattern(pattern)
+    with _time_bound(pattern, value):
+        return compiled.sub(expand, value, timeout=REGEX_TIMEOUT)
 
 
 def _regex_group(source: object, pattern: object, group: object, replacement: object) -> str | None:
@@ -128,13 +167,14 @@ def _regex_group(source: object, pattern: object, group: object, replacement: ob
     new = text_or_empty(replacement, "Replace")
     out: list[str] = []
     position = 0
-    for match in compiled.finditer(value):
-        start, end = match.span(name)
-        if start < 0:
-            continue
-        out.append(value[position:start])
-        out.append(new)
-        position = end
+    with _time_bound(pattern, value):
+        for match in compiled.finditer(value, timeout=REGEX_TIMEOUT):
+            start, end = match.span(name)
+            if start < 0:
+                continue
+            out.append(value[position:start])
+            out.append(new)
+            position = end
     out.append(value[position:])
     return "".join(out)
 
@@ -146,11 +186,12 @@ def _regex_fallback(source: object, pattern: object, group: object, other: objec
     if value is None:
         return None
     compiled = _pattern(pattern)
-    match = compiled.search(value)
+    with _time_bound(pattern, value):
+        match = compiled.search(value, timeout=REGEX_TIMEOUT)
     return None if match is None else match.group(_group_name(compiled, group))
 
 
-def _group_name(compiled: re.Pattern[str], group: object) -> str | int:
+def _group_name(compiled: regex.Pattern[str], group: object) -> str | int:
     name = text_or_empty(group, "Replace")
     if name in compiled.groupindex:
         return name
@@ -172,8 +213,8 @@ def _bind(args: tuple[ArgInfo, ...]) -> Impl:
     if pattern is not None and pattern.constant:
         try:
             compile_pattern(text_or_empty(pattern.value, "Replace"))
-        except (re.error, ExpressionEvaluationError) as exc:
-            raise BindError(f"invalid regexPattern: {exc}", PATTERN) from None
+        except ExpressionEvaluationError as exc:
+            raise BindError(str(exc).removeprefix("Replace: "), PATTERN) from None
     if given[PATTERN]:
         if given[GROUP] and given[ATTRIBUTE]:
             return _pick(_regex_fallback, SOURCE, PATTERN, GROUP, ATTRIBUTE)

@@ -12,6 +12,9 @@ Grammar (whitespace and newlines may appear between any two tokens)::
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+
 from ldapconnector.errors import ExpressionSyntaxError
 from ldapconnector.expressions._lexer import Token, TokenKind, tokenize
 from ldapconnector.expressions._nodes import (
@@ -30,6 +33,44 @@ MAX_DEPTH = 64
 """How deeply calls may nest; deeper input is refused with a clear error."""
 
 _CONSTANTS = {c.name.lower(): c for c in CompareMethod}
+
+INTEGER_RANGE = range(-(2**63), 2**63)
+"""Integer literals are 64-bit signed, like .NET's ``long``."""
+
+HEX_DIGITS = 16
+"""A VB hex literal holds at most 64 bits (leading zeros aside)."""
+
+
+def _integer(digits: str) -> int:
+    # Count digits before calling int(): past 4,300 digits int() itself raises ValueError.
+    if len(digits.lstrip("-").lstrip("0")) > 19 or int(digits) not in INTEGER_RANGE:
+        raise ValueError(
+            f"integer literal is outside the 64-bit range "
+            f"{INTEGER_RANGE.start} to {INTEGER_RANGE.stop - 1}"
+        )
+    return int(digits)
+
+
+def _hex(digits: str) -> int:
+    if len(digits.lstrip("0")) > HEX_DIGITS:
+        raise ValueError(f"hex literal is wider than 64 bits (at most {HEX_DIGITS} hex digits)")
+    return int(digits, 16)
+
+
+def _decimal(digits: str) -> float:
+    value = float(digits)
+    if not math.isfinite(value):
+        raise ValueError("decimal literal is too large for a double-precision number")
+    return value
+
+
+_LITERALS: dict[TokenKind, Callable[[str], str | int | float]] = {
+    TokenKind.STRING: str,
+    TokenKind.INTEGER: _integer,
+    TokenKind.DECIMAL: _decimal,
+    TokenKind.HEX: _hex,
+}
+"""How each literal token's text becomes its value; a ValueError is a syntax error."""
 
 
 def parse(source: str) -> Node:
@@ -81,14 +122,12 @@ class _Parser:
     def operand(self, depth: int) -> Node:
         token = self.advance()
         kind = token.kind
-        if kind is TokenKind.STRING:
-            return Literal(token.value, token.start, token.end)
-        if kind is TokenKind.INTEGER:
-            return Literal(int(token.value), token.start, token.end)
-        if kind is TokenKind.DECIMAL:
-            return Literal(float(token.value), token.start, token.end)
-        if kind is TokenKind.HEX:
-            return Literal(int(token.value, 16), token.start, token.end)
+        convert = _LITERALS.get(kind)
+        if convert is not None:
+            try:
+                return Literal(convert(token.value), token.start, token.end)
+            except ValueError as exc:
+                raise self.error(str(exc), token) from None
         if kind is TokenKind.ATTRIBUTE:
             return AttributeRef(token.value, token.start, token.end)
         if kind is TokenKind.NAME:

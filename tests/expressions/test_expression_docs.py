@@ -14,6 +14,7 @@ import pytest
 from ldapconnector.errors import ExpressionError
 from ldapconnector.expressions import (
     EvaluationContext,
+    _functions_ldap,
     compile_expression,
     expression_value_to_json,
 )
@@ -83,8 +84,8 @@ def test_every_function_has_a_section_and_an_example() -> None:
     assert missing == []
 
 
-def test_reference_covers_all_45_documented_functions() -> None:
-    """The function table holds exactly the 45 functions of Microsoft's reference page."""
+def test_reference_covers_all_45_documented_functions_and_the_extensions() -> None:
+    """The function table holds the 45 functions of Microsoft's page plus ldapconnector's own."""
     documented = [
         "Append",
         "AppRoleAssignmentsComplex",
@@ -132,7 +133,19 @@ def test_reference_covers_all_45_documented_functions() -> None:
         "ToUpper",
         "Word",
     ]
-    assert sorted(s.name for s in FUNCTIONS.values()) == sorted(documented)
+    extensions = [spec.name for spec in _functions_ldap.FUNCTIONS]
+    assert len(documented) == 45
+    assert sorted(s.name for s in FUNCTIONS.values()) == sorted(documented + extensions)
+
+
+def test_extensions_are_documented_as_such() -> None:
+    """Each function beyond Microsoft's list has its section under "ldapconnector extensions"."""
+    text = DOC.read_text(encoding="utf-8")
+    _, found, extensions_part = text.partition("\n## ldapconnector extensions\n")
+    assert found
+    section = extensions_part.partition("\n## ")[0]
+    missing = [s.name for s in _functions_ldap.FUNCTIONS if f"### {s.name}\n" not in section]
+    assert missing == []
 
 
 def test_every_function_has_compliance_cases() -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+
 import pytest
 
 from ldapconnector.errors import ExpressionError, ExpressionEvaluationError, ExpressionSyntaxError
-from ldapconnector.expressions import compile_expression
+from ldapconnector.expressions import _functions_replace, compile_expression
 
 
 def test_syntax_error_draws_a_caret_under_the_fault() -> None:
@@ -116,3 +118,91 @@ def test_folding_does_not_hide_a_constant_error_until_run_time() -> None:
     expression = compile_expression('Mid("abc", 0, 1)')
     with pytest.raises(ExpressionEvaluationError, match="1-based"):
         expression.evaluate({})
+
+
+@pytest.mark.parametrize(
+    ("prefix", "literal"),
+    [
+        ("", "9" * 4301),
+        ("", "-" + "9" * 4301),
+        ('Join("", ', "9" * 20),
+        ('Join("", ', "&H" + "F" * 4000),
+        ("BitAnd(1, ", "&H" + "1" + "0" * 16),
+        ('Join("", ', "1" + "0" * 400 + ".5"),
+    ],
+    ids=["4301-digits", "negative-4301-digits", "20-digits", "huge-hex", "65-bit-hex", "inf"],
+)
+def test_out_of_range_literals_are_syntax_errors_at_their_position(
+    prefix: str, literal: str
+) -> None:
+    """Numbers too big for 64 bits (or a double) are refused where they start, not ValueError."""
+    source = prefix + literal + (")" if prefix else "")
+    with pytest.raises(ExpressionSyntaxError) as info:
+        compile_expression(source)
+    assert info.value.position == len(prefix)
+    assert "literal" in info.value.reason
+
+
+CATASTROPHIC = "(a|aa)+$"
+"""Exponential backtracking on a run of a's that does not end the value."""
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        f'Replace([a], , "{CATASTROPHIC}", , "x", , )',
+        f'Replace([a], , "(?<g>{CATASTROPHIC})", "g", "x", , )',
+        f'Replace([empty], , "(?<g>{CATASTROPHIC})", "g", , [a], )',
+    ],
+    ids=["regex", "regex-group", "regex-fallback"],
+)
+def test_catastrophic_pattern_times_out_naming_function_and_pattern(source: str) -> None:
+    """A backtracking pattern is stopped after REGEX_TIMEOUT and reported, not run for ages."""
+    expression = compile_expression(source)
+    with pytest.raises(ExpressionEvaluationError) as info:
+        expression.evaluate({"a": "a" * 40 + "!", "empty": ""})
+    assert info.value.function == "Replace"
+    timeout = _functions_replace.REGEX_TIMEOUT
+    assert f"gave up after {timeout:g} s on a 41-character value" in str(info.value)
+    assert CATASTROPHIC in str(info.value)
+
+
+def test_timed_out_pattern_is_shown_truncated() -> None:
+    """A long pattern in the timeout message is cut with a marker, not repeated whole."""
+    pattern = CATASTROPHIC + "|" + "z" * 500
+    expression = compile_expression('Replace([a], , [p], , "x", , )')
+    with pytest.raises(ExpressionEvaluationError, match="gave up") as info:
+        expression.evaluate({"a": "a" * 40 + "!", "p": pattern})
+    assert "z" * 100 not in str(info.value)
+    assert "..." in str(info.value)
+
+
+def test_constant_catastrophic_replace_is_tried_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Folding at compile time keeps the timeout error; evaluating does not run it again."""
+    runs = []
+    bound = _functions_replace._time_bound
+
+    def counted(pattern: object, value: str) -> AbstractContextManager[None]:
+        runs.append(value)
+        return bound(pattern, value)
+
+    monkeypatch.setattr(_functions_replace, "_time_bound", counted)
+    expression = compile_expression(f'Replace("{"a" * 40}!", , "{CATASTROPHIC}", , "y", , )')
+    with pytest.raises(ExpressionEvaluationError, match="gave up") as first:
+        expression.evaluate({})
+    with pytest.raises(ExpressionEvaluationError, match="gave up") as second:
+        expression.evaluate({})
+    assert len(runs) == 1
+    assert str(first.value) == str(second.value)
+    assert first.value is not second.value
+    assert second.value.function == "Replace"
+
+
+@pytest.mark.parametrize(
+    "pattern", ["(" * 3000 + ")" * 3000, "a{99999999999999999999}", "\\N{NO SUCH NAME}"]
+)
+def test_hostile_runtime_pattern_is_an_invalid_pattern_error(pattern: str) -> None:
+    """Patterns that break the regex parser (deep nesting, huge counts) are reported as invalid."""
+    expression = compile_expression('Replace([a], , [p], , "x", , )')
+    with pytest.raises(ExpressionEvaluationError, match="invalid regexPattern"):
+        expression.evaluate({"a": "abc", "p": pattern})
