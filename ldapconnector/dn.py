@@ -16,6 +16,7 @@ Pure: no I/O.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import attrs
@@ -78,6 +79,9 @@ def _escape(value: str) -> str:
     return value if _HEX_VALUE.fullmatch(value) else escape_dn_value(value)
 
 
+# A run parses the same DNs several times (plan, placement, validation, links); the
+# result is an immutable tuple of frozen values, so a bounded cache is safe to share.
+@functools.lru_cache(maxsize=8192)
 def parse_dn(dn: str) -> tuple[Rdn, ...]:
     """Split a DN into its RDNs, most specific first (RFC 4514 section 3).
 
