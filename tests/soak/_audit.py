@@ -153,9 +153,10 @@ class Audit:
     @property
     def clean(self) -> bool:
         """Whether no problem was found."""
-        return not (
-            self.lost or self.duplicated or self.hijacked or self.differing or self.outside
-        ) and not self.half_applied
+        return (
+            not (self.lost or self.duplicated or self.hijacked or self.differing or self.outside)
+            and not self.half_applied
+        )
 
     def lines(self) -> list[str]:
         """The totals as printable lines."""
