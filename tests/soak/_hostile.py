@@ -48,26 +48,25 @@ class Kind(enum.Enum):
 
 
 # Unmanaged entries loaded with slapadd before the run: no record may join or change them.
+# Full POSIX users, so that a wrong join would go through (and be seen), not stop at the
+# schema check for the create-only uidNumber.
+def _posix(uid: str, cn: str, sn: str, mail: str, number: int) -> dict[str, list[str]]:
+    return {
+        "objectClass": ["inetOrgPerson", "posixAccount", "shadowAccount"],
+        "uid": [uid],
+        "cn": [cn],
+        "sn": [sn],
+        "mail": [mail],
+        "uidNumber": [str(number)],
+        "gidNumber": ["10000"],
+        "homeDirectory": [f"/home/{uid}"],
+    }
+
+
 UNMANAGED: dict[str, dict[str, list[str]]] = {
-    f"uid=victim,{PEOPLE_DN}": {
-        "objectClass": ["inetOrgPerson"],
-        "uid": ["victim"],
-        "cn": ["victim"],
-        "sn": ["Victim"],
-        "mail": ["victim@h.lab"],
-    },
-    f"cn=bystander,{PEOPLE_DN}": {
-        "objectClass": ["inetOrgPerson"],
-        "cn": ["bystander"],
-        "sn": ["Bystander"],
-        "mail": ["bystander@h.lab"],
-    },
-    f"cn=Mixed Case,{PEOPLE_DN}": {
-        "objectClass": ["inetOrgPerson"],
-        "cn": ["Mixed Case"],
-        "sn": ["Case"],
-        "mail": ["Mixed.Case@H.lab"],
-    },
+    f"uid=victim,{PEOPLE_DN}": _posix("victim", "victim", "Victim", "victim@h.lab", 500),
+    f"cn=bystander,{PEOPLE_DN}": _posix("bystander", "bystander", "By", "bystander@h.lab", 501),
+    f"cn=Mixed Case,{PEOPLE_DN}": _posix("mixed", "Mixed Case", "Case", "Mixed.Case@H.lab", 502),
 }
 _VICTIM_MAILS = ("victim@h.lab", "bystander@h.lab", "Mixed.Case@H.lab")
 
