@@ -43,7 +43,9 @@ DN_PSEUDO_ATTRIBUTE = "-dn-"
 mapping target that builds the DN and the anchor that is the DN."""
 
 # RFC 4514 section 3: attributeType = descr / numericoid, then "=".
-_TYPE = re.compile(r"\s*([A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)+)\s*=\s*")
+# Only spaces are tolerated around the type and "=" (RFC 4514 escapes every other character
+# that matters; slapd keeps other whitespace, such as \x1e, as part of the value).
+_TYPE = re.compile(r" *([A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)+) *= *")
 _HEX_VALUE = re.compile(r"#(?:[0-9A-Fa-f]{2})+")
 _HEX_PAIR = re.compile(r"[0-9A-Fa-f]{2}")
 _ESCAPABLE = frozenset(' "#+,;<=>\\')

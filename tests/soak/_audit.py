@@ -42,6 +42,8 @@ REASONS: tuple[tuple[str, str], ...] = (
     ("linked to source id", "match linked to another id"),
     ("entryalreadyexists", "DN taken"),
     ("not a distinguished name", "not a DN"),
+    ("multi-valued rdn", "multi-valued RDN"),
+    ("hex string", "hex-string RDN"),
 )
 
 

@@ -87,10 +87,11 @@ _DN_LOGINS = (
     "evil\\",  # a trailing backslash escapes the comma after it
     "a,ou=evil",
     "a,dc=contoso,dc=lab",
-    # Left out, found by this soak (tests/soak/test_soak_dn_findings.py): "a+uid=b" makes a
-    # multi-valued RDN whose second value lands in the entry besides the mapped ones, and
-    # "#41" (an RFC 4514 hex-string form) is created as the text "#41", then every later
-    # export of the record fails with namingViolation.
+    # Found by this soak (tests/soak/test_soak_dn_findings.py), now refused per record:
+    "a+uid=b",  # a multi-valued RDN would add a value no mapping gives
+    "a+employeeType=admin",
+    "#41",  # an RFC 4514 hex-string value would be stored as other text
+    "\x1ex",  # whitespace controls around a value: slapd keeps them
     "a=b",
     "#first",
     " lead",

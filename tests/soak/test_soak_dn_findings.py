@@ -1,6 +1,8 @@
-"""Bugs the hostile soak found in DN handling, kept as strict xfails until they are fixed.
+"""DN shapes the hostile soak found that a source value could give an expression-built DN.
 
-The logins are left out of the soak's generator (tests/soak/_hostile.py) for now.
+Each was a bug: a multi-valued RDN added an attribute value no mapping gives, a hex-string
+RDN value was stored as other text, and whitespace controls around a value were dropped by
+the parser but kept by slapd. All three are now refused per record.
 """
 
 from __future__ import annotations
@@ -33,11 +35,6 @@ def _ldap_dns(server: OpenLDAPServer, search_filter: str) -> list[str]:
     return [line[4:] for line in done.stdout.splitlines() if line.startswith("dn: ")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a '+' in the DN value makes a multi-valued RDN whose second attribute value "
-    "is written to the entry although no mapping gives it",
-)
 def test_a_plus_in_a_login_cannot_add_an_attribute_value() -> None:
     """Login a+employeeType=admin: refused, or created without employeeType=admin."""
     record = {**user_record(0), "userPrincipalName": "a+employeeType=admin@h.lab"}
@@ -46,11 +43,6 @@ def test_a_plus_in_a_login_cannot_add_an_attribute_value() -> None:
         assert _ldap_dns(server, "(employeeType=admin)") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: CN=#41 (an RFC 4514 hex string) is created as the text '#41'; every later "
-    "export of the record then fails with namingViolation",
-)
 def test_a_login_starting_with_a_hash_exports_the_same_way_twice() -> None:
     """Login #41: refused both times, or created then unchanged."""
     record = {**user_record(0), "userPrincipalName": "#41@h.lab"}
@@ -63,11 +55,6 @@ def test_a_login_starting_with_a_hash_exports_the_same_way_twice() -> None:
         assert second.outcome is ExportOutcome.UNCHANGED, second.error
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: ldapconnector.dn strips Python whitespace (\\x1c-\\x1f, \\x0b, \\x0c) around an "
-    "RDN value, slapd keeps it, so the entry gets a cn value that is not its RDN value",
-)
 def test_a_leading_separator_control_does_not_add_a_second_cn() -> None:
     """Login \\x1ex: refused, or the entry's cn is the display name and the RDN value only."""
     record = {**user_record(0), "userPrincipalName": "\x1ex@h.lab"}

@@ -16,6 +16,7 @@ entry would be found under a DN it was not given. Pure: no I/O.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ldapconnector.dn import Rdn, format_dn, is_within, parse_dn
@@ -25,8 +26,31 @@ from ldapconnector.model import shown_value
 __all__ = ["placement_problem", "rdn_problem"]
 
 
+# An RDN whose value is written as an RFC 4514 hex string (``CN=#41``): unescaped "#".
+_HEX_FORM = re.compile(r"\s*[A-Za-z0-9.-]+\s*=\s*#")
+
+
 def rdn_problem(rdn: Rdn, dn: str) -> str | None:
-    """Why the directory would not keep this RDN's values as sent, or None."""
+    """Why the directory would not keep this RDN's values as sent, or None.
+
+    Besides outer whitespace, two shapes a source value can give an expression-built DN
+    are refused: a multi-valued RDN (a login ``a+employeeType=admin`` would add an
+    attribute value no mapping gives) and a value in RFC 4514 hex-string form
+    (``CN=#41``: the server stores other text than the one planned). ``EscapeDNValue``
+    escapes such values so that they stay one plain value.
+    """
+    if len(rdn.pairs) > 1:
+        return (
+            f"the DN {shown_value(dn)} has a multi-valued RDN ({shown_value(str(rdn))}): it "
+            "would add attribute values that no mapping gives; escape the source value "
+            "(EscapeDNValue) so that '+' stays part of one value"
+        )
+    if _HEX_FORM.match(dn):
+        return (
+            f"the DN {shown_value(dn)} writes its RDN value as an RFC 4514 hex string ('#…'): "
+            "the directory would store other text than planned; escape the source value "
+            "(EscapeDNValue)"
+        )
     for kind, value in rdn.pairs:
         if value and value != value.strip():
             return (
