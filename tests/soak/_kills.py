@@ -8,8 +8,9 @@ delta import), an identity (``mail`` as matching attribute, or none: a
 - **server**: slapd is SIGKILLed at a seeded point of an in-process run and started again
   on the same data and ports a moment later;
 - **client**: the run happens in a child process that calls ``os._exit`` at a seeded
-  point (a result's progress callback, the n-th link commit, right after the n-th intent
-  commit, the n-th imported object, the n-th delta batch before it is handled);
+  point (a result's progress callback, the n-th link written or the n-th link of a user
+  the round adds, before the batch commits; right after the n-th intent commit, before
+  its add is sent; the n-th imported object; the n-th delta batch, before it is handled);
 
 then reruns the same profile to completion in this process and checks the directory with
 ``ldapsearch`` (not the library): every source user exactly once, with the value last
@@ -87,18 +88,20 @@ from ldapconnector.space import SqliteLinkStore
 job = json.load(sys.stdin)
 where, at = job["kill"]
 config = ConnectorConfig.from_dict(job["config"], allow_literal_password=True)
-seen = {"link": 0, "intent": 0}
+seen = {"link": 0, "created-link": 0, "intent": 0}
+new_ids = set(job.get("new", ()))
 
 def counting(name, real):
-    def wrapper(self, *args):
-        real(self, *args)
-        seen[name] += 1
+    def wrapper(self, item):
+        real(self, item)
+        if name != "created-link" or item.source_id in new_ids:
+            seen[name] += 1
         if where == name and seen[name] == at:
             os._exit(9)
     return wrapper
 
-if where == "link":  # dies after the n-th link is written, before its batch commits
-    SqliteLinkStore.put = counting("link", SqliteLinkStore.put)
+if where in ("link", "created-link"):  # dies after the n-th link, before its batch commits
+    SqliteLinkStore.put = counting(where, SqliteLinkStore.put)
 if where == "intent":  # dies after the n-th intent is committed, before its add is sent
     SqliteLinkStore.put_intent = counting("intent", SqliteLinkStore.put_intent)
 
@@ -437,10 +440,13 @@ class Soak:
         side.population += new
         records = side.records()
         if kind is Kill.CLIENT:
-            where = self.rng.choice(["progress", "link", "intent"])
+            # "link" counts every link written (updates come first), "created-link" only
+            # those of the users this round adds: the window between add and link commit.
+            where = self.rng.choice(["progress", "link", "created-link", "intent"])
             at = self.rng.randint(1, len(records) if where == "progress" else new)
+            fresh = [record["id"] for record in records[-new:]]
             self._child({"profile": "export", "config": side.config, "state": str(side.state),
-                         "records": records, "kill": [where, at]})  # fmt: skip
+                         "records": records, "new": fresh, "kill": [where, at]})  # fmt: skip
         else:
             at = self.rng.randint(1, len(records))
             self._in_process(side, lambda c: c.export(records, progress=self._killer(at)))
