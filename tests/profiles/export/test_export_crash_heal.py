@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from ldapconnector.cli._demo_data import posix_example, users
@@ -22,9 +23,7 @@ from ldapconnector.config import ConnectorConfig
 from ldapconnector.connection import open_connection
 from ldapconnector.connector import Connector
 from ldapconnector.errors import TransportError
-from ldapconnector.profiles import ExportOutcome
-from ldapconnector.profiles.export import _sinks
-from ldapconnector.profiles.export._operations import AddOperation
+from ldapconnector.profiles import ExportOutcome, export_request, run_export
 from ldapconnector.space import LinkState, SqliteLinkStore
 from ldapconnector.testing import OpenLDAPServer
 
@@ -179,30 +178,46 @@ def test_rerun_after_a_crash_without_matching_attribute_does_not_duplicate(
     assert links == set(directory.values())
 
 
-def test_lost_reply_of_an_add_is_not_added_again(
-    fresh_openldap_server: OpenLDAPServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+class LosesFirstAddReply:
+    """The real connection, except that the reply of its first add is lost.
+
+    No server here can be told to drop one reply, so the run's own connection is wrapped:
+    the add really happens on slapd, then the client sees a lost connection, as when the
+    network fails between the server's commit and its answer.
+    """
+
+    def __init__(self, connector: Connector) -> None:
+        self._connector = connector
+        self.lost: list[str] = []
+
+    def __call__(self) -> Any:
+        return self  # the request's ``connection`` callable: this stands for the connection
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._connector.connection, name)
+
+    def add(self, dn: str, *args: Any, **kwargs: Any) -> Any:
+        made = self._connector.connection.add(dn, *args, **kwargs)
+        if not self.lost:
+            self.lost.append(dn)
+            raise TransportError("connection lost before the reply (injected)")
+        return made
+
+
+def test_lost_reply_of_an_add_is_not_added_again(fresh_openldap_server: OpenLDAPServer) -> None:
     """An add whose reply is lost is linked from its intent on the retry, not re-added."""
     server = fresh_openldap_server
     data = posix_example(server.connectivity(security="ldaps"), people_dn=server.people_dn)
     config = ConnectorConfig.from_dict(
         without_matching(data, server.people_dn), allow_literal_password=True
     )
-    real_send = _sinks.send_operation
-    lost: list[str] = []
-
-    def send_then_lose_the_reply(*args: Any, **kwargs: Any) -> Any:
-        made = real_send(*args, **kwargs)  # the server really adds the entry
-        if isinstance(args[2], AddOperation) and not lost:
-            lost.append(args[2].dn)
-            raise TransportError("connection lost before the reply (injected)")
-        return made
-
-    monkeypatch.setattr(_sinks, "send_operation", send_then_lose_the_reply)
     with SqliteLinkStore.in_memory() as store, Connector(config, store=store) as connector:
-        report = connector.export(users(3))
+        faulty = LosesFirstAddReply(connector)
+        request = attrs.evolve(export_request(connector), connection=faulty)
+        report = run_export(request, users(3))
         assert store.list_intents() == ()
         links = {(link.anchor.value, link.dn.lower()) for link in store.iter_links()}
+    lost = faulty.lost
     assert not report.failed, report.failed
     assert [dn.lower() for dn in lost] == [(report.results[0].dn or "").lower()]
     directory = _directory(server)
