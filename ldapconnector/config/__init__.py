@@ -30,6 +30,7 @@ from ldapconnector.config._sections import (
     Paging,
     RunProfilesConfig,
     SetAttributeValue,
+    SpaceConfig,
 )
 from ldapconnector.config._targets import DN_TARGET
 
@@ -51,4 +52,5 @@ __all__ = [
     "Secret",
     "Security",
     "SetAttributeValue",
+    "SpaceConfig",
 ]

@@ -46,6 +46,7 @@ def meta(
     items: tuple[Check, ...] = (),
     key: str | None = None,
     path: bool = False,
+    location: bool = False,
     secret: bool = False,
 ) -> dict[str, Any]:
     """Build the attrs field metadata the validators and the loader read.
@@ -55,12 +56,21 @@ def meta(
         items: checks of each item of a tuple value (reported as ``key[i]``).
         key: the key in the file, when it differs from the attribute name.
         path: the value is a file path: the loader resolves it and checks it exists.
+        location: the value is a path of a file that may not exist yet (a state file the
+            connector creates): the loader only resolves it.
         secret: the value is a credential: messages never show it.
 
     Returns:
         The metadata mapping for ``attrs.field(metadata=...)``.
     """
-    return {"checks": checks, "items": items, "key": key, "path": path, "secret": secret}
+    return {
+        "checks": checks,
+        "items": items,
+        "key": key,
+        "path": path,
+        "location": location,
+        "secret": secret,
+    }
 
 
 def key_of(field: attrs.Attribute[Any]) -> str:

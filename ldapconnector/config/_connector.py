@@ -21,6 +21,7 @@ from ldapconnector.config._sections import (
     MappingConfig,
     ObjectTypeConfig,
     RunProfilesConfig,
+    SpaceConfig,
 )
 from ldapconnector.errors import ConfigurationError
 
@@ -41,6 +42,7 @@ class ConnectorConfig(_Validated):
         attributes: the ``[[attributes]]`` tables.
         deprovisioning: the ``[deprovisioning]`` section.
         mappings: the ``[[mappings]]`` tables.
+        space: the ``[space]`` section: where the connector space is kept.
     """
 
     connectivity: ConnectivityConfig
@@ -50,6 +52,7 @@ class ConnectorConfig(_Validated):
     attributes: tuple[AttributeConfig, ...] = ()
     deprovisioning: DeprovisioningConfig = attrs.field(factory=DeprovisioningConfig)
     mappings: tuple[MappingConfig, ...] = ()
+    space: SpaceConfig = attrs.field(factory=SpaceConfig)
 
     @classmethod
     def from_file(

@@ -214,6 +214,8 @@ def _load_field(field: attrs.Attribute[Any], raw: object, path: str, ctx: LoadCo
         return _c.INVALID
     if field.metadata.get("path"):
         return _existing_file(value, path, ctx)
+    if field.metadata.get("location"):
+        return str(_resolve(value, ctx))
     return value
 
 
@@ -263,10 +265,13 @@ def _convert_list(raw: object, item_type: Any, path: str, ctx: LoadContext) -> A
     return _c.INVALID if _c.INVALID in items else tuple(items)
 
 
-def _existing_file(value: str, path: str, ctx: LoadContext) -> Any:
+def _resolve(value: str, ctx: LoadContext) -> Path:
     file = Path(value).expanduser()
-    if not file.is_absolute():
-        file = ctx.base_dir / file
+    return file if file.is_absolute() else ctx.base_dir / file
+
+
+def _existing_file(value: str, path: str, ctx: LoadContext) -> Any:
+    file = _resolve(value, ctx)
     if not file.exists():
         ctx.add(path, f"file not found: {_c.quote(str(file))}")
     elif not file.is_file():

@@ -141,6 +141,28 @@ class RunProfilesConfig(_Validated):
 
 
 @attrs.frozen(kw_only=True)
+class SpaceConfig(_Validated):
+    """The ``[space]`` section: where the connector space (links, watermarks) is kept.
+
+    Attributes:
+        path: the SQLite state file, relative to the config file's directory; None means
+            the default, a file named after the config next to it (``connector.toml`` ->
+            ``connector.state.sqlite``), which the command line chooses.
+        in_memory: keep the space in memory only: nothing is remembered between runs.
+    """
+
+    _PATH: ClassVar[str] = "space"
+
+    path: str | None = attrs.field(default=None, metadata=_M(_c.not_blank, location=True))
+    in_memory: bool = False
+
+    @classmethod
+    def _cross_problems(cls, values: Mapping[str, Any]) -> _c.Problems:
+        if values.get("in_memory") and values.get("path"):
+            yield "in_memory", "give only one of path and in_memory = true"
+
+
+@attrs.frozen(kw_only=True)
 class ObjectTypeConfig(_Validated):
     """The ``[object_type]`` section: the Object Types page.
 
@@ -295,5 +317,6 @@ for _cls in (
     SetAttributeValue,
     DeprovisioningConfig,
     MappingConfig,
+    SpaceConfig,
 ):
     attrs.resolve_types(_cls, globals())
