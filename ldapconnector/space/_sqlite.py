@@ -11,6 +11,7 @@ from types import TracebackType
 from typing import Any
 
 from ldapconnector.anchors import Anchor, AnchorKind
+from ldapconnector.space._lock import StateLock, create_private
 from ldapconnector.space._model import ImportedObject, Intent, Link, LinkState, Watermark
 from ldapconnector.space._sqlite_schema import MEMORY, connect
 from ldapconnector.space._store import LinkStoreError
@@ -83,21 +84,34 @@ class SqliteLinkStore:
     savepoint).
     """
 
-    def __init__(self, db: sqlite3.Connection, *, path: str) -> None:
+    def __init__(self, db: sqlite3.Connection, *, path: str, lock: StateLock | None = None) -> None:
         """Wrap an open connection prepared by :meth:`open` (use that instead)."""
         self._db = db
         self._depth = 0
+        self._lock = lock
         self.path = path
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> SqliteLinkStore:
         """Open or create the link store file at ``path``.
 
+        A new file is created owner-only (mode 0600, as are its ``-wal``/``-shm`` files).
+        The store holds an exclusive lock on ``<path>.lock`` until :meth:`close`, so a
+        second process (or a second store in this one) opening the same file is refused.
+
         Raises:
-            LinkStoreError: the file cannot be opened, is not a link store, or was
-                written by a newer ldapconnector.
+            LinkStoreError: another ldapconnector run holds the file, the file cannot be
+                opened, is not a link store, or was written by a newer ldapconnector.
         """
-        return cls(connect(path), path=os.fspath(path))
+        where = os.fspath(path)
+        lock = StateLock(where)
+        lock.acquire()
+        try:
+            create_private(where)
+            return cls(connect(where), path=where, lock=lock)
+        except BaseException:
+            lock.release()
+            raise
 
     @classmethod
     def in_memory(cls) -> SqliteLinkStore:
@@ -107,8 +121,10 @@ class SqliteLinkStore:
     # -- lifecycle and transactions ---------------------------------------------------------
 
     def close(self) -> None:
-        """Close the database (an open batch is rolled back by SQLite)."""
+        """Close the database (an open batch is rolled back by SQLite) and drop the lock."""
         self._db.close()
+        if self._lock is not None:
+            self._lock.release()
 
     def __enter__(self) -> SqliteLinkStore:
         return self
