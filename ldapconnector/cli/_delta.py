@@ -7,10 +7,10 @@ values; USN and timestamp sources give the object's current values), and nothing
 rename or delete; ``changes`` lists a modify's operations as logged (``{"attribute",
 "op", "values"}``). Binary values are ``{"base64": "..."}``. The lines of a batch are
 flushed and synced to disk *before* the batch is acknowledged, so a crash re-delivers
-rather than loses. ``--state FILE`` keeps the watermark between runs (without it every run
-is a first run, which only establishes a watermark). ``--reset`` forgets the stored
-watermark and establishes a new one (after a full import). A watermark older than the
-change log prints "full import required" and exits 1.
+rather than loses. The watermark is kept in the state file (``--state``, ``[space]``, or
+``CONFIG.state.sqlite`` by default); a run that finds none establishes one and says that
+a full import is what to run. ``--reset`` forgets the stored watermark and establishes a
+new one. A watermark older than the change log prints "full import required" and exits 1.
 """
 
 from __future__ import annotations
@@ -18,15 +18,17 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import logging
 import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import IO, Any
 
+from ldapconnector.cli._state import open_store
 from ldapconnector.config import ConnectorConfig
 from ldapconnector.connector import Connector
-from ldapconnector.errors import FullImportRequiredError
+from ldapconnector.errors import ConfigurationError, FullImportRequiredError, LdapOperationError
 from ldapconnector.model import ModifyOp, Value
 from ldapconnector.profiles.delta import (
     AttributeChange,
@@ -34,9 +36,10 @@ from ldapconnector.profiles.delta import (
     ChangeRecord,
     DeltaImportResult,
 )
-from ldapconnector.space import SqliteLinkStore
 
-__all__ = ["add_arguments", "change_line", "run_delta"]
+__all__ = ["add_arguments", "change_line", "establish_watermark", "run_delta"]
+
+log = logging.getLogger(__name__)
 
 _EXIT_OK = 0
 _EXIT_FAILED = 1
@@ -124,17 +127,48 @@ def _summary(result: DeltaImportResult) -> Mapping[str, Any]:
     }
 
 
-def _report(result: DeltaImportResult, as_json: bool) -> None:
-    if as_json:
+def establish_watermark(connector: Connector) -> str | None:
+    """Take a new delta watermark, as the full import does *before* it reads.
+
+    Taken first, the watermark is older than anything the full import reads, so a change
+    made while it runs is read again by the next delta import rather than missed.
+
+    Returns:
+        The change source's name, or None when the delta import profile is off or the
+        server offers no source this account can read (logged as a warning).
+    """
+    if not connector.config.run_profiles.delta_import:
+        return None
+    try:
+        return connector.delta_import(reset=True).source.value
+    except (ConfigurationError, LdapOperationError) as exc:
+        log.warning("no delta watermark taken before the full import: %s", exc)
+        return None
+
+
+def _first_run_advice(config_file: str) -> str:
+    return (
+        "delta import: no delta watermark yet (no earlier run stored one), so earlier changes "
+        "cannot be read; one is established now.\n"
+        f"run `ldapconnector import --config {config_file}` for a full import (it establishes "
+        "the watermark before it reads), then `--delta` reports the changes after it"
+    )
+
+
+def _report(result: DeltaImportResult, args: argparse.Namespace) -> None:
+    if bool(getattr(args, "json", False)):
         print(json.dumps({"summary": _summary(result)}))
+        return
+    if result.baseline and getattr(args, "reset", False):
+        print(f"delta import: watermark reset and established ({result.source.value})")
     elif result.baseline:
-        print(f"delta import: first run, watermark established ({result.source.value})")
+        print(_first_run_advice(args.config))
     else:
         print(
             f"delta import: {result.changes:,} changes from {result.log_entries:,} log entries "
             f"in {result.seconds:.2f} s ({result.source.value})"
         )
-    if not result.deletes_covered and not as_json:
+    if not result.deletes_covered:
         print("note: this change source cannot see deletes; run full imports to find them")
 
 
@@ -146,7 +180,7 @@ def run_delta(args: argparse.Namespace) -> int:
     so lines of a run that died are kept next to their re-delivery.
     """
     config = ConnectorConfig.from_file(args.config)
-    store = SqliteLinkStore.open(args.state) if args.state else SqliteLinkStore.in_memory()
+    store = open_store(config, args)
     reset = bool(getattr(args, "reset", False))
     ignore_own = bool(getattr(args, "ignore_own_writes", False))
     try:
@@ -155,10 +189,10 @@ def run_delta(args: argparse.Namespace) -> int:
             result.run(_writer(out))
     except FullImportRequiredError as exc:
         print(
-            f"ldapconnector: {exc}\nrun `ldapconnector import --delta --reset` and then a full "
-            "`ldapconnector import` with the same --state",
+            f"ldapconnector: {exc}\nrun a full `ldapconnector import --config {args.config}` "
+            "(it establishes a new watermark before it reads) with the same state file",
             file=sys.stderr,
         )
         return _EXIT_FAILED
-    _report(result, bool(getattr(args, "json", False)))
+    _report(result, args)
     return _EXIT_OK

@@ -3,8 +3,9 @@
 ``--source F.jsonl`` holds one source record per line (DESIGN.md "Source records").
 ``--plan`` computes the report and the LDIF without writing; ``--prune`` sends linked users
 missing from the file through the delete flow; ``--force`` overrides the mass-deletion
-guard; ``--state FILE`` keeps the link store between runs (without it every run starts
-from an empty, in-memory store and relies on correlation). ``--json`` prints
+guard. The link store is the state file (``--state``, ``[space]``, or
+``CONFIG.state.sqlite`` by default), so a repeated export finds its links; ``--plan``
+reads it and writes nothing to it. ``--json`` prints
 ``{"summary", "results"}`` (``--plan`` adds ``"ldif"``). Exit 0 when every record
 succeeded, 1 when some failed (or the run was refused), 2 for bad usage.
 """
@@ -17,11 +18,11 @@ import sys
 from typing import Any
 
 from ldapconnector.cli._app import EXIT_OK, EXIT_SOME_FAILED
+from ldapconnector.cli._state import add_state_argument, open_store
 from ldapconnector.config import ConnectorConfig
 from ldapconnector.connector import Connector
 from ldapconnector.errors import ConfigurationError
 from ldapconnector.profiles import ExportReport, ObjectResult
-from ldapconnector.space import SqliteLinkStore
 
 __all__ = ["read_records", "register", "run"]
 
@@ -38,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--plan", action="store_true", help="show the operations; write nothing")
     parser.add_argument("--prune", action="store_true", help="delete linked users not in source")
     parser.add_argument("--force", action="store_true", help="override the max_deletes guard")
-    parser.add_argument("--state", metavar="FILE", help="the link store file (SQLite)")
+    add_state_argument(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.set_defaults(handler=run)
 
@@ -89,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     records = read_records(args.source)
     if args.plan and args.force and not args.prune:
         print("ldapconnector: --force only matters with deletions", file=sys.stderr)
-    store = SqliteLinkStore.open(args.state) if args.state else SqliteLinkStore.in_memory()
+    store = open_store(config, args)
     progress = _progress if sys.stderr.isatty() and not args.plan else None
     with store, Connector(config, store=store) as connector:
         if args.plan:

@@ -1,9 +1,11 @@
 """``ldapconnector import``: run a full import and write the objects as JSON Lines.
 
 ``--output F.jsonl`` writes one line per object: ``{"anchor", "dn", "objectClass",
-"attributes"}`` with binary values as ``{"base64": "..."}``. ``--state FILE`` keeps the
-link store (connector space, links, watermarks) between runs; without it the run uses an
-in-memory store. A progress line goes to stderr when stderr is a terminal.
+"attributes"}`` with binary values as ``{"base64": "..."}``. The link store (connector
+space, links, watermarks) is the state file (``--state``, ``[space]``, or
+``CONFIG.state.sqlite`` by default). With the delta import profile on, the delta watermark
+is established *before* the objects are read. A progress line goes to stderr when stderr is
+a terminal.
 """
 
 from __future__ import annotations
@@ -17,11 +19,11 @@ from contextlib import contextmanager
 from typing import IO, Any
 
 from ldapconnector.cli import _delta
+from ldapconnector.cli._state import add_state_argument, open_store
 from ldapconnector.config import ConnectorConfig
 from ldapconnector.connector import Connector
 from ldapconnector.model import Value
 from ldapconnector.profiles import ImportedEntry, ImportProgress, ImportResult
-from ldapconnector.space import SqliteLinkStore
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--config", required=True, metavar="FILE", help="connector config (TOML)")
     parser.add_argument("--output", metavar="FILE.jsonl", help="write the objects here")
-    parser.add_argument("--state", metavar="FILE", help="the link store file (SQLite)")
+    add_state_argument(parser)
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     _delta.add_arguments(parser)
     parser.set_defaults(handler=run)
@@ -83,26 +85,34 @@ def run(args: argparse.Namespace) -> int:
     if args.delta:
         return _delta.run_delta(args)
     config = ConnectorConfig.from_file(args.config)
-    store = SqliteLinkStore.open(args.state) if args.state else SqliteLinkStore.in_memory()
+    store = open_store(config, args)
     progress = _progress if sys.stderr.isatty() else None
     with store, Connector(config, store=store) as connector, _output(args.output) as out:
+        watermark = _delta.establish_watermark(connector)
+        if watermark is not None and not args.json:
+            print(f"delta watermark established before the full import ({watermark})")
         result: ImportResult = connector.full_import(progress=progress)
         for obj in result:
             if out is not None:
                 out.write(object_line(obj) + "\n")
     if progress is not None:
         print(file=sys.stderr)
+    _report(result, watermark, args.json)
+    return 0
+
+
+def _report(result: ImportResult, watermark: str | None, as_json: bool) -> None:
     summary = {
         "objects": result.objects,
         "skipped": result.skipped,
         "renamed": result.renamed,
         "seconds": round(result.seconds, 3),
+        "delta_watermark": watermark,
     }
-    if args.json:
+    if as_json:
         print(json.dumps({"summary": summary}))
     else:
         print(
             f"imported {result.objects:,} objects in {result.seconds:.1f} s "
             f"({result.renamed} renamed, {result.skipped} without an anchor skipped)"
         )
-    return 0
