@@ -73,3 +73,27 @@ def test_failures_exit_1_and_bad_usage_exit_2(
     source.write_text("not json\n", encoding="utf-8")
     assert main(["export", "--config", str(config), "--source", str(source)]) == 2
     assert "source:1: not JSON" in capsys.readouterr().err
+
+
+def test_plan_and_export_use_the_default_state_file(
+    server: OpenLDAPServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Without --state: a plan writes no link, the export links, a rerun finds its links."""
+    from ldapconnector.space import SqliteLinkStore
+
+    monkeypatch.setenv("TEST_LDAP_PASSWORD", server.service_password)
+    config, source = _files(tmp_path, server, 3)
+    state = tmp_path / "connector.state.sqlite"
+    base = ["export", "--config", str(config), "--source", str(source)]
+    assert main([*base, "--plan"]) == 0
+    with SqliteLinkStore.open(state) as store:
+        assert store.count() == 0
+    assert main(base) == 0
+    with SqliteLinkStore.open(state) as store:
+        assert store.count() == 3
+    capsys.readouterr()
+    assert main(base) == 0
+    assert "3 unchanged" in capsys.readouterr().out
