@@ -127,3 +127,37 @@ def test_state_path_order_of_precedence(tmp_path: Path) -> None:
     assert state_path(named, "/etc/lc/connector.toml", "x.sqlite") == "x.sqlite"
     assert state_path(named, "/etc/lc/connector.toml", ":memory:") is None
     assert state_path(memory, "/etc/lc/connector.toml", None) is None
+
+
+def test_change_made_during_the_full_import_is_not_missed(tmp_path: Path) -> None:
+    """A change made while the full import is still writing its output is the next delta.
+
+    The output is a FIFO that the test stops reading after one line: the import blocks
+    with more than a pipe buffer left to write, and the change is made then. Had the
+    watermark been taken after the read, it would lie past the change.
+    """
+    filler = "x" * 1000  # 300 lines of ~1.1 KiB: well over a 64 KiB pipe buffer
+    seed = "".join(
+        f"dn: uid=u{i},ou=people,dc=contoso,dc=lab\nobjectClass: inetOrgPerson\nuid: u{i}\n"
+        f"cn: U {i}\nsn: U\ndescription: {filler}\n\n"
+        for i in range(300)
+    )
+    with OpenLDAPServer(seed_ldif=seed) as server:
+        config = str(_config_file(tmp_path, server))
+        fifo = tmp_path / "objects.jsonl"
+        os.mkfifo(fifo)
+        env = {**os.environ, "PYTHONPATH": str(_ROOT)}
+        env["TEST_LDAP_PASSWORD"] = server.service_password
+        argv = [sys.executable, "-m", "ldapconnector", "import", "--config", config]
+        with subprocess.Popen(
+            [*argv, "--output", str(fifo)], stdout=subprocess.PIPE, text=True, env=env
+        ) as full:
+            with fifo.open(encoding="utf-8") as objects:
+                assert objects.readline()  # the import is reading; the rest is held up
+                dn = f"uid=u7,{server.people_dn}"
+                _ldapmodify(server, tmp_path, f"dn: {dn}\nchangetype: modify\nreplace: sn\nsn: V\n")
+                assert len(objects.readlines()) == 299
+            assert full.wait(timeout=120) == 0
+        delta = _cli(server, "import", "--config", config, "--delta", "--json")
+        assert delta.returncode == 0, delta.stderr
+        assert json.loads(delta.stdout)["summary"]["changes"] == 1
