@@ -161,3 +161,38 @@ def test_change_made_during_the_full_import_is_not_missed(tmp_path: Path) -> Non
         delta = _cli(server, "import", "--config", config, "--delta", "--json")
         assert delta.returncode == 0, delta.stderr
         assert json.loads(delta.stdout)["summary"]["changes"] == 1
+
+
+def test_second_run_on_one_state_file_is_refused(tmp_path: Path) -> None:
+    """While one process holds the state file, ``ldapconnector import`` exits 1 naming it."""
+    config = tmp_path / "connector.toml"
+    config.write_text(
+        '[connectivity]\nhost = "127.0.0.1"\nport = 1\nbinding = "anonymous"\n', encoding="utf-8"
+    )
+    state = tmp_path / "connector.state.sqlite"
+    holder = "import sys\nfrom ldapconnector.space import SqliteLinkStore\n"
+    holder += "with SqliteLinkStore.open(sys.argv[1]):\n    print('open', flush=True)\n"
+    holder += "    sys.stdin.read()\n"
+    env = {**os.environ, "PYTHONPATH": str(_ROOT)}
+    with subprocess.Popen(
+        [sys.executable, "-c", holder, str(state)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    ) as held:
+        assert held.stdout is not None
+        assert held.stdout.readline() == "open\n"
+        second = subprocess.run(
+            [sys.executable, "-m", "ldapconnector", "import", "--config", str(config)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+        assert held.stdin is not None
+        held.stdin.close()
+        assert held.wait(timeout=60) == 0
+    assert second.returncode == 1
+    assert f"{state}: the link store is in use: another ldapconnector run holds it" in second.stderr
