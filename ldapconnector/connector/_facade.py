@@ -7,6 +7,7 @@ recommendation second), and runs the run profiles against the link store.
 
 from __future__ import annotations
 
+import difflib
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
@@ -66,6 +67,28 @@ _SERVER_SUPPLIED = {
     Vendor.AD_DS: ACTIVE_DIRECTORY_SERVER_SUPPLIED,
     Vendor.AD_LDS: ACTIVE_DIRECTORY_SERVER_SUPPLIED,
 }
+
+
+def _missing_classes(config: ConnectorConfig, schema: Schema) -> list[str]:
+    """One problem per ``[object_type]`` class (target, auxiliary) the schema lacks.
+
+    A class the server does not know makes every search match nothing, so a full import
+    would report 0 objects and succeed; the check turns that into an error at start.
+    """
+    object_type = config.object_type
+    if object_type is None:
+        return []
+    wanted = [("object_type.target", object_type.target)]
+    wanted += [(f"object_type.auxiliary[{i}]", n) for i, n in enumerate(object_type.auxiliary)]
+    # Names are case-insensitive: compare folded, suggest the schema's spelling.
+    known = {name.lower(): name for cls in schema.object_classes for name in cls.names}
+    problems = []
+    for path, name in wanted:
+        if schema.object_class(name) is None:
+            close = difflib.get_close_matches(name.lower(), list(known), n=1, cutoff=0.6)
+            hint = f"; did you mean {known[close[0]]!r}?" if close else ""
+            problems.append(f"{path}: the server's schema has no object class {name!r}{hint}")
+    return problems
 
 
 def schema_options(config: ConnectorConfig, vendor: Vendor) -> SchemaOptions:
@@ -160,6 +183,19 @@ class Connector:
             self._schema = Schema.from_subschema(texts, options=options)
         return self._schema
 
+    def check_object_type(self) -> None:
+        """Check the ``[object_type]`` classes (target, auxiliary) exist in the schema.
+
+        Every run profile calls it before its first search or write.
+
+        Raises:
+            ConfigurationError: the server's schema lacks a configured class (with the
+                closest class name it has, when one is close).
+        """
+        problems = _missing_classes(self.config, self.schema)
+        if problems:
+            raise ConfigurationError(problems)
+
     def anchor_strategy(self) -> AnchorStrategy:
         """The anchor: ``[object_type] anchor`` if set, else detection's recommendation.
 
@@ -217,13 +253,15 @@ class Connector:
         objects already handed out: each object is yielded once.
 
         Raises:
-            ConfigurationError: the full import profile is switched off, or the bind
-                account's size limit cut the import short (while iterating).
+            ConfigurationError: the full import profile is switched off, the schema lacks
+                a configured class, or the bind account's size limit cut the import short
+                (while iterating).
             TransportError: (while iterating) the connection was lost and could not be
                 reopened within ``reconnect_timeout`` seconds.
         """
         if not self.config.run_profiles.full_import:
             raise ConfigurationError(["run_profiles.full_import: the profile is switched off"])
+        self.check_object_type()
         plan = self.import_plan()
         if not plan.bases:
             raise LdapConnectorError("no partition to import: configure global.partitions")
@@ -247,11 +285,13 @@ class Connector:
             batch_size: log entries per acknowledged batch.
 
         Raises:
-            ConfigurationError: the profile is off, or the server has no supported source.
+            ConfigurationError: the profile is off, the schema lacks a configured class,
+                or the server has no supported source.
             FullImportRequiredError: the watermark is older than the change log.
         """
         if not self.config.run_profiles.delta_import:
             raise ConfigurationError(["run_profiles.delta_import: the profile is switched off"])
+        self.check_object_type()
         source = self._delta_source(reset=reset)
         user = self.config.connectivity.user
         object_type = self.config.object_type
@@ -306,10 +346,11 @@ class Connector:
             progress: called with each record's result as it is made.
 
         Raises:
-            ConfigurationError: the export profile is off or the mappings do not fit
-                the schema.
+            ConfigurationError: the export profile is off, the schema lacks a configured
+                class, or the mappings do not fit the schema.
         """
         records = list(records)  # the input is read before anything else, as it always was
+        self.check_object_type()
         request = export_request(self)
         return run_export(request, records, prune=prune, force=force, progress=progress)
 
@@ -321,5 +362,6 @@ class Connector:
         ``ExportReport.ldif()`` shows the operations as LDIF change records.
         """
         records = list(records)  # the input is read before anything else, as it always was
+        self.check_object_type()
         request = export_request(self)
         return run_export(request, records, plan_only=True, prune=prune, force=force)
