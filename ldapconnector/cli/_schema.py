@@ -13,13 +13,16 @@ import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ldapconnector._ldif_io import read_ldif_file
-from ldapconnector.errors import LdifError, SchemaError
+from ldapconnector.errors import ConfigurationError, LdifError, SchemaError
 from ldapconnector.schema import AttributeRequirement, Schema, SchemaOptions
+
+if TYPE_CHECKING:
+    from ldapconnector.config import ConnectorConfig
 
 __all__ = ["load_subschema_file", "register", "run"]
 
@@ -43,7 +46,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     source.add_argument(
         "--config", metavar="FILE", help="read the schema live from the configured server"
     )
-    parser.add_argument("--class", dest="structural", required=True, help="structural class")
+    parser.add_argument(
+        "--class",
+        dest="structural",
+        help="structural class (with --config: [object_type] target and auxiliary if omitted)",
+    )
     parser.add_argument(
         "--aux", action="append", default=[], metavar="CLASS", help="auxiliary class (repeat)"
     )
@@ -109,6 +116,9 @@ def run(args: argparse.Namespace) -> int:
         include_extensible=args.extensible,
         binary_aliases=frozenset(args.binary_alias),
     )
+    if args.structural is None and args.schema is not None:
+        print("ldapconnector schema: --class is required with --schema", file=sys.stderr)
+        return EXIT_USAGE
     try:
         schema = _load_schema(args, options)
         rows = schema.attribute_requirements(args.structural, auxiliary=args.aux)
@@ -129,8 +139,14 @@ def _load_schema(args: argparse.Namespace, options: SchemaOptions) -> Schema:
     from ldapconnector.config import ConnectorConfig
     from ldapconnector.connector import Connector
 
-    with Connector(ConnectorConfig.from_file(args.config)) as connector:
+    config = ConnectorConfig.from_file(args.config)
+    from_config = args.structural is None
+    if from_config:
+        _use_configured_classes(args, config)
+    with Connector(config) as connector:
         live = connector.schema
+        if from_config:
+            connector.check_object_type()  # a missing class, with a did-you-mean
     configured = live.options
     # The command line can only add to what the configuration asks for.
     return live.with_options(
@@ -141,6 +157,14 @@ def _load_schema(args: argparse.Namespace, options: SchemaOptions) -> Schema:
             binary_aliases=configured.binary_aliases | options.binary_aliases,
         )
     )
+
+
+def _use_configured_classes(args: argparse.Namespace, config: ConnectorConfig) -> None:
+    """No ``--class``: show the configured ``[object_type]`` (``--aux`` adds classes)."""
+    if config.object_type is None:
+        raise ConfigurationError(["object_type: not configured, so --class is required"])
+    args.structural = config.object_type.target
+    args.aux = [*config.object_type.auxiliary, *args.aux]
 
 
 def _row(row: AttributeRequirement) -> dict[str, Any]:
