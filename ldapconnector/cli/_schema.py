@@ -12,12 +12,12 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
-from ldapconnector._ldif_io import read_ldif_file
+from ldapconnector._ldif_io import PickedEntry, read_ldif_file
 from ldapconnector.errors import LdifError, SchemaError
 from ldapconnector.schema import AttributeRequirement, Schema, SchemaOptions
 
@@ -63,11 +63,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(handler=run)
 
 
-def load_subschema_file(path: str | os.PathLike[str]) -> Mapping[str, Sequence[str]]:
+def load_subschema_file(
+    path: str | os.PathLike[str], *, warn: Callable[[str], None] | None = None
+) -> Mapping[str, Sequence[str]]:
     """Read a subschema dump: LDIF (the entry holding ``objectClasses``) or JSON.
 
     JSON is either an object of attribute -> values or a document with such an object under
     ``"attributes"`` (the layout of the recorded schemas in ``tests/data/schema``).
+
+    Args:
+        path: the file.
+        warn: called with a message naming the entry used when the LDIF holds others too.
 
     Raises:
         LdifError: the LDIF is malformed (the message names the line).
@@ -76,11 +82,19 @@ def load_subschema_file(path: str | os.PathLike[str]) -> Mapping[str, Sequence[s
     name = os.fspath(path)
     if name.lower().endswith(".json"):
         return _load_json(name)
-    for entry in read_ldif_file(name):
+    entries = read_ldif_file(name)
+    for entry in entries:
         keys = {key.lower() for key in entry.attributes}
         if keys & {"objectclasses", "attributetypes"}:
+            note = PickedEntry(entry=entry, ignored=len(entries) - 1).note("the subschema entry")
+            if note is not None and warn is not None:
+                warn(f"{name}: {note}")
             return {key: [_text(v) for v in values] for key, values in entry.attributes.items()}
     raise SchemaError(f"{name}: no entry with objectClasses or attributeTypes")
+
+
+def _warn(message: str) -> None:
+    print(f"ldapconnector schema: warning: {message}", file=sys.stderr)
 
 
 def _text(value: str | bytes) -> str:
@@ -125,7 +139,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _load_schema(args: argparse.Namespace, options: SchemaOptions) -> Schema:
     if args.schema is not None:
-        return Schema.from_subschema(load_subschema_file(args.schema), options=options)
+        subschema = load_subschema_file(args.schema, warn=_warn)
+        return Schema.from_subschema(subschema, options=options)
     from ldapconnector.config import ConnectorConfig
     from ldapconnector.connector import Connector
 
