@@ -135,21 +135,31 @@ def _comment_out_results(raw: bytes) -> bytes:
     return b"\n".join(lines)
 
 
+def _logical_line_starts(raw: bytes) -> tuple[int, ...]:
+    """The 1-based file line each unfolded line starts on (the parser counts unfolded lines)."""
+    lines = raw.split(b"\n")
+    return tuple(n for n, line in enumerate(lines, 1) if n == 1 or not line.startswith(b" "))
+
+
 def _iter_records(raw: bytes, source: str | None) -> Iterator[LdifEntry]:
     parser = ldif.LDIFParser(io.BytesIO(raw), strict=True)
     records = parser.parse()
+    starts = _logical_line_starts(raw)
+
+    def line() -> int:
+        # ldapsearch folds long values, so unfolded and file line numbers differ.
+        return starts[min(parser.line_counter, len(starts)) - 1] if parser.line_counter else 1
+
     while True:
         try:
             dn, entry = next(records)
         except StopIteration:
             return
         except (ValueError, IndexError, UnicodeError) as exc:
-            raise LdifError(
-                str(exc) or type(exc).__name__, line=parser.line_counter, source=source
-            ) from None
+            raise LdifError(str(exc) or type(exc).__name__, line=line(), source=source) from None
         if dn is None:
             if not entry:
                 continue
-            raise LdifError("record without a 'dn:' line", line=parser.line_counter, source=source)
+            raise LdifError("record without a 'dn:' line", line=line(), source=source)
         attributes = {name: tuple(values) for name, values in entry.items()}
-        yield LdifEntry(dn=dn, attributes=attributes, line=parser.line_counter)
+        yield LdifEntry(dn=dn, attributes=attributes, line=line())
