@@ -12,12 +12,12 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
 
-from ldapconnector._ldif_io import PickedEntry, read_ldif_file
+from ldapconnector._ldif_io import read_ldif_file
 from ldapconnector.errors import LdifError, SchemaError
 from ldapconnector.schema import AttributeRequirement, Schema, SchemaOptions
 
@@ -64,7 +64,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def load_subschema_file(
-    path: str | os.PathLike[str], *, warn: Callable[[str], None] | None = None
+    path: str | os.PathLike[str], *, notes: list[str] | None = None
 ) -> Mapping[str, Sequence[str]]:
     """Read a subschema dump: LDIF (the entry holding ``objectClasses``) or JSON.
 
@@ -73,7 +73,7 @@ def load_subschema_file(
 
     Args:
         path: the file.
-        warn: called with a message naming the entry used when the LDIF holds others too.
+        notes: where to append a message naming the entry used when the LDIF holds others.
 
     Raises:
         LdifError: the LDIF is malformed (the message names the line).
@@ -82,19 +82,17 @@ def load_subschema_file(
     name = os.fspath(path)
     if name.lower().endswith(".json"):
         return _load_json(name)
+    from ldapconnector._ldif_io import PickedEntry  # here, to keep the imports above as on main
+
     entries = read_ldif_file(name)
     for entry in entries:
         keys = {key.lower() for key in entry.attributes}
         if keys & {"objectclasses", "attributetypes"}:
             note = PickedEntry(entry=entry, ignored=len(entries) - 1).note("the subschema entry")
-            if note is not None and warn is not None:
-                warn(f"{name}: {note}")
+            if note is not None and notes is not None:
+                notes.append(f"{name}: {note}")
             return {key: [_text(v) for v in values] for key, values in entry.attributes.items()}
     raise SchemaError(f"{name}: no entry with objectClasses or attributeTypes")
-
-
-def _warn(message: str) -> None:
-    print(f"ldapconnector schema: warning: {message}", file=sys.stderr)
 
 
 def _text(value: str | bytes) -> str:
@@ -139,7 +137,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _load_schema(args: argparse.Namespace, options: SchemaOptions) -> Schema:
     if args.schema is not None:
-        subschema = load_subschema_file(args.schema, warn=_warn)
+        notes: list[str] = []
+        subschema = load_subschema_file(args.schema, notes=notes)
+        for note in notes:
+            print(f"ldapconnector schema: warning: {note}", file=sys.stderr)
         return Schema.from_subschema(subschema, options=options)
     from ldapconnector.config import ConnectorConfig
     from ldapconnector.connector import Connector
