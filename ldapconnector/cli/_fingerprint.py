@@ -1,8 +1,10 @@
 """``ldapconnector fingerprint``: identify a server from a saved Root DSE (offline).
 
-Reads LDIF as ``ldapsearch -LLL -x -H URL -b "" -s base '(objectClass=*)' '+' '*'`` writes
-it (and optionally the subschema entry), and prints :func:`ldapconnector.detect.fingerprint`'s
-report, human-readable or as one JSON document. Unreadable or malformed files exit with 2.
+Reads LDIF as ``ldapsearch -x -H URL -b "" -s base '(objectClass=*)' '+' '*'`` writes it,
+with or without ``-L``/``-LLL`` (and optionally the subschema entry), and prints
+:func:`ldapconnector.detect.fingerprint`'s report, human-readable or as one JSON document.
+A file holding other entries besides the expected one is used with a warning naming the
+entry taken. Unreadable or malformed files exit with 2.
 """
 
 from __future__ import annotations
@@ -12,14 +14,14 @@ import json
 import sys
 from collections.abc import Callable
 
-from ldapconnector._ldif_io import LdifEntry, read_ldif_file
+from ldapconnector._ldif_io import LdifEntry, pick_entry, read_ldif_file
 from ldapconnector.detect import fingerprint, format_server_info
 from ldapconnector.errors import LdifError
 
 EXIT_OK = 0
 EXIT_USAGE = 2
 
-_HINT = "save it with `ldapsearch -LLL ...` (no comments or result trailer)"
+_HINT = "expected LDIF as `ldapsearch` writes it"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -37,17 +39,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(handler=run)
 
 
-def _pick(
-    entries: tuple[LdifEntry, ...], path: str, wanted: Callable[[LdifEntry], bool]
-) -> LdifEntry:
-    if not entries:
-        raise LdifError("the file holds no LDIF record", source=path)
-    for entry in entries:
-        if wanted(entry):
-            return entry
-    if len(entries) == 1:
-        return entries[0]
-    raise LdifError("none of the records is the expected entry", source=path)
+def _pick(path: str, wanted: Callable[[LdifEntry], bool], what: str) -> LdifEntry:
+    picked = pick_entry(read_ldif_file(path), wanted, source=path)
+    note = picked.note(what)
+    if note is not None:
+        print(f"ldapconnector: warning: {path}: {note}", file=sys.stderr)
+    return picked.entry
 
 
 def _is_root_dse(entry: LdifEntry) -> bool:
@@ -62,10 +59,10 @@ def _is_subschema(entry: LdifEntry) -> bool:
 def run(args: argparse.Namespace) -> int:
     """Fingerprint the files named on the command line; return the exit code."""
     try:
-        root = _pick(read_ldif_file(args.root_dse), args.root_dse, _is_root_dse)
+        root = _pick(args.root_dse, _is_root_dse, "the Root DSE")
         schema = None
         if args.schema is not None:
-            schema = _pick(read_ldif_file(args.schema), args.schema, _is_subschema)
+            schema = _pick(args.schema, _is_subschema, "the subschema entry")
     except LdifError as exc:
         hint = f" ({_HINT})" if exc.line is not None else ""
         print(f"ldapconnector: error: {exc}{hint}", file=sys.stderr)

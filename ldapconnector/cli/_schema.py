@@ -70,11 +70,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(handler=run)
 
 
-def load_subschema_file(path: str | os.PathLike[str]) -> Mapping[str, Sequence[str]]:
+def load_subschema_file(
+    path: str | os.PathLike[str], *, notes: list[str] | None = None
+) -> Mapping[str, Sequence[str]]:
     """Read a subschema dump: LDIF (the entry holding ``objectClasses``) or JSON.
 
     JSON is either an object of attribute -> values or a document with such an object under
     ``"attributes"`` (the layout of the recorded schemas in ``tests/data/schema``).
+
+    Args:
+        path: the file.
+        notes: where to append a message naming the entry used when the LDIF holds others.
 
     Raises:
         LdifError: the LDIF is malformed (the message names the line).
@@ -83,9 +89,15 @@ def load_subschema_file(path: str | os.PathLike[str]) -> Mapping[str, Sequence[s
     name = os.fspath(path)
     if name.lower().endswith(".json"):
         return _load_json(name)
-    for entry in read_ldif_file(name):
+    from ldapconnector._ldif_io import PickedEntry  # here, to keep the imports above as on main
+
+    entries = read_ldif_file(name)
+    for entry in entries:
         keys = {key.lower() for key in entry.attributes}
         if keys & {"objectclasses", "attributetypes"}:
+            note = PickedEntry(entry=entry, ignored=len(entries) - 1).note("the subschema entry")
+            if note is not None and notes is not None:
+                notes.append(f"{name}: {note}")
             return {key: [_text(v) for v in values] for key, values in entry.attributes.items()}
     raise SchemaError(f"{name}: no entry with objectClasses or attributeTypes")
 
@@ -135,7 +147,11 @@ def run(args: argparse.Namespace) -> int:
 
 def _load_schema(args: argparse.Namespace, options: SchemaOptions) -> Schema:
     if args.schema is not None:
-        return Schema.from_subschema(load_subschema_file(args.schema), options=options)
+        notes: list[str] = []
+        subschema = load_subschema_file(args.schema, notes=notes)
+        for note in notes:
+            print(f"ldapconnector schema: warning: {note}", file=sys.stderr)
+        return Schema.from_subschema(subschema, options=options)
     from ldapconnector.config import ConnectorConfig
     from ldapconnector.connector import Connector
 

@@ -63,7 +63,7 @@ def test_garbage_ldif_exits_2_naming_the_line(
     err = capsys.readouterr().err
     assert code == 2
     assert f"{bad}:4:" in err
-    assert "ldapsearch -LLL" in err
+    assert "as `ldapsearch` writes it" in err
 
 
 @pytest.mark.parametrize("content", [None, ""])
@@ -87,3 +87,49 @@ def test_bad_schema_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[s
     code = main(["fingerprint", "--root-dse", root, "--schema", str(schema)])
     assert code == 2
     assert "expected entry" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "name", ["openldap-2.5-ldapsearch-default.ldif", "openldap-2.5-ldapsearch-L.ldif"]
+)
+def test_reads_ldapsearch_output_as_written(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Real ldapsearch output (comments, version:, search:/result: trailer) is read as is."""
+    code = main(["fingerprint", "--root-dse", str(DATA / name), "--json"])
+    captured = capsys.readouterr()
+    assert (code, captured.err) == (0, "")
+    document = json.loads(captured.out)
+    assert document["vendor"] == "openldap"
+    assert document["naming_contexts"] == ["dc=contoso,dc=lab", "cn=accesslog"]
+
+
+def test_reads_base64_and_folded_values(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Base64 values (attr::) and lines folded by ldapsearch are decoded before detection."""
+    path = tmp_path / "rootdse.ldif"
+    path.write_text(
+        "# extended LDIF\nversion: 1\n\n#\ndn:\nobjectClass: OpenLDAProotDSE\n"
+        "namingContexts:: ZGM9Y29udG9zbyxkYz1sYWI=\nnamingContexts: cn=access\n log\n\n"
+        "# search result\nsearch: 2\nresult: 0 Success\n\n# numResponses: 2\n",
+        encoding="utf-8",
+    )
+    assert main(["fingerprint", "--root-dse", str(path), "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["naming_contexts"] == ["dc=contoso,dc=lab", "cn=accesslog"]
+
+
+def test_two_entries_where_one_is_expected_says_which_it_used(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Root DSE dump that also holds the subschema entry uses the Root DSE and says so."""
+    path = tmp_path / "both.ldif"
+    schema = DATA.parent / "schema" / "openldap-2.5-subschema-ldapsearch-default.ldif"
+    path.write_bytes(
+        schema.read_bytes() + (DATA / "openldap-2.5-ldapsearch-default.ldif").read_bytes()
+    )
+    code = main(["fingerprint", "--root-dse", str(path), "--json"])
+    captured = capsys.readouterr()
+    assert code == 0
+    assert json.loads(captured.out)["vendor"] == "openldap"
+    assert captured.err == (
+        f"ldapconnector: warning: {path}: used the entry with DN '' (the Root DSE); "
+        "ignored 1 other entry\n"
+    )

@@ -101,3 +101,37 @@ def test_malformed_ldif_names_the_line(tmp_path: Path, capsys: pytest.CaptureFix
     path.write_text("dn: cn=Subschema\nobjectClasses ( 1.2 )\n")
     assert main(["schema", "--schema", str(path), "--class", "person"]) == 2
     assert f"{path}:" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["openldap-2.5-subschema-ldapsearch-default.ldif", "openldap-2.5-subschema-ldapsearch-L.ldif"],
+)
+def test_reads_ldapsearch_output_as_written(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """ldapsearch's default output (comments, trailer, lines folded at 76) reads like -LLL."""
+    assert main(["schema", "--schema", OPENLDAP, *POSIX_ARGS, "--json"]) == 0
+    expected = json.loads(capsys.readouterr().out)
+    assert main(["schema", "--schema", str(DATA / name), *POSIX_ARGS, "--json"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    report = json.loads(captured.out)
+    assert report["required"] == expected["required"]
+    assert report["optional"] == expected["optional"]
+    assert report["warnings"] == expected["warnings"]
+
+
+def test_two_entries_where_one_is_expected_says_which_it_used(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A dump holding the Root DSE before the subschema entry uses the latter and says so."""
+    rootdse = DATA.parent / "rootdse" / "openldap-2.5-ldapsearch-default.ldif"
+    schema = DATA / "openldap-2.5-subschema-ldapsearch-default.ldif"
+    path = tmp_path / "both.ldif"
+    path.write_bytes(rootdse.read_bytes() + schema.read_bytes())
+    assert main(["schema", "--schema", str(path), *POSIX_ARGS]) == 0
+    captured = capsys.readouterr()
+    assert "Required attributes (7):" in captured.out
+    assert captured.err == (
+        f"ldapconnector schema: warning: {path}: used the entry with DN 'cn=Subschema' "
+        "(the subschema entry); ignored 1 other entry\n"
+    )
