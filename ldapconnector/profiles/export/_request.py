@@ -27,7 +27,7 @@ from ldapconnector.profiles.export._plan import PlanOptions
 from ldapconnector.profiles.export._send import supports_password
 from ldapconnector.profiles.export._target import ExportTarget
 from ldapconnector.profiles.export._transitions import RecordFlag
-from ldapconnector.schema import Schema
+from ldapconnector.schema import Schema, ValueType
 from ldapconnector.space import LinkStore
 
 __all__ = ["ExportRequest", "export_request"]
@@ -96,13 +96,40 @@ class ExportRequest:
         return anchor
 
 
+# The syntaxes a set-attribute flow can write ``TRUE``/``FALSE`` into: Boolean, and the
+# string syntaxes servers use for their lock flags (389 DS's nsAccountLock is a Directory
+# String). A time, number, DN or binary attribute needs the vendor method instead.
+_SETTABLE = frozenset({ValueType.BOOLEAN, ValueType.STRING})
+
+
 def _flow(
-    config: DeprovisionAction | SetAttributeValue, method: DisableMethod | None, name: str
+    config: DeprovisionAction | SetAttributeValue,
+    method: DisableMethod | None,
+    name: str,
+    schema: Schema,
 ) -> DeprovisionFlow:
     try:
-        return DeprovisionFlow.from_config(config, vendor_method=method)
+        flow = DeprovisionFlow.from_config(config, vendor_method=method)
     except ValueError as error:
         raise ConfigurationError([f"deprovisioning.{name}: {error}"]) from None
+    if isinstance(config, SetAttributeValue):
+        _check_settable(config.set_attribute, schema, name)
+    return flow
+
+
+def _check_settable(attribute: str, schema: Schema, name: str) -> None:
+    """Refuse a set-attribute flow on an attribute that cannot hold TRUE/FALSE."""
+    info = schema.attribute(attribute)
+    if info is None:
+        raise ConfigurationError(
+            [f"deprovisioning.{name}: the server's schema has no attribute {attribute!r}"]
+        )
+    if info.value_type not in _SETTABLE:
+        raise ConfigurationError(
+            [f"deprovisioning.{name}: {attribute!r} holds {info.value_type.value} values, not "
+             "TRUE/FALSE; a set-attribute flow writes a boolean (use disable = \"vendor\" "
+             "for a lock such as ppolicy's pwdAccountLockedTime)"]
+        )  # fmt: skip
 
 
 def _compiled(config: ConnectorConfig) -> MappingSet:
@@ -146,8 +173,8 @@ def export_request(target: ExportTarget) -> ExportRequest:
     schema = target.schema
     _check(mappings, schema)
     info = target.server_info
-    disable = _flow(config.deprovisioning.disable, info.disable_method, "disable")
-    delete = _flow(config.deprovisioning.delete, info.disable_method, "delete")
+    disable = _flow(config.deprovisioning.disable, info.disable_method, "disable", schema)
+    delete = _flow(config.deprovisioning.delete, info.disable_method, "delete", schema)
     options = _options(config, mappings, info, target.search_bases())
     strategy = target.anchor_strategy()
     wanted = {f.attribute for f in (disable, delete) if f.attribute}
