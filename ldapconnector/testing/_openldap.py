@@ -250,6 +250,26 @@ class OpenLDAPServer(ServerFixtureMixin):
 
     # ----------------------------------------------------------------- while running
 
+    def kill(self) -> None:
+        """SIGKILL slapd, as a crash would: requests in flight get no reply.
+
+        The directory, its data and the ports stay; :meth:`restart` brings slapd back.
+        """
+        self._require().process.kill()
+
+    def restart(self) -> None:
+        """Start slapd again on the same directory, data and ports; return once it answers.
+
+        For crash tests: after :meth:`kill` (or a crash) the server comes back as it was.
+
+        Raises:
+            TestServerError: slapd is still running, or did not come back in time.
+        """
+        running = self._require()
+        running.process.restart()
+        probe = self._probe(running.directory)
+        running.process.wait_until_ready(probe, timeout=self.start_timeout)
+
     def _require(self) -> _Running:
         if self._running is None:
             raise TestServerError("the OpenLDAP test server is not running (use 'with')")

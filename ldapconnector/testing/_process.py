@@ -159,6 +159,21 @@ class ServerProcess:
         """
         if self._popen is not None:
             raise TestServerError(f"{self.name} was started already")
+        self._spawn()
+
+    def restart(self) -> None:
+        """Start the program again after it exited (killed or crashed); same log, appended.
+
+        Raises:
+            TestServerError: it was never started, is still running, or could not be executed.
+        """
+        if self._popen is None:
+            raise TestServerError(f"{self.name} was not started")
+        if self.running:
+            raise TestServerError(f"{self.name} is running already")
+        self._spawn()
+
+    def _spawn(self) -> None:
         with self.log_path.open("ab") as log:
             try:
                 self._popen = subprocess.Popen(
@@ -232,6 +247,12 @@ class ServerProcess:
                 popen.kill()
                 popen.wait()
         return popen.returncode
+
+    def kill(self) -> None:
+        """SIGKILL the process, as a crash would, and reap it (no-op when not running)."""
+        if self._popen is not None and self._popen.poll() is None:
+            self._popen.kill()
+            self._popen.wait()
 
     def log_tail(self, lines: int = 30) -> str:
         """Return the last ``lines`` lines of the log ("" when there is none yet)."""

@@ -27,17 +27,14 @@ import collections
 import contextlib
 import enum
 import json
-import os
 import random
-import shutil
-import signal
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import attrs
 
@@ -134,75 +131,43 @@ os._exit(0)
 
 @attrs.define
 class Slapd:
-    """The fixture's slapd, killable and restartable on the same directory and ports.
-
-    The test server offers no restart, so this runs slapd the way the fixture does (the
-    other fault tests do the same); restarted processes belong to the soak and are stopped
-    by :meth:`stop`, before the fixture removes the directory.
-    """
+    """The fixture's slapd, killed and restarted (``OpenLDAPServer.kill``/``restart``)."""
 
     server: OpenLDAPServer
-    process: subprocess.Popen[bytes] | None = None
     restarts: int = 0
     kills: int = 0
-    _log: IO[bytes] | None = None
     _thread: threading.Thread | None = None
-
-    def _argv(self) -> list[str]:
-        urls = (
-            f"ldap://127.0.0.1:{self.server.ldap_port}/ "
-            f"ldaps://127.0.0.1:{self.server.ldaps_port}/ {self.server.ldapi_uri}/"
-        )
-        slapd = shutil.which("slapd") or "/usr/sbin/slapd"
-        return [slapd, "-d", "none", "-F", str(self.server.directory / "slapd.d"), "-h", urls]
+    _failure: BaseException | None = None
 
     def kill(self, *, restart_after: float | None = None) -> None:
-        """SIGKILL the running slapd; start a new one after ``restart_after`` s if given."""
+        """SIGKILL the running slapd; start it again after ``restart_after`` s if given."""
         self.kills += 1
-        if self.process is None:
-            os.kill(self.server.pid, signal.SIGKILL)
-        else:
-            self.process.kill()
-            self.process.wait()
+        self.server.kill()
         if restart_after is not None:
             self._thread = threading.Thread(target=self._start, args=(restart_after,))
             self._thread.start()
 
     def _start(self, delay: float) -> None:
         time.sleep(delay)
-        if self._log is None:
-            self._log = open(self.server.directory / "restart.log", "ab")  # noqa: SIM115
-        self.process = subprocess.Popen(
-            self._argv(), stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log
-        )
+        try:
+            self.server.restart()  # returns once slapd answers
+        except BaseException as error:  # reported by wait_ready, in the soak's thread
+            self._failure = error
+            return
         self.restarts += 1
 
-    def wait_ready(self, timeout: float = 20.0) -> None:
-        """Wait for the restart (if one is pending) and until slapd answers over ldapi."""
+    def wait_ready(self) -> None:
+        """Wait for the pending restart, if any, to have slapd answering again."""
         if self._thread is not None:
             self._thread.join()
             self._thread = None
-        deadline = time.monotonic() + timeout
-        while True:
-            probe = subprocess.run(
-                ["ldapwhoami", "-x", "-H", self.server.ldapi_uri],
-                capture_output=True, check=False,
-            )  # fmt: skip
-            if probe.returncode == 0:
-                return
-            if time.monotonic() > deadline:
-                raise SoakError(f"slapd did not come back: {probe.stderr!r}")
-            time.sleep(0.02)
+        if self._failure is not None:
+            raise SoakError(f"slapd did not come back: {self._failure}")
 
     def stop(self) -> None:
-        """Stop the restarted slapd."""
+        """Wait for a pending restart (the fixture then stops slapd)."""
         if self._thread is not None:
             self._thread.join()
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        if self._log is not None:
-            self._log.close()
 
 
 @attrs.define

@@ -494,3 +494,24 @@ def test_a_server_without_tls_refuses_starttls(
         )
         assert refused.returncode != 0
         assert "unsupported extended operation" in refused.stderr.lower()
+
+
+def test_killed_server_restarts_with_its_data_on_the_same_ports() -> None:
+    """kill() ends slapd abruptly; restart() brings it back with the same entries and ports."""
+    with OpenLDAPServer() as server:
+        server.add_ldif(f"dn: uid=kept,{server.people_dn}\nobjectClass: account\nuid: kept\n")
+        pid, port = server.pid, server.ldap_port
+        server.kill()
+        probe = subprocess.run(
+            ["ldapwhoami", "-x", "-H", server.ldap_uri], capture_output=True, check=False
+        )
+        assert probe.returncode != 0
+        server.restart()
+        assert server.pid != pid
+        assert server.ldap_port == port
+        found = subprocess.run(
+            ["ldapsearch", "-LLL", "-x", "-H", server.ldapi_uri, "-D", server.admin_dn,
+             "-w", server.admin_password, "-b", server.people_dn, "(uid=kept)", "1.1"],
+            capture_output=True, text=True, check=True, env=server.tool_env(),
+        )  # fmt: skip
+        assert f"uid=kept,{server.people_dn}" in found.stdout

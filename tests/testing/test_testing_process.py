@@ -136,3 +136,22 @@ def test_command_probe_reports_the_command_result() -> None:
     assert CommandProbe(argv=[sys.executable, "-c", "pass"])() is True
     assert CommandProbe(argv=[sys.executable, "-c", "raise SystemExit(1)"])() is False
     assert CommandProbe(argv=["/nonexistent/program"])() is False
+
+
+def test_restart_only_after_the_process_exited(tmp_path: Path) -> None:
+    """restart() refuses a process never started or still running; after kill() it runs."""
+    process = python_server(tmp_path, "import time; time.sleep(30)")
+    with pytest.raises(TestServerError, match="not started"):
+        process.restart()
+    process.start()
+    try:
+        with pytest.raises(TestServerError, match="running already"):
+            process.restart()
+        first = process.pid
+        process.kill()
+        assert not process.running
+        process.restart()
+        assert process.running
+        assert process.pid != first
+    finally:
+        process.stop()

@@ -7,16 +7,8 @@ reads the interrupted base again and hands out only what it had not handed out b
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import subprocess
 import threading
 import time
-import urllib.parse
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import IO
 
 import pytest
 
@@ -45,62 +37,16 @@ def _seed() -> str:
     )
 
 
-class Restarter:
-    """Kills the fixture's slapd and runs a new one on the same directory and ports.
+def restart_later(server: OpenLDAPServer, delay: float) -> threading.Thread:
+    """Start the killed slapd again after ``delay`` seconds, in a thread."""
 
-    The test server offers no restart (the export's fault-injection test does the same); the
-    new process belongs to the test and is stopped before the fixture removes the directory.
-    """
-
-    def __init__(self, server: OpenLDAPServer) -> None:
-        self.server = server
-        self.process: subprocess.Popen[bytes] | None = None
-        self._log: IO[bytes] | None = None
-        self._thread: threading.Thread | None = None
-
-    def _argv(self) -> list[str]:
-        directory = self.server.directory
-        ldapi = "ldapi://" + urllib.parse.quote(str(directory / "ldapi"), safe="")
-        urls = (
-            f"ldap://127.0.0.1:{self.server.ldap_port}/ "
-            f"ldaps://127.0.0.1:{self.server.ldaps_port}/ {ldapi}/"
-        )
-        slapd = shutil.which("slapd") or "/usr/sbin/slapd"
-        return [slapd, "-d", "none", "-F", str(directory / "slapd.d"), "-h", urls]
-
-    def kill(self, *, restart_after: float | None = None) -> None:
-        """SIGKILL slapd; start it again after ``restart_after`` seconds when given."""
-        os.kill(self.server.pid, signal.SIGKILL)
-        if restart_after is not None:
-            self._thread = threading.Thread(target=self._start, args=(restart_after,))
-            self._thread.start()
-
-    def _start(self, delay: float) -> None:
+    def start() -> None:
         time.sleep(delay)
-        self._log = open(self.server.directory / "restart.log", "wb")  # noqa: SIM115
-        self.process = subprocess.Popen(
-            self._argv(), stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log
-        )
+        server.restart()
 
-    def stop(self) -> None:
-        """Stop the restarted slapd."""
-        if self._thread is not None:
-            self._thread.join()
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        if self._log is not None:
-            self._log.close()
-
-
-@contextmanager
-def _restartable() -> Iterator[Restarter]:
-    with OpenLDAPServer(seed_ldif=_seed()) as server:
-        restarter = Restarter(server)
-        try:
-            yield restarter
-        finally:
-            restarter.stop()
+    thread = threading.Thread(target=start)
+    thread.start()
+    return thread
 
 
 def _config(server: OpenLDAPServer) -> ConnectorConfig:
@@ -127,8 +73,8 @@ def _import(connector: Connector, with_store: bool) -> ImportResult:
 @pytest.mark.parametrize("with_store", [True, False], ids=["store", "no-store"])
 def test_killed_server_mid_import_every_object_arrives_once(with_store: bool) -> None:
     """After a SIGKILL and a restart every user is handed out exactly once and recorded."""
-    with _restartable() as restarter, SqliteLinkStore.in_memory() as store:
-        server = restarter.server
+    threads: list[threading.Thread] = []
+    with OpenLDAPServer(seed_ldif=_seed()) as server, SqliteLinkStore.in_memory() as store:
         with Connector(_config(server), store=store) as connector:
             result = _import(connector, with_store)
             anchors: list[str] = []
@@ -137,7 +83,10 @@ def test_killed_server_mid_import_every_object_arrives_once(with_store: bool) ->
                 anchors.append(obj.anchor.value)
                 dns.append(obj.dn)
                 if len(anchors) == KILL_AFTER:
-                    restarter.kill(restart_after=1.0)
+                    server.kill()
+                    threads.append(restart_later(server, 1.0))
+        for thread in threads:
+            thread.join()
         assert result.finished
         assert result.counts.reconnects == 1
         assert len(anchors) == USERS == len(set(anchors))
@@ -148,8 +97,7 @@ def test_killed_server_mid_import_every_object_arrives_once(with_store: bool) ->
 
 def test_server_that_stays_down_ends_with_a_transport_error() -> None:
     """With no restart the import gives up after the reconnect timeout, saying where."""
-    with _restartable() as restarter:
-        server = restarter.server
+    with OpenLDAPServer(seed_ldif=_seed()) as server:
         with Connector(_config(server)) as connector:
             result = connector.full_import(reconnect_timeout=1.0)
             read = 0
@@ -159,7 +107,7 @@ def test_server_that_stays_down_ends_with_a_transport_error() -> None:
                 for _obj in result:
                     read += 1
                     if read == KILL_AFTER:
-                        restarter.kill()
+                        server.kill()
 
             with pytest.raises(TransportError) as caught:
                 read_all()
