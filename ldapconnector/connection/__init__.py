@@ -15,6 +15,17 @@ delta reader, which sends that control itself. :class:`Reconnector` is the runne
 policy for reopening a lost connection (exponential backoff up to a deadline).
 """
 
+import warnings
+
+with warnings.catch_warnings():
+    # ldap3 2.9.1 still imports names pyasn1 0.6 deprecates (tagMap, typeMap). The warning
+    # is about ldap3's code, not the caller's, and would fail every suite that runs with
+    # ``-W error``; import ldap3 once here, quietly, before any module of this layer does.
+    warnings.filterwarnings(
+        "ignore", message="(tagMap|typeMap) is deprecated", category=DeprecationWarning
+    )
+    import ldap3  # noqa: F401
+
 from ldapconnector.connection._certificate import certificate_from_der
 from ldapconnector.connection._connection import LdapConnection, open_connection
 from ldapconnector.connection._diagnose import (

@@ -22,7 +22,7 @@ from ldapconnector.testing._certs import CertificateFiles, make_test_certificate
 from ldapconnector.testing._connectivity import Endpoints
 from ldapconnector.testing._ds389 import DS389Server
 from ldapconnector.testing._openldap import OpenLDAPServer
-from ldapconnector.testing._ports import free_ports, port_is_free
+from ldapconnector.testing._ports import PortPicker, free_ports, port_is_free
 from ldapconnector.testing._process import (
     CommandProbe,
     ServerProcess,
@@ -38,6 +38,7 @@ __all__ = [
     "DS389Server",
     "Endpoints",
     "OpenLDAPServer",
+    "PortPicker",
     "SambaADServer",
     "ServerProcess",
     "TestServerError",

@@ -15,6 +15,7 @@ import logging
 import tempfile
 import time
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -25,7 +26,7 @@ from ldapconnector.testing._connectivity import (
     Endpoints,
 )
 from ldapconnector.testing._openldap_config import SlapdSettings, base_entries_ldif, config_ldif
-from ldapconnector.testing._ports import LOOPBACK, free_ports, port_is_free
+from ldapconnector.testing._ports import LOOPBACK, PortPicker
 from ldapconnector.testing._process import (
     CommandProbe,
     ServerProcess,
@@ -90,6 +91,11 @@ class OpenLDAPServer(ServerFixtureMixin):
         tls: offer TLS (StartTLS and an LDAPS port). With False the server has no
             ``olcTLS*`` settings and no LDAPS port, so it answers StartTLS with an error
             (for tests of a server that refuses TLS); the certificates are still made.
+        work_root: the directory the server's temp dir is made in (default: the system's
+            temp dir).
+        ports: how the loopback ports are picked and checked (:class:`PortPicker`).
+        after_spawn: called with slapd's pid right after it was started and before its
+            readiness is awaited (to attach a tracer, or to test an interrupted start).
 
     Attributes:
         ready_seconds: seconds from exec'ing slapd to its first answer, once started.
@@ -110,6 +116,9 @@ class OpenLDAPServer(ServerFixtureMixin):
     debug_level: str = attrs.field(default="none", kw_only=True)
     keep_directory: bool = attrs.field(default=False, kw_only=True)
     tls: bool = attrs.field(default=True, kw_only=True)
+    work_root: Path | None = attrs.field(default=None, kw_only=True)
+    ports: PortPicker = attrs.field(factory=PortPicker, kw_only=True)
+    after_spawn: Callable[[int], None] | None = attrs.field(default=None, kw_only=True)
     admin_password: str = attrs.field(factory=random_password, init=False, repr=False)
     service_password: str = attrs.field(factory=random_password, init=False, repr=False)
     ready_seconds: float | None = attrs.field(default=None, init=False)
@@ -141,7 +150,7 @@ class OpenLDAPServer(ServerFixtureMixin):
         if missing:
             raise TestServerError(f"not installed: {', '.join(missing)} ({_INSTALL_HINT})")
         began = time.monotonic()
-        directory = Path(tempfile.mkdtemp(prefix="ldapconnector-slapd-"))
+        directory = Path(tempfile.mkdtemp(prefix="ldapconnector-slapd-", dir=self.work_root))
         try:
             self._running = self._start_in(directory)
         except BaseException:
@@ -175,13 +184,15 @@ class OpenLDAPServer(ServerFixtureMixin):
     def _launch(self, directory: Path, certs: CertificateFiles) -> _Running:
         # Another program may take a port between picking and binding: pick again.
         for attempt in range(1, _PORT_ATTEMPTS + 1):
-            ports = free_ports(2 if self.tls else 1)
-            if not all(port_is_free(port) for port in ports):
+            ports = self.ports.pick(2 if self.tls else 1)
+            if not all(self.ports.is_free(port) for port in ports):
                 continue
             ldap_port, ldaps_port = ports[0], (ports[1] if self.tls else None)
             process = self._process(directory, ldap_port, ldaps_port)
             try:
                 process.start()
+                if self.after_spawn is not None and process.pid is not None:
+                    self.after_spawn(process.pid)
                 probe = self._probe(directory)
                 self.ready_seconds = process.wait_until_ready(probe, timeout=self.start_timeout)
             except TestServerError:

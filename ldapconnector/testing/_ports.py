@@ -9,8 +9,11 @@ go to a TCP port alone (a probe could succeed against someone else's server).
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 
-__all__ = ["LOOPBACK", "free_ports", "port_is_free"]
+import attrs
+
+__all__ = ["LOOPBACK", "PortPicker", "free_ports", "port_is_free"]
 
 LOOPBACK = "127.0.0.1"
 
@@ -60,3 +63,19 @@ def free_ports(count: int, host: str = LOOPBACK) -> tuple[int, ...]:
     finally:
         for sock in sockets:
             sock.close()
+
+
+@attrs.frozen(kw_only=True)
+class PortPicker:
+    """How a test server picks its loopback ports and checks they are still free.
+
+    The defaults are :func:`free_ports` and :func:`port_is_free`. A suite that tests its
+    own start-up retry (a port taken between picking and binding) passes its own.
+
+    Attributes:
+        pick: returns the given number of distinct ports.
+        is_free: tells whether one port can be bound right now.
+    """
+
+    pick: Callable[[int], tuple[int, ...]] = free_ports
+    is_free: Callable[[int], bool] = port_is_free

@@ -21,7 +21,7 @@ their tests.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from typing import NoReturn
 
 import pytest
@@ -46,64 +46,97 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", line)
 
 
-def in_ci() -> bool:
-    """Tell whether the ``CI`` environment variable says this is a CI run."""
-    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+def in_ci(environ: Mapping[str, str] | None = None) -> bool:
+    """Tell whether the ``CI`` environment variable says this is a CI run.
+
+    Args:
+        environ: the environment to read (default: ``os.environ``).
+    """
+    value = (os.environ if environ is None else environ).get("CI", "")
+    return value.strip().lower() in {"true", "1", "yes"}
 
 
-def _unavailable(message: str) -> NoReturn:
-    if in_ci():
+def _unavailable(message: str, environ: Mapping[str, str] | None) -> NoReturn:
+    if in_ci(environ):
         pytest.fail(f"{message} (CI is set: integration tests must not be skipped)", pytrace=False)
     pytest.skip(message)
 
 
-def require_openldap() -> None:
+def _require(
+    what: str, install: str, missing: Sequence[str], environ: Mapping[str, str] | None
+) -> None:
+    if missing:
+        _unavailable(
+            f"{what} test server unavailable, missing {', '.join(missing)}: "
+            f"apt-get install {install}",
+            environ,
+        )
+
+
+def require_openldap(
+    *, missing: Sequence[str] | None = None, environ: Mapping[str, str] | None = None
+) -> None:
     """Skip the current test when OpenLDAP is not installed, or fail it when in CI.
 
+    Args:
+        missing: the programs to treat as missing (default: what
+            :meth:`OpenLDAPServer.missing_programs` finds); lets a suite check its own
+            skip behaviour.
+        environ: the environment whose ``CI`` variable is read (default: ``os.environ``).
+
     Raises:
         pytest.skip.Exception: the programs are missing (outside CI).
         pytest.fail.Exception: the programs are missing and ``CI`` is true.
     """
-    missing = OpenLDAPServer.missing_programs()
-    if missing:
-        _unavailable(
-            f"OpenLDAP test server unavailable, missing {', '.join(missing)}: "
-            "apt-get install slapd ldap-utils"
-        )
+    found = OpenLDAPServer.missing_programs() if missing is None else missing
+    _require("OpenLDAP", "slapd ldap-utils", found, environ)
 
 
-def require_ds389() -> None:
+def require_ds389(
+    *, missing: Sequence[str] | None = None, environ: Mapping[str, str] | None = None
+) -> None:
     """Skip the current test when 389 DS is not installed, or fail it when in CI.
 
+    Args:
+        missing: the programs to treat as missing (default: what
+            :meth:`DS389Server.missing_programs` finds).
+        environ: the environment whose ``CI`` variable is read (default: ``os.environ``).
+
     Raises:
         pytest.skip.Exception: the programs are missing (outside CI).
         pytest.fail.Exception: the programs are missing and ``CI`` is true.
     """
-    missing = DS389Server.missing_programs()
-    if missing:
-        _unavailable(
-            f"389 Directory Server test server unavailable, missing {', '.join(missing)}: "
-            "apt-get install 389-ds-base ldap-utils"
-        )
+    found = DS389Server.missing_programs() if missing is None else missing
+    _require("389 Directory Server", "389-ds-base ldap-utils", found, environ)
 
 
-def require_samba() -> None:
+def require_samba(
+    *, missing: Sequence[str] | None = None, environ: Mapping[str, str] | None = None
+) -> None:
     """Skip the current test when Samba AD DC is not installed or not root; fail in CI.
 
     Samba binds the privileged ports 389 and 636, so it needs root.
+
+    Args:
+        missing: the programs to treat as missing (default: what
+            :meth:`SambaADServer.missing_programs` finds).
+        environ: the environment whose ``CI`` variable is read (default: ``os.environ``).
 
     Raises:
         pytest.skip.Exception: the programs are missing or this is not root (outside CI).
         pytest.fail.Exception: the same, and ``CI`` is true.
     """
-    missing = SambaADServer.missing_programs()
-    if missing:
-        _unavailable(
-            f"Samba AD DC test server unavailable, missing {', '.join(missing)}: "
-            "apt-get install samba samba-ad-dc samba-ad-provision samba-dsdb-modules ldb-tools"
-        )
+    found = SambaADServer.missing_programs() if missing is None else missing
+    _require(
+        "Samba AD DC",
+        "samba samba-ad-dc samba-ad-provision samba-dsdb-modules ldb-tools",
+        found,
+        environ,
+    )
     if os.geteuid() != 0:
-        _unavailable("Samba AD DC test server needs root: it binds the fixed ports 389 and 636")
+        _unavailable(
+            "Samba AD DC test server needs root: it binds the fixed ports 389 and 636", environ
+        )
 
 
 def _serve() -> Iterator[OpenLDAPServer]:

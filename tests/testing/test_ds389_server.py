@@ -111,17 +111,13 @@ def test_seeded_server_stops_without_leftovers() -> None:
     assert not os.path.exists(f"/proc/{pid}")
 
 
-def test_missing_programs_skip_outside_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_programs_skip_outside_ci() -> None:
     """Without 389-ds-base and outside CI the test is skipped with the apt-get line."""
-    monkeypatch.delenv("CI", raising=False)
-    monkeypatch.setattr(DS389Server, "missing_programs", staticmethod(lambda: ("ns-slapd",)))
     with pytest.raises(pytest.skip.Exception, match="apt-get install 389-ds-base"):
-        require_ds389()
+        require_ds389(missing=("ns-slapd",), environ={})
 
 
-def test_missing_programs_fail_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_programs_fail_in_ci() -> None:
     """Without 389-ds-base and with CI=true the test fails instead of being skipped."""
-    monkeypatch.setenv("CI", "true")
-    monkeypatch.setattr(DS389Server, "missing_programs", staticmethod(lambda: ("ns-slapd",)))
     with pytest.raises(pytest.fail.Exception, match="apt-get install 389-ds-base"):
-        require_ds389()
+        require_ds389(missing=("ns-slapd",), environ={"CI": "true"})

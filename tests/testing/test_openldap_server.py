@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from ldapconnector.config import Binding, ConnectivityConfig, Secret, Security
-from ldapconnector.testing import OpenLDAPServer, TestServerError, find_program, free_ports
+from ldapconnector.testing import (
+    OpenLDAPServer,
+    PortPicker,
+    TestServerError,
+    find_program,
+    free_ports,
+)
 from ldapconnector.testing.pytest_plugin import require_openldap
 
 pytestmark = [pytest.mark.integration, pytest.mark.openldap]
@@ -423,45 +429,41 @@ def test_teardown_after_an_exception_in_the_body() -> None:
     assert _processes_mentioning(str(seen[0])) == []
 
 
-def test_a_failed_start_raises_with_the_log_and_cleans_up(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_failed_start_raises_with_the_log_and_cleans_up(tmp_path: Path) -> None:
     """slapd exiting at start raises TestServerError with its log tail and leaves nothing."""
     require_openldap()
-    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     with pytest.raises(TestServerError, match='unrecognized log level "bogus"'):
-        OpenLDAPServer(debug_level="bogus").start()
+        OpenLDAPServer(debug_level="bogus", work_root=tmp_path).start()
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_bad_seed_raises_with_the_slapadd_output(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_bad_seed_raises_with_the_slapadd_output(tmp_path: Path) -> None:
     """A seed slapadd rejects raises TestServerError with slapadd's message and leaves nothing."""
     require_openldap()
-    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     seed = "dn: uid=x,ou=people,dc=contoso,dc=lab\nobjectClass: noSuchClass\nuid: x\n"
     with pytest.raises(TestServerError, match="slapadd failed"):
-        OpenLDAPServer(seed_ldif=seed).start()
+        OpenLDAPServer(seed_ldif=seed, work_root=tmp_path).start()
     assert list(tmp_path.iterdir()) == []
 
 
-def test_an_interrupted_start_stops_slapd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_interrupted_start_stops_slapd(tmp_path: Path) -> None:
     """KeyboardInterrupt while waiting for readiness still stops slapd and removes the dir."""
     require_openldap()
-    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    spawned: list[int] = []
 
-    def interrupted(*_args: object, **_kwargs: object) -> float:
+    def interrupted(pid: int) -> None:
+        spawned.append(pid)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("ldapconnector.testing.ServerProcess.wait_until_ready", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        OpenLDAPServer().start()
+        OpenLDAPServer(work_root=tmp_path, after_spawn=interrupted).start()
+    assert len(spawned) == 1
+    assert not os.path.exists(f"/proc/{spawned[0]}")
     assert list(tmp_path.iterdir()) == []
     assert _processes_mentioning(str(tmp_path)) == []
 
 
-def test_a_taken_port_is_picked_again(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_taken_port_is_picked_again() -> None:
     """When a picked port is taken before slapd binds it, the start retries with new ports."""
     require_openldap()
     with socket.socket() as busy:
@@ -469,11 +471,10 @@ def test_a_taken_port_is_picked_again(monkeypatch: pytest.MonkeyPatch) -> None:
         busy.listen()
         taken = busy.getsockname()[1]
         picks = iter([(taken, free_ports(1)[0])])
-        monkeypatch.setattr(
-            "ldapconnector.testing._openldap.free_ports", lambda n: next(picks, free_ports(n))
-        )
-        monkeypatch.setattr("ldapconnector.testing._openldap.port_is_free", lambda _port: True)
-        with OpenLDAPServer() as server:
+        # The check says "free" for the taken port: the race where another program binds
+        # it between the check and slapd's bind.
+        racing = PortPicker(pick=lambda n: next(picks, free_ports(n)), is_free=lambda _p: True)
+        with OpenLDAPServer(ports=racing) as server:
             assert server.ldap_port != taken
             assert "Address already in use" in server.log_file.read_text()
 

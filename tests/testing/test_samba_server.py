@@ -84,17 +84,13 @@ def test_stop_leaves_no_process_and_start_again(samba_ad_server: SambaADServer) 
     assert samba_ad_server.setup_seconds < 10
 
 
-def test_missing_programs_skip_outside_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_programs_skip_outside_ci() -> None:
     """Without the Samba AD packages and outside CI the test is skipped with the apt-get line."""
-    monkeypatch.delenv("CI", raising=False)
-    monkeypatch.setattr(SambaADServer, "missing_programs", staticmethod(lambda: ("samba",)))
     with pytest.raises(pytest.skip.Exception, match="apt-get install samba samba-ad-dc"):
-        require_samba()
+        require_samba(missing=("samba",), environ={})
 
 
-def test_missing_programs_fail_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_programs_fail_in_ci() -> None:
     """Without the Samba AD packages and with CI=true the test fails instead of skipping."""
-    monkeypatch.setenv("CI", "true")
-    monkeypatch.setattr(SambaADServer, "missing_programs", staticmethod(lambda: ("samba",)))
     with pytest.raises(pytest.fail.Exception, match="apt-get install samba samba-ad-dc"):
-        require_samba()
+        require_samba(missing=("samba",), environ={"CI": "true"})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from ldapconnector.testing import OpenLDAPServer
 from ldapconnector.testing.pytest_plugin import in_ci, require_openldap
 
 pytest_plugins = ["pytester"]
@@ -14,28 +13,28 @@ pytest_plugins = ["pytester"]
     ("value", "expected"),
     [("true", True), ("TRUE", True), ("1", True), ("yes", True), ("", False), ("false", False)],
 )
-def test_in_ci_reads_the_ci_variable(
-    monkeypatch: pytest.MonkeyPatch, value: str, expected: bool
-) -> None:
+def test_in_ci_reads_the_ci_variable(value: str, expected: bool) -> None:
     """CI=true (or 1/yes) marks a CI run; anything else does not."""
-    monkeypatch.setenv("CI", value)
-    assert in_ci() is expected
+    assert in_ci({"CI": value}) is expected
+    assert in_ci({}) is False
 
 
-def test_missing_slapd_skips_outside_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_slapd_skips_outside_ci() -> None:
     """Without slapd and outside CI the test is skipped with the apt-get line."""
-    monkeypatch.delenv("CI", raising=False)
-    monkeypatch.setattr(OpenLDAPServer, "missing_programs", staticmethod(lambda: ("slapd",)))
     with pytest.raises(pytest.skip.Exception, match="apt-get install slapd ldap-utils"):
-        require_openldap()
+        require_openldap(missing=("slapd",), environ={})
 
 
-def test_missing_slapd_fails_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_slapd_fails_in_ci() -> None:
     """Without slapd and with CI=true the test fails instead of being skipped."""
-    monkeypatch.setenv("CI", "true")
-    monkeypatch.setattr(OpenLDAPServer, "missing_programs", staticmethod(lambda: ("slapd",)))
     with pytest.raises(pytest.fail.Exception, match="apt-get install slapd ldap-utils"):
-        require_openldap()
+        require_openldap(missing=("slapd",), environ={"CI": "true"})
+
+
+def test_installed_programs_neither_skip_nor_fail() -> None:
+    """Nothing missing: the check returns, in CI or not."""
+    require_openldap(missing=(), environ={"CI": "true"})
+    require_openldap(missing=(), environ={})
 
 
 @pytest.mark.integration
