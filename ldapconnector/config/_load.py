@@ -312,7 +312,8 @@ def _load_secret(
             ctx.add(
                 where,
                 f"a literal {name} is refused in configuration; use {env} (an "
-                f"environment variable name) or {file} (a file path) instead",
+                f"environment variable name) or {file} (a file path) instead (from Python, "
+                "for tests: from_dict(..., allow_literal_password=True))",
             )
         elif data.get(env) is not None or data.get(file) is not None:
             ctx.add(where, f"give only one of {name}, {env} and {file}")

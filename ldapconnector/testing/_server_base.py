@@ -19,7 +19,7 @@ import weakref
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
-from ldapconnector.config import Binding, ConnectivityConfig, Security
+from ldapconnector.config import Binding, ConnectivityConfig, ConnectorConfig, Security
 from ldapconnector.testing._certs import CertificateFiles
 from ldapconnector.testing._connectivity import (
     BindingName,
@@ -161,6 +161,47 @@ class ServerFixtureMixin:
             as_service=as_service,
             allow_cleartext_bind=allow_cleartext_bind,
             timeout=timeout,
+        )
+
+    def connector_config(
+        self,
+        security: Security | SecurityName = Security.LDAPS,
+        binding: Binding | BindingName = Binding.SIMPLE,
+        *,
+        as_service: bool = True,
+        **sections: Any,
+    ) -> ConnectorConfig:
+        """Return a whole :class:`~ldapconnector.config.ConnectorConfig` for this server.
+
+        The ``[connectivity]`` section comes from :meth:`connectivity` (with the literal
+        password, accepted here for tests); every other section is given by name, shaped
+        as in the TOML file::
+
+            config = server.connector_config(
+                object_type={"target": "inetOrgPerson", "containers": [server.people_dn]},
+                mappings=[{"type": "direct", "source": "surname", "target": "sn"}],
+            )
+
+        Args:
+            security: as for :meth:`connectivity`.
+            binding: as for :meth:`connectivity`.
+            as_service: bind as the service account (default) rather than the admin.
+            **sections: the other sections (``object_type``, ``mappings``, ``global``,
+                ``space``, …); a ``connectivity`` dict given here is merged over the
+                server's own (e.g. ``connectivity={"timeout": 5}``).
+
+        Returns:
+            The validated configuration.
+
+        Raises:
+            ConfigurationError: a section is invalid (every problem is listed).
+        """
+        connectivity: dict[str, Any] = dict(
+            self.connectivity(security, binding, as_service=as_service)
+        )
+        connectivity.update(sections.pop("connectivity", {}))
+        return ConnectorConfig.from_dict(
+            {"connectivity": connectivity, **sections}, allow_literal_password=True
         )
 
 

@@ -231,6 +231,7 @@ def test_literal_password_in_file_is_refused_without_echoing_it(tmp_path: Path) 
     assert problem.startswith("connectivity.password: a literal password is refused")
     assert "password_env" in problem
     assert "password_file" in problem
+    assert "allow_literal_password=True" in problem  # the programmatic opt-in, by name
     assert PASSWORD not in str(info.value)
     assert PASSWORD not in repr(info.value)
 
