@@ -4,7 +4,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: setup system-packages test lint typecheck pytest demo bench clean
+.PHONY: setup system-packages test lint typecheck pytest package-check demo bench clean
 
 setup: system-packages $(VENV)/.installed
 
@@ -27,7 +27,11 @@ typecheck: setup
 pytest: setup
 	$(BIN)/pytest
 
-test: lint typecheck pytest
+# The built wheel and sdist, tested as shipped (see .ci/package-check).
+package-check: setup
+	bash .ci/package-check $(BIN)/python
+
+test: lint typecheck pytest package-check
 
 demo: setup
 	$(BIN)/ldapconnector demo

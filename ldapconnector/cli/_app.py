@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import sys
 from collections.abc import Callable, Sequence
 
@@ -31,12 +32,20 @@ def _registrars() -> list[Registrar]:
     ]
 
 
+def _version() -> str:
+    try:
+        return importlib.metadata.version("ldapconnector")
+    except importlib.metadata.PackageNotFoundError:  # run from a source tree, not installed
+        return "(not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the top-level parser with every sub-command registered."""
     parser = argparse.ArgumentParser(
         prog="ldapconnector",
         description="A generic LDAP connector: detect, schema, map, import, export.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for register in _registrars():
         register(subparsers)

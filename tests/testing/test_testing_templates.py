@@ -14,7 +14,8 @@ from ldapconnector.testing._templates import read_data, render
 
 PACKAGE_DIR = Path(ldapconnector.__file__).parent
 DATA_DIR = PACKAGE_DIR / "testing" / "data"
-PYPROJECT = PACKAGE_DIR.parent / "pyproject.toml"
+# The project's own files sit beside tests/, wherever the package was installed from.
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 DATA_FILES = sorted(path.name for path in DATA_DIR.iterdir())
 
 
