@@ -45,6 +45,21 @@ _CERTIFICATE_MARKERS = ("certificate verify failed", "doesn't match any name")
 _DNS_MARKERS = ("name or service not known", "nodename nor servname", "getaddrinfo", "no address")
 _TIMEOUT_MARKERS = ("timed out", "timeout")
 _TLS_MARKERS = ("ssl", "tls", "wrap socket", "handshake")
+# What OpenSSL says when the peer does not speak TLS at all: a plain LDAP port.
+_NOT_TLS_MARKERS = (
+    "unexpected_eof",
+    "wrong_version_number",
+    "record layer failure",
+    "eof occurred",
+)
+_UNTRUSTED_HINT = (
+    " (to trust the server's CA, set connectivity.ca_file to its PEM file; "
+    "ldapconnector probe takes --ca-file)"
+)
+_PLAIN_PORT_HINT = (
+    ' (is this an LDAPS port? for a plain LDAP port use security = "starttls"; '
+    "LDAPS is usually port 636)"
+)
 
 
 def _cause_text(exc: BaseException) -> str:
@@ -55,7 +70,17 @@ def _cause_text(exc: BaseException) -> str:
 def _clean(text: str) -> str:
     # ldap3 puts the whole peer certificate dict in some messages: keep them readable.
     text = re.sub(r"certificate \{.*\} doesn't", "certificate doesn't", text, flags=re.S)
+    # ldap3 wraps some causes in a one-element tuple: show the sentence, not the repr.
+    text = re.sub(r"^\(\s*'(.*)',?\s*\)$", r"\1", text.strip(), flags=re.S)
     return text.strip()
+
+
+def _untrusted(where: str, text: str, host: str) -> CertificateVerificationError:
+    # A name mismatch is not cured by another CA file: only an unknown issuer gets the hint.
+    hint = "" if "doesn't match" in text or "mismatch" in text.lower() else _UNTRUSTED_HINT
+    return CertificateVerificationError(
+        f"the certificate of {where} was not trusted: {_clean(text)}{hint}", host=host
+    )
 
 
 def transport_error(exc: BaseException, *, host: str, port: int) -> TransportError:
@@ -64,9 +89,7 @@ def transport_error(exc: BaseException, *, host: str, port: int) -> TransportErr
     text = _cause_text(exc)
     lowered = text.lower()
     if isinstance(exc, ssl.SSLCertVerificationError | ldap3_exceptions.LDAPCertificateError):
-        return CertificateVerificationError(
-            f"the certificate of {where} was not trusted: {_clean(text)}", host=host
-        )
+        return _untrusted(where, text, host)
     if isinstance(exc, socket.gaierror) or any(m in lowered for m in _DNS_MARKERS):
         return ServerUnreachableError(
             f"cannot resolve the host name {host!r}: {_clean(text)}",
@@ -78,13 +101,12 @@ def transport_error(exc: BaseException, *, host: str, port: int) -> TransportErr
     ):
         return OperationTimeoutError(f"{where} did not answer in time", host=host)
     if any(m in lowered for m in _CERTIFICATE_MARKERS):
-        return CertificateVerificationError(
-            f"the certificate of {where} was not trusted: {_clean(text)}", host=host
-        )
+        return _untrusted(where, text, host)
     if isinstance(exc, ssl.SSLError | ldap3_exceptions.LDAPStartTLSError) or any(
         m in lowered for m in _TLS_MARKERS
     ):
-        return TLSError(f"the TLS handshake with {where} failed: {_clean(text)}", host=host)
+        hint = _PLAIN_PORT_HINT if any(m in lowered for m in _NOT_TLS_MARKERS) else ""
+        return TLSError(f"the TLS handshake with {where} failed: {_clean(text)}{hint}", host=host)
     return ServerUnreachableError(f"cannot connect to {where}: {_clean(text)}", host=host)
 
 
