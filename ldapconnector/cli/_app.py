@@ -7,7 +7,12 @@ import importlib.metadata
 import sys
 from collections.abc import Callable, Sequence
 
-from ldapconnector.errors import ConfigurationError, LdapConnectorError, TransportError
+from ldapconnector.errors import (
+    ConfigurationError,
+    LdapConnectorError,
+    SourceFileError,
+    TransportError,
+)
 from ldapconnector.model import ConnectionStage
 
 EXIT_OK = 0
@@ -55,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _exit_code(exc: LdapConnectorError) -> int:
     # A certificate file that is not PEM is found before any traffic: bad config (2).
     if isinstance(exc, TransportError) and exc.stage is ConnectionStage.SETTINGS:
+        return EXIT_USAGE
+    # A source file with bad lines was refused before anything was exported: bad input (2).
+    if isinstance(exc, SourceFileError):
         return EXIT_USAGE
     return EXIT_SOME_FAILED
 

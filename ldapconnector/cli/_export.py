@@ -15,16 +15,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
 
 from ldapconnector.cli._app import EXIT_OK, EXIT_SOME_FAILED
+from ldapconnector.cli._source import read_source_records
 from ldapconnector.cli._state import add_state_argument, open_store
 from ldapconnector.config import ConnectorConfig
 from ldapconnector.connector import Connector
-from ldapconnector.errors import ConfigurationError
 from ldapconnector.profiles import ExportReport, ObjectResult
 
-__all__ = ["read_records", "register", "run"]
+__all__ = ["register", "run"]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,42 +43,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(handler=run)
 
 
-def read_records(path: str) -> list[dict[str, Any]]:
-    """The records of a JSON Lines file (blank lines skipped).
-
-    Raises:
-        ConfigurationError: the file cannot be read, or a line is not a JSON object.
-    """
-    records: list[dict[str, Any]] = []
-    try:
-        with open(path, encoding="utf-8") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as error:
-                    raise ConfigurationError([f"source:{number}: not JSON ({error.msg})"]) from None
-                if not isinstance(record, dict):
-                    raise ConfigurationError([f"source:{number}: not a JSON object"])
-                records.append(record)
-    except OSError as error:
-        raise ConfigurationError([f"source: cannot read {path}: {error.strerror}"]) from None
-    return records
-
-
 def _progress(result: ObjectResult) -> None:
     print(f"\r{result.id}: {result.outcome.value}\033[K", end="", file=sys.stderr, flush=True)
 
 
 def _human(report: ExportReport) -> None:
-    counts = ", ".join(f"{n} {name}" for name, n in report.summary.items() if n)
+    # A plan's LDIF is the output (pipe it to ldapmodify or a file); the summary is talk,
+    # on stderr. An export has no LDIF: its summary is the output.
+    talk = sys.stderr if report.planned else sys.stdout
+    counts = ", ".join(f"{n:,} {name}" for name, n in report.summary.items() if n)
     verb = "planned" if report.planned else "exported"
-    print(f"{verb} {len(report.results)} records: {counts or 'nothing to do'}")
+    print(f"{verb} {len(report.results):,} records: {counts or 'nothing to do'}", file=talk)
     for result in report.failed:
-        print(f"  failed {result.id}: {result.error}")
+        print(f"  failed {result.id}: {result.error}", file=talk)
     if report.error:
-        print(f"run failed: {report.error}")
+        print(f"run failed: {report.error}", file=talk)
     if report.planned:
         print(report.ldif(), end="")
 
@@ -87,7 +65,7 @@ def _human(report: ExportReport) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the export (or the plan); return the exit code."""
     config = ConnectorConfig.from_file(args.config)
-    records = read_records(args.source)
+    records = read_source_records(args.source)
     if args.plan and args.force and not args.prune:
         print("ldapconnector: --force only matters with deletions", file=sys.stderr)
     store = open_store(config, args)

@@ -14,6 +14,7 @@ other layer can raise from it. The tree::
     ├── UnsupportedFeatureError       an optional part is missing (gssapi for Kerberos, ...)
     ├── LdifError                     malformed LDIF input; names the line
     ├── SchemaError                   not a subschema at all, or an unknown object class
+    ├── SourceFileError               a JSON Lines source file with bad lines (all listed)
     ├── DetectionError                detection could not run (not: "unknown vendor")
     ├── TestServerError               a throwaway test server would not start (in
     │                                 ldapconnector.testing; carries the server log's tail)
@@ -114,6 +115,7 @@ from ldapconnector.errors._tree import (
     OperationTimeoutError,
     SchemaError,
     ServerUnreachableError,
+    SourceFileError,
     TLSError,
     TransportError,
     UnsupportedFeatureError,
@@ -159,6 +161,7 @@ __all__ = [
     "SchemaError",
     "ServerUnreachableError",
     "SizeLimitExceededError",
+    "SourceFileError",
     "StrongerAuthRequiredError",
     "TLSError",
     "TimeLimitExceededError",

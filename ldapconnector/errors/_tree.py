@@ -107,6 +107,24 @@ class LdifError(LdapConnectorError):
         super().__init__(f"{where} {message}" if where else message)
 
 
+class SourceFileError(LdapConnectorError):
+    """A file of source records (JSON Lines) cannot be used: nothing was exported from it.
+
+    Every bad line is listed, not only the first, each as ``FILE:LINE:COLUMN: what``.
+
+    Attributes:
+        path: the file.
+        problems: one line per problem, in file order.
+    """
+
+    def __init__(self, path: str, problems: Iterable[str]) -> None:
+        self.path = path
+        self.problems: tuple[str, ...] = tuple(problems)
+        count = len(self.problems)
+        header = f"cannot use the source file {path} ({count} bad line{'s' if count != 1 else ''}):"
+        super().__init__("\n".join([header, *(f"  - {p}" for p in self.problems)]))
+
+
 class SchemaError(LdapConnectorError):
     """Input that cannot be read as a subschema at all, or a question about a schema element
     it does not define (an unknown object class). Vendor quirks are warnings, not errors."""

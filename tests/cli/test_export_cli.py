@@ -44,6 +44,11 @@ def test_plan_then_export_then_state(
     config, source = _files(tmp_path, server, 5)
     state = tmp_path / "state.sqlite"
     base = ["export", "--config", str(config), "--source", str(source), "--state", str(state)]
+    assert main([*base, "--plan"]) == 0
+    shown = capsys.readouterr()
+    assert shown.out.startswith("version: 1\n")  # clean LDIF, ready for a pipe
+    assert "planned 5 records: 5 created" in shown.err
+    assert "planned" not in shown.out
     assert main([*base, "--plan", "--json"]) == 0
     planned = json.loads(capsys.readouterr().out)
     assert planned["summary"]["created"] == 5
@@ -64,15 +69,17 @@ def test_failures_exit_1_and_bad_usage_exit_2(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """A record without an id fails the run (exit 1); a malformed source file is bad usage (2)."""
+    """A record the directory refuses fails the run (exit 1); a bad source file is bad input (2)."""
     monkeypatch.setenv("TEST_LDAP_PASSWORD", server.service_password)
     config, source = _files(tmp_path, server, 1)
-    source.write_text('{"displayName": "no id"}\n', encoding="utf-8")
+    source.write_text('{"id": "x", "userPrincipalName": "no-surname@contoso.lab"}\n')
     assert main(["export", "--config", str(config), "--source", str(source), "--json"]) == 1
-    assert json.loads(capsys.readouterr().out)["results"][0]["error"] == "the record has no 'id'"
+    assert json.loads(capsys.readouterr().out)["results"][0]["error"]
     source.write_text("not json\n", encoding="utf-8")
     assert main(["export", "--config", str(config), "--source", str(source)]) == 2
-    assert "source:1: not JSON" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"{source}:1:1: not JSON" in err
+    assert "invalid configuration" not in err
 
 
 def test_plan_and_export_use_the_default_state_file(
