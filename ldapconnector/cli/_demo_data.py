@@ -1,4 +1,4 @@
-"""The demo's configuration (the seed's OpenLDAP POSIX example) and its generated users.
+"""The demo's configuration (the POSIX example of Microsoft's OpenLDAP walkthrough) and its generated users.
 
 Also used by the export tests, so the demo and the acceptance scenario are the same.
 """
@@ -27,7 +27,7 @@ def posix_example(
     delete: object = "delete",
     max_deletes: int = 100,
 ) -> dict[str, Any]:
-    """The seed's OpenLDAP POSIX example as a config dict (``ConnectorConfig.from_dict``).
+    """The POSIX example of Microsoft's OpenLDAP walkthrough as a config dict (``ConnectorConfig.from_dict``).
 
     DN ``CN=<UPN prefix>,<people_dn>``; classes ``inetOrgPerson``, ``posixAccount``,
     ``shadowAccount``; ``cn`` from ``displayName``, ``sn``, ``mail`` (matching attribute

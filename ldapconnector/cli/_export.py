@@ -1,6 +1,6 @@
 """``ldapconnector export``: bring the directory in line with a JSON Lines source file.
 
-``--source F.jsonl`` holds one source record per line (DESIGN.md "Source records").
+``--source F.jsonl`` holds one source record per line (docs/provisioning.md).
 ``--plan`` computes the report and the LDIF without writing; ``--prune`` sends linked users
 missing from the file through the delete flow; ``--force`` overrides the mass-deletion
 guard. The link store is the state file (``--state``, ``[space]``, or
