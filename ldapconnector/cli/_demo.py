@@ -1,7 +1,8 @@
 """``ldapconnector demo``: a throwaway slapd, detection, and a full export cycle.
 
 It starts the test server, walks the connection stages, prints what the Root DSE and the
-certificate say, then runs the POSIX example of Microsoft's OpenLDAP walkthrough: the required attributes of
+certificate say, then runs the POSIX example of Microsoft's OpenLDAP walkthrough: the
+required attributes of
 ``inetOrgPerson`` + ``posixAccount`` + ``shadowAccount``, a plan and an export of a few
 hundred generated users, some changes (display names, renames, soft-deletes, deletes),
 a second export, and a summary of each run.

@@ -1,4 +1,6 @@
-"""The demo's configuration (the POSIX example of Microsoft's OpenLDAP walkthrough) and its generated users.
+"""The demo's configuration and its generated users.
+
+The configuration is the POSIX example of Microsoft's OpenLDAP walkthrough.
 
 Also used by the export tests, so the demo and the acceptance scenario are the same.
 """
@@ -27,7 +29,7 @@ def posix_example(
     delete: object = "delete",
     max_deletes: int = 100,
 ) -> dict[str, Any]:
-    """The POSIX example of Microsoft's OpenLDAP walkthrough as a config dict (``ConnectorConfig.from_dict``).
+    """Microsoft's OpenLDAP walkthrough, POSIX example, as a dict for ``from_dict``.
 
     DN ``CN=<UPN prefix>,<people_dn>``; classes ``inetOrgPerson``, ``posixAccount``,
     ``shadowAccount``; ``cn`` from ``displayName``, ``sn``, ``mail`` (matching attribute

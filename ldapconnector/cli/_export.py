@@ -15,8 +15,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 
 from ldapconnector.cli._app import EXIT_OK, EXIT_SOME_FAILED
+from ldapconnector.cli._progress import ProgressLine, add_progress_argument, progress_line
 from ldapconnector.cli._source import read_source_records
 from ldapconnector.cli._state import add_state_argument, open_store
 from ldapconnector.config import ConnectorConfig
@@ -39,12 +41,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--prune", action="store_true", help="delete linked users not in source")
     parser.add_argument("--force", action="store_true", help="override the max_deletes guard")
     add_state_argument(parser)
+    add_progress_argument(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.set_defaults(handler=run)
 
 
-def _progress(result: ObjectResult) -> None:
-    print(f"\r{result.id}: {result.outcome.value}\033[K", end="", file=sys.stderr, flush=True)
+def _advance(progress: ProgressLine) -> Callable[[ObjectResult], None]:
+    return lambda _result: progress.advance()
 
 
 def _human(report: ExportReport) -> None:
@@ -69,16 +72,19 @@ def run(args: argparse.Namespace) -> int:
     if args.plan and args.force and not args.prune:
         print("ldapconnector: --force only matters with deletions", file=sys.stderr)
     store = open_store(config, args)
-    progress = _progress if sys.stderr.isatty() and not args.plan else None
+    progress = None if args.plan else progress_line(args, len(records), "records")
     with store, Connector(config, store=store) as connector:
         if args.plan:
             report = connector.plan(records, prune=args.prune, force=args.force)
         else:
             report = connector.export(
-                records, prune=args.prune, force=args.force, progress=progress
+                records,
+                prune=args.prune,
+                force=args.force,
+                progress=None if progress is None else _advance(progress),
             )
     if progress is not None:
-        print(file=sys.stderr)
+        progress.finish()
     if args.json:
         print(json.dumps(report.to_json_dict(), ensure_ascii=False))
     else:

@@ -13,12 +13,12 @@ from __future__ import annotations
 import argparse
 import base64
 import json
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import IO, Any
 
 from ldapconnector.cli import _delta
+from ldapconnector.cli._progress import ProgressLine, add_progress_argument, progress_line
 from ldapconnector.cli._state import add_state_argument, open_store
 from ldapconnector.config import ConnectorConfig
 from ldapconnector.connector import Connector
@@ -36,6 +36,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--config", required=True, metavar="FILE", help="connector config (TOML)")
     parser.add_argument("--output", metavar="FILE.jsonl", help="write the objects here")
     add_state_argument(parser)
+    add_progress_argument(parser)
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     _delta.add_arguments(parser)
     parser.set_defaults(handler=run)
@@ -62,13 +63,8 @@ def object_line(obj: ImportedEntry) -> str:
     )
 
 
-def _progress(update: ImportProgress) -> None:
-    print(
-        f"\r{update.objects:,} objects from {update.base} ({update.seconds:.1f} s)",
-        end="",
-        file=sys.stderr,
-        flush=True,
-    )
+def _follow(progress: ProgressLine) -> Callable[[ImportProgress], None]:
+    return lambda update: progress.update(update.objects)
 
 
 @contextmanager
@@ -86,17 +82,20 @@ def run(args: argparse.Namespace) -> int:
         return _delta.run_delta(args)
     config = ConnectorConfig.from_file(args.config)
     store = open_store(config, args)
-    progress = _progress if sys.stderr.isatty() else None
     with store, Connector(config, store=store) as connector, _output(args.output) as out:
+        # The last run's link count is the best guess of the total there is.
+        progress = progress_line(args, store.count() or None, "objects")
         watermark = _delta.establish_watermark(connector)
         if watermark is not None and not args.json:
             print(f"delta watermark established before the full import ({watermark})")
-        result: ImportResult = connector.full_import(progress=progress)
+        result: ImportResult = connector.full_import(
+            progress=None if progress is None else _follow(progress)
+        )
         for obj in result:
             if out is not None:
                 out.write(object_line(obj) + "\n")
     if progress is not None:
-        print(file=sys.stderr)
+        progress.finish()
     _report(result, watermark, args.json)
     return 0
 

@@ -104,3 +104,21 @@ def test_plan_and_export_use_the_default_state_file(
     capsys.readouterr()
     assert main(base) == 0
     assert "3 unchanged" in capsys.readouterr().out
+
+
+def test_progress_is_logged_when_asked_for(
+    server: OpenLDAPServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Off a terminal, --progress writes plain progress lines to stderr (none without it)."""
+    monkeypatch.setenv("TEST_LDAP_PASSWORD", server.service_password)
+    config, source = _files(tmp_path, server, 3)
+    base = ["export", "--config", str(config), "--source", str(source), "--state", ":memory:"]
+    assert main(base) == 0
+    assert "progress:" not in capsys.readouterr().err
+    assert main([*base, "--progress"]) == 0
+    err = capsys.readouterr().err
+    assert "progress: 3/3 records (100%)" in err
+    assert "\r" not in err
