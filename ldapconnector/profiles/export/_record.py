@@ -26,7 +26,12 @@ import attrs
 
 from ldapconnector.anchors import Anchor, AnchorKind
 from ldapconnector.dn import parent_dn
-from ldapconnector.errors import AlreadyExistsError, InvalidRequestError, NoSuchObjectError
+from ldapconnector.errors import (
+    AlreadyExistsError,
+    InvalidRequestError,
+    LdapOperationError,
+    NoSuchObjectError,
+)
 from ldapconnector.expressions import EvaluationContext
 from ldapconnector.mapping import DesiredEntry, MappingFailure, source_id_of
 from ldapconnector.model import Entry
@@ -176,7 +181,14 @@ class RecordExporter:
         if isinstance(operations, PlanFailure):
             return failed(case.source_id, operations, dn=entry.dn, anchor=link.anchor)
         deletes = any(isinstance(op, DeleteOperation) for op in operations)
-        self.sink.send(operations)
+        try:
+            self.sink.send(operations)
+        except LdapOperationError as error:
+            # The server refused the disable or delete: the result names the entry it
+            # concerns (a lost connection is not caught: the runner reconnects and retries).
+            return failed(
+                case.source_id, error, dn=entry.dn, anchor=link.anchor, operations=operations
+            )
         self._mark(link, LinkState.DELETED if deletes else LinkState.DISABLED, entry.dn)
         if not operations:
             outcome = ExportOutcome.UNCHANGED
