@@ -56,7 +56,7 @@ from ldapconnector.profiles.export._operations import (
     Operation,
     PlanFailure,
 )
-from ldapconnector.profiles.export._plan import plan_create, plan_update
+from ldapconnector.profiles.export._plan import needs_create_only_values, plan_create, plan_update
 from ldapconnector.profiles.export._report import ExportOutcome, ObjectResult, failed
 from ldapconnector.profiles.export._request import ExportRequest
 from ldapconnector.profiles.export._send import final_dn
@@ -239,6 +239,11 @@ class RecordExporter:
     ) -> tuple[DesiredEntry, tuple[Operation, ...], bool] | MappingFailure | PlanFailure:
         """The desired entry, the operations (enable, rename, modify), whether they enable."""
         desired = self._desired(source_id, record, own_dn=entry.dn, creating=False)
+        if not isinstance(desired, MappingFailure) and needs_create_only_values(
+            desired, entry, self.request.schema
+        ):
+            # An auxiliary class is being added: its required values may be create-only.
+            desired = self._desired(source_id, record, own_dn=entry.dn, creating=True)
         if isinstance(desired, MappingFailure):
             return desired
         enable = self._enable(link, entry)
