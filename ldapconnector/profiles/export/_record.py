@@ -33,7 +33,7 @@ from ldapconnector.errors import (
     NoSuchObjectError,
 )
 from ldapconnector.expressions import EvaluationContext
-from ldapconnector.mapping import DesiredEntry, MappingFailure, source_id_of
+from ldapconnector.mapping import OBJECT_CLASS_TARGET, DesiredEntry, MappingFailure, source_id_of
 from ldapconnector.model import Entry
 from ldapconnector.profiles.export._correlate import (
     Ambiguous,
@@ -42,6 +42,7 @@ from ldapconnector.profiles.export._correlate import (
     UniquenessCheck,
     correlate,
 )
+from ldapconnector.profiles.export._extensible import with_extensible_object
 from ldapconnector.profiles.export._flows import (
     DeprovisionFlow,
     plan_disable,
@@ -246,6 +247,9 @@ class RecordExporter:
             desired = self._desired(source_id, record, own_dn=entry.dn, creating=True)
         if isinstance(desired, MappingFailure):
             return desired
+        desired = with_extensible_object(
+            desired, self.request.schema, held=entry.texts(OBJECT_CLASS_TARGET)
+        )
         enable = self._enable(link, entry)
         if isinstance(enable, PlanFailure):
             return enable
@@ -284,6 +288,7 @@ class RecordExporter:
         desired = self._desired(case.source_id, case.record, own_dn=None, creating=True)
         if isinstance(desired, MappingFailure):
             return failed(case.source_id, desired)
+        desired = with_extensible_object(desired, self.request.schema)
         found = self._correlate(desired, retried=case.retried)
         if isinstance(found, Ambiguous | Refused):
             return failed(case.source_id, found)

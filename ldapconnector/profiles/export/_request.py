@@ -22,6 +22,7 @@ from ldapconnector.detect import DisableMethod, ServerInfo
 from ldapconnector.errors import ConfigurationError, InvalidRequestError
 from ldapconnector.mapping import MappingSet, check_mappings_against_schema
 from ldapconnector.model import Entry
+from ldapconnector.profiles.export._extensible import extensible_problem
 from ldapconnector.profiles.export._flows import DeprovisionFlow, FlowKind
 from ldapconnector.profiles.export._plan import PlanOptions
 from ldapconnector.profiles.export._send import supports_password
@@ -142,6 +143,9 @@ def _compiled(config: ConnectorConfig) -> MappingSet:
 
 def _check(mappings: MappingSet, schema: Schema) -> None:
     problems = check_mappings_against_schema(mappings, schema)
+    extensible = extensible_problem(schema)
+    if extensible is not None:
+        raise ConfigurationError([extensible])
     if problems:
         raise ConfigurationError([f"mappings: {problem}" for problem in problems])
 
