@@ -35,6 +35,7 @@ from ldapconnector.errors import (
 from ldapconnector.expressions import EvaluationContext
 from ldapconnector.mapping import OBJECT_CLASS_TARGET, DesiredEntry, MappingFailure, source_id_of
 from ldapconnector.model import Entry
+from ldapconnector.profiles.export._aliases import with_aliases
 from ldapconnector.profiles.export._correlate import (
     Ambiguous,
     Refused,
@@ -226,6 +227,11 @@ class RecordExporter:
             context = EvaluationContext(is_unique=self.unique.for_record(source_id, own_dn))
         return self.request.mappings.apply(record, context=context, creating=creating)
 
+    def _shaped(self, desired: DesiredEntry, *, held: Sequence[str] = ()) -> DesiredEntry:
+        """The desired entry as it must be sent: attribute aliases, ``extensibleObject``."""
+        schema = self.request.schema
+        return with_extensible_object(with_aliases(desired, schema), schema, held=held)
+
     def _enable(self, link: Link | None, entry: Entry) -> tuple[Operation, ...] | PlanFailure:
         if link is None or link.state is not LinkState.DISABLED:
             return ()
@@ -247,9 +253,7 @@ class RecordExporter:
             desired = self._desired(source_id, record, own_dn=entry.dn, creating=True)
         if isinstance(desired, MappingFailure):
             return desired
-        desired = with_extensible_object(
-            desired, self.request.schema, held=entry.texts(OBJECT_CLASS_TARGET)
-        )
+        desired = self._shaped(desired, held=entry.texts(OBJECT_CLASS_TARGET))
         enable = self._enable(link, entry)
         if isinstance(enable, PlanFailure):
             return enable
@@ -288,7 +292,7 @@ class RecordExporter:
         desired = self._desired(case.source_id, case.record, own_dn=None, creating=True)
         if isinstance(desired, MappingFailure):
             return failed(case.source_id, desired)
-        desired = with_extensible_object(desired, self.request.schema)
+        desired = self._shaped(desired)
         found = self._correlate(desired, retried=case.retried)
         if isinstance(found, Ambiguous | Refused):
             return failed(case.source_id, found)
