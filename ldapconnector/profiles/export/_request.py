@@ -26,6 +26,7 @@ from ldapconnector.profiles.export._extensible import extensible_problem
 from ldapconnector.profiles.export._flows import DeprovisionFlow, FlowKind
 from ldapconnector.profiles.export._plan import PlanOptions
 from ldapconnector.profiles.export._send import supports_password
+from ldapconnector.profiles.export._supported import export_refusal
 from ldapconnector.profiles.export._target import ExportTarget
 from ldapconnector.profiles.export._transitions import RecordFlag
 from ldapconnector.schema import Schema, ValueType
@@ -170,13 +171,17 @@ def export_request(target: ExportTarget) -> ExportRequest:
 
     Raises:
         ConfigurationError: the export profile is off, a mapping does not fit the schema,
-            a ``vendor`` flow has no detected method, or the anchor is unusable.
+            a ``vendor`` flow has no detected method, the anchor is unusable, or the
+            server is AD DS without ``[global] allow_ad_ds_export``.
     """
     config = target.config
     mappings = _compiled(config)
     schema = target.schema
     _check(mappings, schema)
     info = target.server_info
+    refusal = export_refusal(info, config.global_)
+    if refusal is not None:
+        raise ConfigurationError([refusal])
     disable = _flow(config.deprovisioning.disable, info.disable_method, "disable", schema)
     delete = _flow(config.deprovisioning.delete, info.disable_method, "delete", schema)
     options = _options(config, mappings, info, target.search_bases())
