@@ -11,13 +11,17 @@ from typing import Any
 import pytest
 
 from ldapconnector.cli._demo_data import posix_example, user_record
+from ldapconnector.cli._schema import load_subschema_file
 from ldapconnector.config import ConnectorConfig
 from ldapconnector.connector import Connector
+from ldapconnector.mapping import DesiredEntry
 from ldapconnector.profiles import ExportOutcome
+from ldapconnector.profiles.export._aliases import with_aliases
+from ldapconnector.schema import Schema, SchemaOptions
 from ldapconnector.space import SqliteLinkStore
 from ldapconnector.testing import OpenLDAPServer
 
-pytestmark = [pytest.mark.integration, pytest.mark.openldap]
+SCHEMAS = Path(__file__).parents[2] / "data" / "schema"
 
 
 def _der(pem_file: str | Path | None) -> bytes:
@@ -50,6 +54,8 @@ def _certificates(server: OpenLDAPServer, dn: str) -> list[bytes]:
             if line.startswith(prefix)]  # fmt: skip
 
 
+@pytest.mark.integration
+@pytest.mark.openldap
 def test_the_alias_sends_and_reads_back_the_certificate(openldap_server: OpenLDAPServer) -> None:
     """Created as userCertificate;binary, unchanged on the next run, replaced when it changes."""
     first, second = _der(openldap_server.ca_file), _der(openldap_server.client_cert_file)
@@ -69,9 +75,29 @@ def test_the_alias_sends_and_reads_back_the_certificate(openldap_server: OpenLDA
     assert _certificates(openldap_server, created.dn) == [second]
 
 
+@pytest.mark.integration
+@pytest.mark.openldap
 def test_without_the_alias_slapd_refuses_the_certificate(openldap_server: OpenLDAPServer) -> None:
     """The reason the alias exists: a plain userCertificate add is refused by OpenLDAP."""
     with Connector(_config(openldap_server, [])) as connector:
         result = connector.export([_record(651, _der(openldap_server.ca_file))]).results[0]
     assert result.outcome is ExportOutcome.FAILED
     assert "requires ;binary transfer" in str(result.error)
+
+
+def test_with_aliases_renames_values_cleared_and_redacted_names() -> None:
+    """Pure: values, cleared and redacted names take the alias; other names stay as given."""
+    raw = load_subschema_file(SCHEMAS / "openldap-2.5-subschema.ldif")
+    aliased = Schema.from_subschema(
+        raw, options=SchemaOptions(binary_aliases=frozenset({"userCertificate;binary"}))
+    )
+    desired = DesiredEntry(
+        source_id="1", dn="cn=a,dc=x", object_classes=("inetOrgPerson",),
+        attributes={"usercertificate": (b"\x30\x00",), "cn": ("a",)},
+        cleared={"userCertificate"}, redacted={"userCertificate"},
+    )  # fmt: skip
+    shaped = with_aliases(desired, aliased)
+    assert dict(shaped.attributes) == {"userCertificate;binary": (b"\x30\x00",), "cn": ("a",)}
+    assert shaped.cleared == {"userCertificate;binary"}
+    assert shaped.is_redacted("userCertificate;binary")
+    assert with_aliases(desired, Schema.from_subschema(raw)) is desired

@@ -61,6 +61,8 @@ def _imported_line(server: OpenLDAPServer, dn: str) -> dict[str, Any]:
     return found[0]
 
 
+@pytest.mark.integration
+@pytest.mark.openldap
 def test_an_imported_photo_exports_to_another_entry_byte_for_byte(
     openldap_server: OpenLDAPServer,
 ) -> None:
@@ -87,6 +89,8 @@ def test_an_imported_photo_exports_to_another_entry_byte_for_byte(
     assert [r.outcome for r in again.results] == [ExportOutcome.UNCHANGED]
 
 
+@pytest.mark.integration
+@pytest.mark.openldap
 def test_text_for_a_binary_attribute_fails_that_record_only(
     openldap_server: OpenLDAPServer,
 ) -> None:
