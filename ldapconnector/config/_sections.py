@@ -82,6 +82,9 @@ class GlobalConfig(_Validated):
             ``userCertificate;binary`` (RFC 4522), which schema discovery cannot see.
         single_value_overrides: multi-valued attributes to treat as single-valued
             ("Treat as single value"); never ``objectClass``.
+        allow_ad_ds_export: export (and plan) to Active Directory Domain Services (Samba AD
+            is detected as such) although Microsoft does not support provisioning into AD
+            DS with the Generic LDAP connector (only AD LDS); refused unless true.
     """
 
     _PATH: ClassVar[str] = "global"
@@ -104,6 +107,7 @@ class GlobalConfig(_Validated):
     single_value_overrides: tuple[str, ...] = attrs.field(
         default=(), metadata=_M(_c.unique, items=(_c.attribute_name, _c.not_object_class))
     )
+    allow_ad_ds_export: bool = False
 
     @classmethod
     def _cross_problems(cls, values: Mapping[str, Any]) -> _c.Problems:

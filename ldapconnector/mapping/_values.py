@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import base64
+import binascii
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 
 from ldapconnector.expressions import AppRoleAssignment, Redacted, expression_value_to_text
 from ldapconnector.model import Value
 
 __all__ = ["generalized_time", "is_null_result", "to_ldap_values"]
+
+_BASE64_KEY = "base64"
+"""The key of a binary value in JSON: ``{"base64": "..."}``, the shape import writes."""
 
 
 def generalized_time(moment: datetime) -> str:
@@ -34,6 +39,21 @@ def _flatten(value: object) -> Iterator[object]:
         yield value
 
 
+def _binary(value: Mapping[object, object]) -> bytes:
+    """The bytes of a ``{"base64": "..."}`` value (RFC 4648 section 4, padding required)."""
+    encoded = value.get(_BASE64_KEY)
+    if set(value) != {_BASE64_KEY} or not isinstance(encoded, str):
+        keys = ", ".join(sorted(repr(str(key)) for key in value)) or "none"
+        raise TypeError(
+            f'an object value must be {{"{_BASE64_KEY}": "<base64 text>"}} (a binary value), '
+            f"got one with the keys {keys}"
+        )
+    try:
+        return base64.b64decode(encoded, validate=True)
+    except binascii.Error as error:
+        raise TypeError(f'the "{_BASE64_KEY}" value is not valid base64 ({error})') from None
+
+
 def _one(value: object) -> Value | None:
     """The LDAP form of one scalar value; None for null and ``""``."""
     if value is None or value == "":
@@ -50,6 +70,8 @@ def _one(value: object) -> Value | None:
         return value
     if isinstance(value, AppRoleAssignment):
         return value.name
+    if isinstance(value, Mapping):
+        return _binary(value)
     raise TypeError(f"a {type(value).__name__} value cannot be written to the directory")
 
 
@@ -57,12 +79,14 @@ def to_ldap_values(value: object) -> tuple[Value, ...]:
     """The LDAP values of an expression result, in order and without repeats.
 
     Lists (nested too) are flattened; ``bool`` becomes ``TRUE``/``FALSE``, ``int`` and
-    ``float`` decimal text, ``datetime`` Generalized Time; ``None`` and ``""`` are dropped
-    (LDAP has no empty values for string syntaxes). A :class:`Redacted` wrapper is
+    ``float`` decimal text, ``datetime`` Generalized Time, ``{"base64": "..."}`` (the shape
+    ``import --output`` writes binary values in) its decoded bytes; ``None`` and ``""`` are
+    dropped (LDAP has no empty values for string syntaxes). A :class:`Redacted` wrapper is
     unwrapped: hiding it is the caller's job.
 
     Raises:
-        TypeError: a value has no LDAP form (a mapping, a set, ...).
+        TypeError: a value has no LDAP form (a set, a mapping other than
+            ``{"base64": ...}``, base64 that does not decode, ...).
 
     >>> to_ldap_values([True, 42, ["a", "a", None]])
     ('TRUE', '42', 'a')

@@ -7,8 +7,12 @@ it, and OpenLDAP's equality matching stops at it, so ``victim@h.lab\\x00x`` woul
 ``victim@h.lab``. Then per value type: INTEGER (RFC 4517 section 3.3.16), Boolean (3.3.3),
 Generalized Time (3.3.13) and Distinguished Name (3.3.9, string form per RFC 4514); and per
 syntax, the restricted character sets: IA5 String (3.3.15, ASCII only), Printable String
-(3.3.29), Numeric String (3.3.23) and Country String (3.3.4). Each checker returns None for
-a good value or a short reason for a bad one. Python values a mapping may produce are
+(3.3.29), Numeric String (3.3.23) and Country String (3.3.4). A binary syntax that only holds
+encoded data (JPEG, Certificate, ...) refuses a ``str``: text there is almost always base64
+that was meant to be decoded (``{"base64": "..."}`` in a source record gives bytes), and
+sending it as is would store the ASCII of the base64. Octet String stays open to text:
+``userPassword`` and many directory-specific attributes use it for text. Each checker returns
+None for a good value or a short reason for a bad one. Python values a mapping may produce are
 accepted in their natural form too: ``int`` for integers, ``bool`` for booleans,
 ``datetime`` for times.
 """
@@ -173,6 +177,31 @@ _SYNTAX_CHECKS: Mapping[str, Callable[[object], str | None]] = {
 }
 
 
+# Binary syntaxes whose values are encoded data, never text (RFC 4517, RFC 4523, RFC 5208).
+_BINARY_ONLY: Mapping[str, str] = {
+    _RFC4517 + "4": "Audio",
+    _RFC4517 + "5": "Binary",
+    _RFC4517 + "8": "Certificate",
+    _RFC4517 + "9": "Certificate List",
+    _RFC4517 + "10": "Certificate Pair",
+    _RFC4517 + "23": "Fax",
+    _RFC4517 + "28": "JPEG",
+    _RFC4517 + "49": "Supported Algorithm",
+    "1.2.840.113549.1.8.1.1": "PKCS#8 PrivateKeyInfo",
+    "1.3.6.1.4.1.4203.666.11.10.2.1": "X.509 AttributeCertificate",
+}
+
+
+def _check_binary(value: object, syntax: str | None) -> str | None:
+    name = _BINARY_ONLY.get(syntax) if syntax else None
+    if name is None or not isinstance(value, str):
+        return None
+    return (
+        f"is text, but the {name} syntax holds binary data: give the value as bytes, or in "
+        'a source record as {"base64": "..."} (the shape import writes)'
+    )
+
+
 def check_value(value_type: ValueType, value: object, syntax: str | None = None) -> str | None:
     """Return why ``value`` is not a valid value, or None when it is.
 
@@ -180,11 +209,14 @@ def check_value(value_type: ValueType, value: object, syntax: str | None = None)
         value_type: the attribute's value type.
         value: the value as a mapping gives it (``str``, ``bytes``, ``int``, ...).
         syntax: the attribute's syntax OID, for the syntaxes with a restricted
-            character set (IA5, Printable, Numeric, Country String).
+            character set (IA5, Printable, Numeric, Country String) and the binary
+            syntaxes that refuse text (JPEG, Certificate, ...).
     """
     reason = _check_sendable(value_type, value)
     if reason is not None:
         return reason
+    if value_type is ValueType.BINARY:
+        return _check_binary(value, syntax)
     check = _CHECKS.get(value_type)
     reason = check(value) if check is not None else None
     by_syntax = _SYNTAX_CHECKS.get(syntax) if syntax and value_type is ValueType.STRING else None

@@ -31,7 +31,7 @@ from ldapconnector.profiles.export._placement import placement_problem
 from ldapconnector.profiles.export._rename import after_rename, plan_rename
 from ldapconnector.schema import ObjectClassKind, ProblemKind, Schema, SchemaProblem
 
-__all__ = ["PlanOptions", "plan_create", "plan_update"]
+__all__ = ["PlanOptions", "needs_create_only_values", "plan_create", "plan_update"]
 
 # Schema problems that concern the values an update sends (not the entry as a whole).
 _UPDATE_PROBLEMS = frozenset(
@@ -182,6 +182,18 @@ def _missing_auxiliary(desired: DesiredEntry, entry: Entry, schema: Schema) -> t
     )
 
 
+def needs_create_only_values(desired: DesiredEntry, current: Entry, schema: Schema) -> bool:
+    """Whether an update must evaluate the create-only mappings too.
+
+    It must when the entry lacks an auxiliary class the desired entry gives and some
+    mappings are create-only: that class is being created on the entry, so its ``MUST``
+    values may come from them (``uidNumber`` for ``posixAccount`` on a joined plain
+    ``inetOrgPerson``). They fill only the new class's required attributes; see
+    :func:`plan_update`.
+    """
+    return bool(desired.create_only) and bool(_missing_auxiliary(desired, current, schema))
+
+
 def _auxiliary_fill(
     desired: DesiredEntry,
     current: Entry,
@@ -291,9 +303,11 @@ def plan_update(
     them *cleared*. Single-valued attributes get a ``replace``, multi-valued ones
     ``delete``/``add`` of the differing values, values compared by the attribute's
     equality rule (``caseIgnoreMatch``: ``Bob`` equals ``bob``). Missing auxiliary object
-    classes are added. A changed DN or RDN value becomes a :class:`ModifyDnOperation`
-    first (see :func:`~ldapconnector.profiles.export._rename.plan_rename`), and the modify is
-    then sent to the new DN.
+    classes are added, with their ``MUST`` values from ``desired`` (evaluated with the
+    create-only mappings when :func:`needs_create_only_values` says so). A changed DN or
+    RDN value becomes a :class:`ModifyDnOperation` first (see
+    :func:`~ldapconnector.profiles.export._rename.plan_rename`), and the modify is then sent
+    to the new DN.
 
     Returns:
         The operations; an empty tuple when the entry is already as desired.

@@ -26,10 +26,16 @@ import attrs
 
 from ldapconnector.anchors import Anchor, AnchorKind
 from ldapconnector.dn import parent_dn
-from ldapconnector.errors import AlreadyExistsError, InvalidRequestError, NoSuchObjectError
+from ldapconnector.errors import (
+    AlreadyExistsError,
+    InvalidRequestError,
+    LdapOperationError,
+    NoSuchObjectError,
+)
 from ldapconnector.expressions import EvaluationContext
-from ldapconnector.mapping import DesiredEntry, MappingFailure, source_id_of
+from ldapconnector.mapping import OBJECT_CLASS_TARGET, DesiredEntry, MappingFailure, source_id_of
 from ldapconnector.model import Entry
+from ldapconnector.profiles.export._aliases import with_aliases
 from ldapconnector.profiles.export._correlate import (
     Ambiguous,
     Refused,
@@ -37,6 +43,7 @@ from ldapconnector.profiles.export._correlate import (
     UniquenessCheck,
     correlate,
 )
+from ldapconnector.profiles.export._extensible import with_extensible_object
 from ldapconnector.profiles.export._flows import (
     DeprovisionFlow,
     plan_disable,
@@ -51,7 +58,7 @@ from ldapconnector.profiles.export._operations import (
     Operation,
     PlanFailure,
 )
-from ldapconnector.profiles.export._plan import plan_create, plan_update
+from ldapconnector.profiles.export._plan import needs_create_only_values, plan_create, plan_update
 from ldapconnector.profiles.export._report import ExportOutcome, ObjectResult, failed
 from ldapconnector.profiles.export._request import ExportRequest
 from ldapconnector.profiles.export._send import final_dn
@@ -176,7 +183,14 @@ class RecordExporter:
         if isinstance(operations, PlanFailure):
             return failed(case.source_id, operations, dn=entry.dn, anchor=link.anchor)
         deletes = any(isinstance(op, DeleteOperation) for op in operations)
-        self.sink.send(operations)
+        try:
+            self.sink.send(operations)
+        except LdapOperationError as error:
+            # The server refused the disable or delete: the result names the entry it
+            # concerns (a lost connection is not caught: the runner reconnects and retries).
+            return failed(
+                case.source_id, error, dn=entry.dn, anchor=link.anchor, operations=operations
+            )
         self._mark(link, LinkState.DELETED if deletes else LinkState.DISABLED, entry.dn)
         if not operations:
             outcome = ExportOutcome.UNCHANGED
@@ -213,6 +227,11 @@ class RecordExporter:
             context = EvaluationContext(is_unique=self.unique.for_record(source_id, own_dn))
         return self.request.mappings.apply(record, context=context, creating=creating)
 
+    def _shaped(self, desired: DesiredEntry, *, held: Sequence[str] = ()) -> DesiredEntry:
+        """The desired entry as it must be sent: attribute aliases, ``extensibleObject``."""
+        schema = self.request.schema
+        return with_extensible_object(with_aliases(desired, schema), schema, held=held)
+
     def _enable(self, link: Link | None, entry: Entry) -> tuple[Operation, ...] | PlanFailure:
         if link is None or link.state is not LinkState.DISABLED:
             return ()
@@ -227,8 +246,14 @@ class RecordExporter:
     ) -> tuple[DesiredEntry, tuple[Operation, ...], bool] | MappingFailure | PlanFailure:
         """The desired entry, the operations (enable, rename, modify), whether they enable."""
         desired = self._desired(source_id, record, own_dn=entry.dn, creating=False)
+        if not isinstance(desired, MappingFailure) and needs_create_only_values(
+            desired, entry, self.request.schema
+        ):
+            # An auxiliary class is being added: its required values may be create-only.
+            desired = self._desired(source_id, record, own_dn=entry.dn, creating=True)
         if isinstance(desired, MappingFailure):
             return desired
+        desired = self._shaped(desired, held=entry.texts(OBJECT_CLASS_TARGET))
         enable = self._enable(link, entry)
         if isinstance(enable, PlanFailure):
             return enable
@@ -267,6 +292,7 @@ class RecordExporter:
         desired = self._desired(case.source_id, case.record, own_dn=None, creating=True)
         if isinstance(desired, MappingFailure):
             return failed(case.source_id, desired)
+        desired = self._shaped(desired)
         found = self._correlate(desired, retried=case.retried)
         if isinstance(found, Ambiguous | Refused):
             return failed(case.source_id, found)

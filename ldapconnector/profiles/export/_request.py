@@ -22,9 +22,11 @@ from ldapconnector.detect import DisableMethod, ServerInfo
 from ldapconnector.errors import ConfigurationError, InvalidRequestError
 from ldapconnector.mapping import MappingSet, check_mappings_against_schema
 from ldapconnector.model import Entry
+from ldapconnector.profiles.export._extensible import extensible_problem
 from ldapconnector.profiles.export._flows import DeprovisionFlow, FlowKind
 from ldapconnector.profiles.export._plan import PlanOptions
 from ldapconnector.profiles.export._send import supports_password
+from ldapconnector.profiles.export._supported import export_refusal
 from ldapconnector.profiles.export._target import ExportTarget
 from ldapconnector.profiles.export._transitions import RecordFlag
 from ldapconnector.schema import Schema, ValueType
@@ -142,6 +144,9 @@ def _compiled(config: ConnectorConfig) -> MappingSet:
 
 def _check(mappings: MappingSet, schema: Schema) -> None:
     problems = check_mappings_against_schema(mappings, schema)
+    extensible = extensible_problem(schema)
+    if extensible is not None:
+        raise ConfigurationError([extensible])
     if problems:
         raise ConfigurationError([f"mappings: {problem}" for problem in problems])
 
@@ -166,13 +171,17 @@ def export_request(target: ExportTarget) -> ExportRequest:
 
     Raises:
         ConfigurationError: the export profile is off, a mapping does not fit the schema,
-            a ``vendor`` flow has no detected method, or the anchor is unusable.
+            a ``vendor`` flow has no detected method, the anchor is unusable, or the
+            server is AD DS without ``[global] allow_ad_ds_export``.
     """
     config = target.config
     mappings = _compiled(config)
     schema = target.schema
     _check(mappings, schema)
     info = target.server_info
+    refusal = export_refusal(info, config.global_)
+    if refusal is not None:
+        raise ConfigurationError([refusal])
     disable = _flow(config.deprovisioning.disable, info.disable_method, "disable", schema)
     delete = _flow(config.deprovisioning.delete, info.disable_method, "delete", schema)
     options = _options(config, mappings, info, target.search_bases())

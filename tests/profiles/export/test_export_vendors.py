@@ -69,6 +69,8 @@ def _samba_config(server: SambaADServer, people: str, disable: object) -> Connec
     return ConnectorConfig.from_dict(
         {
             "connectivity": server.connectivity(security="ldaps"),
+            # Samba AD answers as AD DS, which export refuses unless opted in.
+            "global": {"allow_ad_ds_export": True},
             "object_type": {"target": "user", "containers": [people]},
             "deprovisioning": {"disable": disable, "delete": "delete"},
             "mappings": [
