@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from ldapconnector.dn import Rdn
+from ldapconnector.dn import Rdn, parse_dn
+from ldapconnector.errors import InvalidRequestError
 from ldapconnector.model import Modification, ModifyOp, Value
 from ldapconnector.profiles.export._equality import value_key
 from ldapconnector.profiles.export._names import canonical
@@ -12,6 +13,7 @@ from ldapconnector.schema import Schema
 
 __all__ = [
     "attribute_changes",
+    "exposed_attributes",
     "exposed_values",
     "schema_single_valued",
     "unique_values",
@@ -58,6 +60,31 @@ def exposed_values(
     naming = {key(v) for kind, v in rdn.pairs if canonical(schema, kind) == wanted}
     kept = tuple(v for v in values if key(v) not in naming)
     return kept or tuple(values)
+
+
+def exposed_attributes(
+    schema: Schema, dn: str, attributes: Mapping[str, tuple[Value, ...]]
+) -> Mapping[str, tuple[Value, ...]]:
+    """An entry's attributes as the configuration exposes them (what an import presents).
+
+    An attribute treated as single-valued by configuration presents one value: the RDN's
+    bookkeeping value is left out when others remain (:func:`exposed_values`), and of
+    several remaining values the first the server returned is shown. Everything else is
+    presented as the server returned it; with no such attribute, ``attributes`` itself.
+    """
+    if not schema.options.single_valued:
+        return attributes
+    try:
+        rdns = parse_dn(dn)
+    except InvalidRequestError:
+        rdns = ()
+    rdn = rdns[0] if rdns else None
+    shown: dict[str, tuple[Value, ...]] = {}
+    for name, values in attributes.items():
+        if len(values) > 1 and schema.is_single_valued(name):
+            values = exposed_values(schema, name, values, rdn)[:1]
+        shown[name] = values
+    return shown
 
 
 def with_rdn_values(

@@ -22,6 +22,7 @@ from ldapconnector.profiles import (
     plan_create,
     plan_update,
 )
+from ldapconnector.profiles.export import exposed_attributes
 from ldapconnector.schema import ProblemKind, Schema, SchemaOptions
 
 SUBSCHEMA = Path(__file__).parents[2] / "data" / "schema" / "openldap-2.5-subschema.ldif"
@@ -155,3 +156,28 @@ def test_truly_single_valued_rdn_attribute_with_another_value_is_a_clear_failure
     assert "SINGLE-VALUE in the schema" in problem.message
     assert "'10002'" in problem.message
     assert "'10001'" in problem.message
+
+
+def test_import_presents_the_mapped_value_not_the_rdn_value(schema: Schema) -> None:
+    """An imported entry shows cn: Jane Doe, the value the mapping gave, not jdoe too."""
+    shown = exposed_attributes(schema, DN, STORED)
+    assert shown["cn"] == ("Jane Doe",)
+    assert shown["sn"] == ("Doe",)
+    assert shown["objectClass"] == ("inetOrgPerson",)
+
+
+def test_import_presents_the_rdn_value_when_it_is_the_only_one(schema: Schema) -> None:
+    """cn=jdoe holding only cn: jdoe presents jdoe."""
+    assert exposed_attributes(schema, DN, {**STORED, "cn": ("jdoe",)})["cn"] == ("jdoe",)
+
+
+def test_import_presents_one_value_of_a_configured_single_value(schema: Schema) -> None:
+    """Two mail values (written outside the connector) present as the first one."""
+    stored = {**STORED, "mail": ("a@contoso.lab", "b@contoso.lab")}
+    assert exposed_attributes(schema, DN, stored)["mail"] == ("a@contoso.lab",)
+
+
+def test_without_single_value_settings_import_presents_everything(schema: Schema) -> None:
+    """With no "treat as single value" attribute, the entry is presented as read."""
+    plain = schema.with_options(SchemaOptions())
+    assert exposed_attributes(plain, DN, STORED) == STORED
