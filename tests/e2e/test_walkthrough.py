@@ -306,3 +306,82 @@ def test_walkthrough_on_samba_ad(samba_ad_server: SambaADServer, tmp_path: Path)
         mapped_cn=False,
     )
     run_walkthrough(walk)
+
+
+def export_failing(walk: Walk, records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """One ``ldapconnector export --json`` run that must report failed records (exit 1)."""
+    source = walk.config.with_name("users.jsonl")
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    done = cli("export", "--config", str(walk.config), "--source", str(source), "--json")
+    assert done.returncode == 1, (done.stderr, done.stdout[-3000:])
+    report: dict[str, Any] = json.loads(done.stdout)
+    return report
+
+
+MAPPED_CN = """
+[[mappings]]
+type = "direct"
+source = "{source}"
+target = "cn"
+"""
+
+
+def samba_walk(server: SambaADServer, directory: Path, cn_source: str) -> Walk:
+    """The AD flavour on Samba with one more mapping to AD's SINGLE-VALUE cn."""
+    container = samba_container(server)
+    config = write_config(
+        directory, server, "ad-lds-user.toml",
+        {",CN=CloudUsers,CN=App,DC=Contoso,DC=lab": f",{container}"},
+    )  # fmt: skip
+    with config.open("a", encoding="utf-8") as text:
+        text.write(MAPPED_CN.format(source=cn_source))
+    return Walk(
+        server=server,
+        config=config,
+        base=container,
+        user_filter="(objectClass=user)",
+        prefix="jdoe",
+        mapped_cn=False,
+    )
+
+
+@pytest.mark.samba
+def test_display_name_to_cn_on_ad_fails_each_record_clearly(
+    samba_ad_server: SambaADServer, tmp_path: Path
+) -> None:
+    """AD's cn is SINGLE-VALUE: the OpenLDAP walkthrough's displayName -> cn is refused per record.
+
+    Each record fails before anything is sent, naming cn, both values and the DN; nothing
+    is half-created.
+    """
+    walk = samba_walk(samba_ad_server, tmp_path, "displayName")
+    records = [user(index, walk.prefix) for index in range(5)]
+    report = export_failing(walk, records)
+    assert report["summary"]["failed"] == len(records)
+    for index, result in enumerate(report["results"]):
+        error = result["error"]
+        assert "attribute 'cn' is SINGLE-VALUE in the schema" in error, error
+        assert f"'Jane Doe {index}'" in error
+        assert f"'jdoe{index:03d}'" in error
+        assert f"CN=jdoe{index:03d},{walk.base}" in error
+    assert ldapsearch(walk, walk.user_filter, "cn") == {}
+
+
+@pytest.mark.samba
+def test_a_new_cn_on_ad_is_a_modrdn(samba_ad_server: SambaADServer, tmp_path: Path) -> None:
+    """AD refuses to modify an RDN attribute: a new login mapped to cn renames the entry.
+
+    The entry keeps its objectGUID, and cn holds the new value only.
+    """
+    walk = samba_walk(samba_ad_server, tmp_path, "login")
+    records = [{**user(index, walk.prefix), "login": f"jdoe{index:03d}"} for index in range(3)]
+    assert export(walk, records)["summary"]["created"] == len(records)
+    before = ldapsearch(walk, walk.user_filter, "cn", "objectGUID")
+    records[1]["login"] = "jsmith001"
+    report = export(walk, records)
+    assert report["summary"]["renamed"] == 1, report["summary"]
+    after = ldapsearch(walk, walk.user_filter, "cn", "objectGUID")
+    old, new = f"cn=jdoe001,{walk.base.lower()}", f"cn=jsmith001,{walk.base.lower()}"
+    assert set(after) == (set(before) - {old}) | {new}
+    assert after[new]["cn"] == ["jsmith001"]
+    assert after[new]["objectguid"] == before[old]["objectguid"]
