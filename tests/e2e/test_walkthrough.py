@@ -166,18 +166,26 @@ def check_created(walk: Walk, found: Mapping[str, Mapping[str, list[str]]]) -> N
 
 
 def check_import(walk: Walk) -> None:
-    """``ldapconnector import`` presents cn single-valued: the display name, not the login."""
+    """``ldapconnector import`` presents cn single-valued: the display name, not the login.
+
+    On AD the walkthrough maps displayName to displayName (cn only holds the RDN value).
+    """
     output = walk.config.with_name("imported.jsonl")
     done = cli("import", "--config", str(walk.config), "--output", str(output))
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
-    ours = [obj for obj in lines if obj["dn"].lower().startswith(f"cn={walk.prefix}")]
+    ours = [
+        obj
+        for obj in lines
+        if obj["dn"].lower().startswith(f"cn={walk.prefix}")
+        and obj["dn"].lower().endswith(walk.base.lower())
+    ]
     assert len(ours) == USERS
+    wanted = "cn" if walk.mapped_cn else "displayname"
     for obj in ours:
         index = int(obj["dn"].split(",", 1)[0][len("cn=") + len(walk.prefix) :])
-        shown = obj["attributes"]
-        cn = next(values for name, values in shown.items() if name.lower() == "cn")
-        assert cn == ([f"Jane Doe {index}"] if walk.mapped_cn else [f"{walk.prefix}{index:03d}"])
+        shown = {name.lower(): values for name, values in obj["attributes"].items()}
+        assert shown[wanted] == [f"Jane Doe {index}"], obj
 
 
 def run_walkthrough(walk: Walk) -> None:
@@ -326,7 +334,7 @@ target = "cn"
 """
 
 
-def samba_walk(server: SambaADServer, directory: Path, cn_source: str) -> Walk:
+def samba_walk(server: SambaADServer, directory: Path, cn_source: str, prefix: str) -> Walk:
     """The AD flavour on Samba with one more mapping to AD's SINGLE-VALUE cn."""
     container = samba_container(server)
     config = write_config(
@@ -340,7 +348,7 @@ def samba_walk(server: SambaADServer, directory: Path, cn_source: str) -> Walk:
         config=config,
         base=container,
         user_filter="(objectClass=user)",
-        prefix="jdoe",
+        prefix=prefix,
         mapped_cn=False,
     )
 
@@ -354,7 +362,7 @@ def test_display_name_to_cn_on_ad_fails_each_record_clearly(
     Each record fails before anything is sent, naming cn, both values and the DN; nothing
     is half-created.
     """
-    walk = samba_walk(samba_ad_server, tmp_path, "displayName")
+    walk = samba_walk(samba_ad_server, tmp_path, "displayName", "adcn")
     records = [user(index, walk.prefix) for index in range(5)]
     report = export_failing(walk, records)
     assert report["summary"]["failed"] == len(records)
@@ -362,8 +370,8 @@ def test_display_name_to_cn_on_ad_fails_each_record_clearly(
         error = result["error"]
         assert "attribute 'cn' is SINGLE-VALUE in the schema" in error, error
         assert f"'Jane Doe {index}'" in error
-        assert f"'jdoe{index:03d}'" in error
-        assert f"CN=jdoe{index:03d},{walk.base}" in error
+        assert f"'adcn{index:03d}'" in error
+        assert f"CN=adcn{index:03d},{walk.base}" in error
     assert ldapsearch(walk, walk.user_filter, "cn") == {}
 
 
@@ -373,15 +381,15 @@ def test_a_new_cn_on_ad_is_a_modrdn(samba_ad_server: SambaADServer, tmp_path: Pa
 
     The entry keeps its objectGUID, and cn holds the new value only.
     """
-    walk = samba_walk(samba_ad_server, tmp_path, "login")
-    records = [{**user(index, walk.prefix), "login": f"jdoe{index:03d}"} for index in range(3)]
+    walk = samba_walk(samba_ad_server, tmp_path, "login", "adrn")
+    records = [{**user(index, walk.prefix), "login": f"adrn{index:03d}"} for index in range(3)]
     assert export(walk, records)["summary"]["created"] == len(records)
     before = ldapsearch(walk, walk.user_filter, "cn", "objectGUID")
     records[1]["login"] = "jsmith001"
     report = export(walk, records)
     assert report["summary"]["renamed"] == 1, report["summary"]
     after = ldapsearch(walk, walk.user_filter, "cn", "objectGUID")
-    old, new = f"cn=jdoe001,{walk.base.lower()}", f"cn=jsmith001,{walk.base.lower()}"
+    old, new = f"cn=adrn001,{walk.base.lower()}", f"cn=jsmith001,{walk.base.lower()}"
     assert set(after) == (set(before) - {old}) | {new}
     assert after[new]["cn"] == ["jsmith001"]
     assert after[new]["objectguid"] == before[old]["objectguid"]
