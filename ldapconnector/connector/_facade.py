@@ -238,7 +238,9 @@ class Connector:
                 "search, which the server's size limit may cut short"
             )
         bases = self.search_bases()
-        return plan_full_import(self.config, self.anchor_strategy(), bases, paging=paging)
+        return plan_full_import(
+            self.config, self.anchor_strategy(), bases, paging=paging, schema=self.schema
+        )
 
     def full_import(
         self,

@@ -15,6 +15,9 @@ records), reconnecting and pruning. Each record ends as one :class:`ObjectResult
 :class:`ExportReport`.
 """
 
+from ldapconnector.profiles.export._diff import (
+    exposed_attributes,
+)
 from ldapconnector.profiles.export._flows import (
     DeprovisionFlow,
     FlowKind,
@@ -78,6 +81,7 @@ __all__ = [
     "PlanOptions",
     "check_mass_deletion",
     "export_request",
+    "exposed_attributes",
     "plan_create",
     "plan_delete",
     "plan_disable",

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from ldapconnector.dn import Rdn
+from ldapconnector.dn import Rdn, parse_dn
+from ldapconnector.errors import InvalidRequestError
 from ldapconnector.model import Modification, ModifyOp, Value
 from ldapconnector.profiles.export._equality import value_key
 from ldapconnector.profiles.export._names import canonical
 from ldapconnector.schema import Schema
 
-__all__ = ["attribute_changes", "unique_values", "with_rdn_values"]
+__all__ = [
+    "attribute_changes",
+    "exposed_attributes",
+    "exposed_values",
+    "schema_single_valued",
+    "unique_values",
+    "with_rdn_values",
+]
 
 
 def unique_values(schema: Schema, attribute: str, values: Iterable[Value]) -> tuple[Value, ...]:
@@ -22,15 +30,74 @@ def unique_values(schema: Schema, attribute: str, values: Iterable[Value]) -> tu
     return tuple(seen.values())
 
 
+def schema_single_valued(schema: Schema, attribute: str) -> bool:
+    """Whether the schema itself says ``SINGLE-VALUE``, whatever the configuration says.
+
+    "Treat as single value" only changes how an attribute is exposed (Microsoft's
+    connector host publishes it single-valued); the directory may still hold several
+    values, and must hold the RDN's (RFC 4512 section 2.3).
+    """
+    found = schema.attribute_type(attribute)
+    return found is not None and found.single_value
+
+
+def exposed_values(
+    schema: Schema, attribute: str, values: Sequence[Value], rdn: Rdn | None
+) -> tuple[Value, ...]:
+    """The values an attribute presents: the RDN's bookkeeping value left out.
+
+    For an attribute exposed single-valued by configuration but multi-valued in the
+    schema, ``CN=jdoe`` holding ``cn: jdoe`` and ``cn: Jane Doe`` presents ``Jane Doe``
+    (the mapped value); holding only ``cn: jdoe`` it presents ``jdoe``. Other attributes
+    present their values as they are.
+    """
+    if rdn is None or not schema.is_single_valued(attribute):
+        return tuple(values)
+    if schema_single_valued(schema, attribute):
+        return tuple(values)
+    wanted = canonical(schema, attribute)
+    key = value_key(schema, attribute)
+    naming = {key(v) for kind, v in rdn.pairs if canonical(schema, kind) == wanted}
+    kept = tuple(v for v in values if key(v) not in naming)
+    return kept or tuple(values)
+
+
+def exposed_attributes(
+    schema: Schema, dn: str, attributes: Mapping[str, tuple[Value, ...]]
+) -> Mapping[str, tuple[Value, ...]]:
+    """An entry's attributes as the configuration exposes them (what an import presents).
+
+    An attribute treated as single-valued by configuration presents one value: the RDN's
+    bookkeeping value is left out when others remain (:func:`exposed_values`), and of
+    several remaining values the first the server returned is shown. Everything else is
+    presented as the server returned it; with no such attribute, ``attributes`` itself.
+    """
+    if not schema.options.single_valued:
+        return attributes
+    try:
+        rdns = parse_dn(dn)
+    except InvalidRequestError:
+        rdns = ()
+    rdn = rdns[0] if rdns else None
+    shown: dict[str, tuple[Value, ...]] = {}
+    for name, values in attributes.items():
+        if len(values) > 1 and schema.is_single_valued(name):
+            values = exposed_values(schema, name, values, rdn)[:1]
+        shown[name] = values
+    return shown
+
+
 def with_rdn_values(
     schema: Schema, attribute: str, values: Sequence[Value], rdn: Rdn | None
 ) -> tuple[Value, ...]:
     """``values`` plus the RDN's value(s) for ``attribute`` when they are missing.
 
     An entry must hold its RDN values (RFC 4512 section 2.3), and the server refuses to
-    delete them (notAllowedOnRDN), so a desired value set always keeps them. A
-    single-valued attribute that already has another value is left alone: the schema check
-    reports that clash. ``#hex`` RDN values are never added.
+    delete them (notAllowedOnRDN), so a desired value set always keeps them, also for an
+    attribute only *treated* as single-valued by configuration (``cn: Jane Doe`` and
+    ``cn: jdoe`` for ``CN=jdoe``). An attribute ``SINGLE-VALUE`` in the schema that already
+    has another value is left alone: the planner reports that clash. ``#hex`` RDN values
+    are never added.
     """
     if rdn is None:
         return tuple(values)
@@ -42,7 +109,7 @@ def with_rdn_values(
             continue
         if any(key(v) == key(value) for v in result):
             continue
-        if result and schema.is_single_valued(attribute):
+        if result and schema_single_valued(schema, attribute):
             continue
         result.append(value)
     return tuple(result)
@@ -51,10 +118,10 @@ def with_rdn_values(
 def _single_changes(
     schema: Schema, attribute: str, wanted: tuple[Value, ...], current: tuple[Value, ...]
 ) -> list[Modification]:
+    # Compared as sets: an attribute treated as single-valued holds the mapped value and
+    # the RDN's, and a replace sends both, so the RDN value is never dropped.
     key = value_key(schema, attribute)
-    if len(wanted) == len(current) == 1 and key(wanted[0]) == key(current[0]):
-        return []
-    if not wanted and not current:
+    if {key(v) for v in wanted} == {key(v) for v in current}:
         return []
     return [Modification(ModifyOp.REPLACE, attribute, wanted)]
 
@@ -64,10 +131,11 @@ def attribute_changes(
 ) -> list[Modification]:
     """The modifications that turn ``current`` into ``wanted`` for one attribute.
 
-    Values compare by the attribute's equality rule. A single-valued attribute gets one
-    ``replace``; a multi-valued one a ``delete`` of the values no longer wanted and an
-    ``add`` of the new ones, so values added by others in between are not lost to a
-    replace. Nothing to do gives an empty list. An empty ``wanted`` clears the attribute.
+    Values compare by the attribute's equality rule. A single-valued attribute (in the
+    schema or by configuration) gets one ``replace`` when its value set differs; a
+    multi-valued one a ``delete`` of the values no longer wanted and an ``add`` of the new
+    ones, so values added by others in between are not lost to a replace. Nothing to do
+    gives an empty list. An empty ``wanted`` clears the attribute.
     """
     wanted_values = unique_values(schema, attribute, wanted)
     current_values = tuple(current)

@@ -16,7 +16,13 @@ from ldapconnector.dn import Rdn, parse_dn
 from ldapconnector.errors import InvalidRequestError
 from ldapconnector.mapping import OBJECT_CLASS_TARGET, DesiredEntry
 from ldapconnector.model import Entry, Modification, ModifyOp, Value, shown_value
-from ldapconnector.profiles.export._diff import attribute_changes, current_values, with_rdn_values
+from ldapconnector.profiles.export._diff import (
+    attribute_changes,
+    current_values,
+    schema_single_valued,
+    with_rdn_values,
+)
+from ldapconnector.profiles.export._equality import value_key
 from ldapconnector.profiles.export._ldif_out import REDACTED_PLACEHOLDER
 from ldapconnector.profiles.export._names import find_name, has_name, schema_name
 from ldapconnector.profiles.export._operations import (
@@ -99,15 +105,67 @@ def _flowing(desired: DesiredEntry, options: PlanOptions) -> dict[str, tuple[Val
 
 def _new_entry(
     desired: DesiredEntry, rdn: Rdn, schema: Schema, options: PlanOptions
-) -> dict[str, tuple[Value, ...]]:
+) -> tuple[dict[str, tuple[Value, ...]], dict[str, int]]:
+    """The add's attributes, and how many mapped values each that gained an RDN value had.
+
+    The second map is keyed by the lower-cased schema name.
+    """
     entry: dict[str, tuple[Value, ...]] = {OBJECT_CLASS_TARGET: tuple(desired.object_classes)}
     entry.update(_flowing(desired, options))
+    gained: dict[str, int] = {}
     for kind, _ in rdn.pairs:
         name = find_name(schema, entry, kind) or schema_name(schema, kind)
-        values = with_rdn_values(schema, name, entry.get(name, ()), rdn)
+        held = entry.get(name, ())
+        values = with_rdn_values(schema, name, held, rdn)
         if values:
             entry[name] = values
-    return entry
+        if held and len(values) > len(held):
+            gained[schema_name(schema, name).lower()] = len(held)
+    return entry, gained
+
+
+def _rdn_clash(name: str, held: tuple[Value, ...], value: str) -> SchemaProblem:
+    shown = ", ".join(shown_value(v if isinstance(v, str) else repr(v)) for v in held)
+    message = (
+        f"attribute {name!r} is SINGLE-VALUE in the schema, so it cannot hold both the mapped "
+        f"value {shown} and the RDN value {shown_value(value)}; map the RDN value to {name!r} "
+        "or build the DN from the mapped value"
+    )
+    first = held[0] if held and isinstance(held[0], str) else None
+    return SchemaProblem(
+        kind=ProblemKind.RDN_NOT_IN_ENTRY, message=message, attribute=name, value=first
+    )
+
+
+def _create_problems(
+    entry: Mapping[str, tuple[Value, ...]], rdn: Rdn, gained: Mapping[str, int], schema: Schema,
+    dn: str,
+) -> tuple[SchemaProblem, ...]:  # fmt: skip
+    """The schema's problems with the add, read as "treat as single value" means them.
+
+    The RDN value an attribute treated as single-valued gained is bookkeeping, not a second
+    exposed value: it is no "too many values". An attribute ``SINGLE-VALUE`` in the schema
+    whose mapped value is not the RDN's gets one problem saying so, naming both values.
+    """
+    clashes: dict[str, SchemaProblem] = {}
+    for kind, value in rdn.pairs:
+        name = find_name(schema, entry, kind)
+        if name is not None and schema_single_valued(schema, name):
+            key = value_key(schema, name)
+            if entry[name] and all(key(v) != key(value) for v in entry[name]):
+                clashes[schema_name(schema, name).lower()] = _rdn_clash(
+                    schema_name(schema, name), entry[name], value
+                )
+    kept: list[SchemaProblem] = []
+    for problem in schema.validate(entry, dn=dn):
+        about = (problem.attribute or "").lower()
+        if problem.kind is ProblemKind.TOO_MANY_VALUES and gained.get(about, 2) <= 1:
+            continue
+        if problem.kind is ProblemKind.RDN_NOT_IN_ENTRY and about in clashes:
+            kept.append(clashes.pop(about))
+            continue
+        kept.append(problem)
+    return tuple(kept)
 
 
 def _new_rdns(dn: str, options: PlanOptions) -> tuple[Rdn, ...] | PlanFailure:
@@ -144,8 +202,8 @@ def plan_create(
     rdns = _new_rdns(desired.dn, options)
     if isinstance(rdns, PlanFailure):
         return rdns
-    entry = _new_entry(desired, rdns[0], schema, options)
-    problems = schema.validate(entry, dn=desired.dn)
+    entry, gained = _new_entry(desired, rdns[0], schema, options)
+    problems = _create_problems(entry, rdns[0], gained, schema, desired.dn)
     if problems:
         what = f"{shown_value(desired.dn)} does not fit the schema"
         return _failure(what, problems, desired.redacted)

@@ -9,7 +9,10 @@ Two things rename an entry (RFC 4511 section 4.9):
   that attribute: its only values are the RDN's (``cn=Bob Simon`` holding just
   ``cn: Bob Simon``). When the attribute holds other values too (``cn=bsimon`` with
   ``cn: Bob Simon`` from another mapping), the RDN value is a separate naming value: it is
-  kept and the attribute is updated around it, with no rename.
+  kept and the attribute is updated around it, with no rename. An attribute only
+  *treated* as single-valued by configuration is never renamed after either: its RDN
+  value is bookkeeping the directory keeps beside the mapped value (``CN=jdoe`` with
+  ``cn: jdoe`` and ``cn: Jane Doe``); only a ``-dn-`` mapping moves such an entry.
 
 The old RDN value is deleted (``deleteoldrdn: 1``) when its attribute is mapped and no
 longer wants it, or when the new RDN gives the same unmapped attribute a new value.
@@ -23,7 +26,7 @@ from ldapconnector.config import DN_TARGET
 from ldapconnector.dn import Rdn, format_dn, normalize_dn, parse_dn, renamed_dn
 from ldapconnector.errors import InvalidRequestError
 from ldapconnector.model import Entry, Value
-from ldapconnector.profiles.export._diff import current_values
+from ldapconnector.profiles.export._diff import current_values, schema_single_valued
 from ldapconnector.profiles.export._equality import value_key
 from ldapconnector.profiles.export._names import canonical, find_name, schema_name
 from ldapconnector.profiles.export._operations import ModifyDnOperation, PlanFailure
@@ -43,6 +46,8 @@ def _renamed_rdn(schema: Schema, rdn: Rdn, managed: Managed, entry: Entry) -> Rd
     name = find_name(schema, managed, kind)
     if name is None or value.startswith("#"):
         return None
+    if schema.is_single_valued(kind) and not schema_single_valued(schema, kind):
+        return None  # treated as single-valued: the RDN value stays beside the mapped one
     key = value_key(schema, kind)
     wanted = managed[name]
     if any(key(v) == key(value) for v in wanted) or not isinstance(wanted[0], str):

@@ -8,6 +8,7 @@ from ldapconnector.anchors import AnchorStrategy
 from ldapconnector.config import ConnectorConfig, Paging
 from ldapconnector.escaping import equality_filter
 from ldapconnector.model import PAGED_RESULTS_OID, SORT_REQUEST_OID, VLV_REQUEST_OID
+from ldapconnector.schema import Schema
 
 __all__ = ["ImportPlan", "choose_paging", "plan_full_import"]
 
@@ -30,6 +31,11 @@ class ImportPlan:
             ordering rule, keeps the listing stable under renames).
         matching_attributes: the attributes export correlation searches on, recorded in the
             connector space for each imported object.
+        schema: the server's schema with the configured options; with it, an attribute
+            treated as single-valued ("Treat as single value") is presented with one value,
+            the mapped one rather than the RDN's (see
+            :func:`~ldapconnector.profiles.export.exposed_attributes`). None presents every
+            attribute as read.
     """
 
     bases: tuple[str, ...]
@@ -40,6 +46,7 @@ class ImportPlan:
     paging: Paging = Paging.PAGED_RESULTS
     sort_key: str | None = None
     matching_attributes: tuple[str, ...] = ()
+    schema: Schema | None = attrs.field(default=None, eq=False, repr=False)
 
 
 def _unique(names: list[str]) -> tuple[str, ...]:
@@ -75,6 +82,7 @@ def plan_full_import(
     bases: tuple[str, ...],
     *,
     paging: Paging = Paging.PAGED_RESULTS,
+    schema: Schema | None = None,
 ) -> ImportPlan:
     """Work out the full import's searches.
 
@@ -85,6 +93,8 @@ def plan_full_import(
         bases: where to search (``Connector.search_bases``: the configured containers,
             else the configured partitions, else detection's data partitions).
         paging: how to split the searches (:func:`choose_paging`).
+        schema: the server's schema with the configured options, for presenting the
+            attributes treated as single-valued; None presents them as read.
     """
     object_type = config.object_type
     target = object_type.target if object_type is not None else "*"
@@ -103,4 +113,5 @@ def plan_full_import(
         paging=paging,
         sort_key=anchor.attribute if anchor.search_attributes else "cn",
         matching_attributes=matching,
+        schema=schema,
     )

@@ -28,6 +28,7 @@ from ldapconnector.errors import (
     TransportError,
 )
 from ldapconnector.model import Entry, Value
+from ldapconnector.profiles.export import exposed_attributes
 from ldapconnector.profiles.full_import._plan import ImportPlan
 from ldapconnector.space import ImportedObject, LinkStore
 
@@ -169,12 +170,16 @@ def _record_page(
     return renamed
 
 
-def _to_imported(entry: Entry, anchor: Anchor) -> ImportedEntry:
+def _to_imported(entry: Entry, anchor: Anchor, plan: ImportPlan) -> ImportedEntry:
+    attributes = entry.attributes
+    if plan.schema is not None:
+        # "Treat as single value" is how an attribute is exposed: one value, the mapped one.
+        attributes = exposed_attributes(plan.schema, entry.dn, attributes)
     return ImportedEntry(
         anchor=anchor,
         dn=entry.dn,
         object_classes=entry.texts("objectClass"),
-        attributes=entry.attributes,
+        attributes=attributes,
     )
 
 
@@ -293,7 +298,7 @@ class _Reader:
                     self.skipped_dns.add(entry.dn)
                     self.counts.skipped += 1
             elif not self._handed_out(anchor):
-                page.append(_to_imported(entry, anchor))
+                page.append(_to_imported(entry, anchor, self.plan))
                 raw.append(entry)
         return page, raw
 
