@@ -289,6 +289,11 @@ def test_walkthrough_on_389ds(
     run_walkthrough(walk)
 
 
+# Samba is AD DS, which Microsoft does not support provisioning into with this connector
+# (the walkthrough's AD flavour is for AD LDS): the tests opt in by name.
+AD_DS_OPT_IN = "[global]\nallow_ad_ds_export = true\n\n[run_profiles]"
+
+
 def samba_container(server: SambaADServer) -> str:
     """A fresh OU of the test's own on the shared Samba DC."""
     name = f"walk{uuid.uuid4().hex[:8]}"
@@ -302,9 +307,14 @@ def test_walkthrough_on_samba_ad(samba_ad_server: SambaADServer, tmp_path: Path)
     """The AD flavour of the walkthrough on Samba AD: class user, objectGUID, displayName."""
     container = samba_container(samba_ad_server)
     config = write_config(
-        tmp_path, samba_ad_server, "ad-lds-user.toml",
-        {",CN=CloudUsers,CN=App,DC=Contoso,DC=lab": f",{container}"},
-    )  # fmt: skip
+        tmp_path,
+        samba_ad_server,
+        "ad-lds-user.toml",
+        {
+            ",CN=CloudUsers,CN=App,DC=Contoso,DC=lab": f",{container}",
+            "[run_profiles]": AD_DS_OPT_IN,
+        },
+    )
     walk = Walk(
         server=samba_ad_server,
         config=config,
@@ -338,9 +348,14 @@ def samba_walk(server: SambaADServer, directory: Path, cn_source: str, prefix: s
     """The AD flavour on Samba with one more mapping to AD's SINGLE-VALUE cn."""
     container = samba_container(server)
     config = write_config(
-        directory, server, "ad-lds-user.toml",
-        {",CN=CloudUsers,CN=App,DC=Contoso,DC=lab": f",{container}"},
-    )  # fmt: skip
+        directory,
+        server,
+        "ad-lds-user.toml",
+        {
+            ",CN=CloudUsers,CN=App,DC=Contoso,DC=lab": f",{container}",
+            "[run_profiles]": AD_DS_OPT_IN,
+        },
+    )
     with config.open("a", encoding="utf-8") as text:
         text.write(MAPPED_CN.format(source=cn_source))
     return Walk(
