@@ -34,6 +34,7 @@ from ldapconnector.errors import (
 from ldapconnector.model import (
     DEFAULT_BINARY_ATTRIBUTES,
     SORT_REQUEST_OID,
+    TREE_DELETE_OID,
     VLV_REQUEST_OID,
     Control,
     Entry,
@@ -388,11 +389,22 @@ class LdapConnection:
         log.debug("renamed %s to %s", dn, new_dn)
         return new_dn
 
-    def delete(self, dn: str) -> None:
-        """Delete a leaf entry."""
+    def delete(self, dn: str, *, tree: bool = False) -> None:
+        """Delete a leaf entry, or with ``tree`` the entry and everything below it.
+
+        Args:
+            dn: the entry to delete.
+            tree: send the Tree Delete control (``LDAP_SERVER_TREE_DELETE_OID``, MS-ADTS
+                3.1.1.3.4.1.15), critical, so a server without it refuses the request
+                (``UnavailableCriticalExtensionError``) instead of deleting a leaf only.
+
+        Raises:
+            NotAllowedOnNonLeafError: without ``tree``, the entry has children.
+        """
+        controls = [(TREE_DELETE_OID, True, None)] if tree else None
         with self._request("delete", dn):
-            self._ldap.delete(dn)
-        log.debug("deleted %s", dn)
+            self._ldap.delete(dn, controls=controls)
+        log.debug("deleted %s%s", dn, " and its subtree" if tree else "")
 
     def password_modify(
         self,
