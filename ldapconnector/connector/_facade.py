@@ -26,6 +26,7 @@ from ldapconnector.connection import (
     ConnectionTestReport,
     LdapConnection,
     Reconnector,
+    ReferralPolicy,
     open_connection,
     test_connection,
 )
@@ -173,7 +174,11 @@ class Connector:
     def connection(self) -> LdapConnection:
         """The bound connection (opened on first use)."""
         if self._connection is None or not self._connection.bound:
-            self._connection = open_connection(self.config.connectivity)
+            referrals = ReferralPolicy(
+                follow=self.config.global_.follow_referrals,
+                allowed_hosts=self.config.global_.allowed_referral_hosts,
+            )
+            self._connection = open_connection(self.config.connectivity, referrals=referrals)
         return self._connection
 
     def test_connection(self) -> ConnectionTestReport:
