@@ -13,7 +13,8 @@ from collections.abc import Iterator
 import pytest
 
 from ldapconnector.connection import LdapConnection, open_connection
-from ldapconnector.detect import ServerInfo, fingerprint
+from ldapconnector.connector import detect
+from ldapconnector.detect import ServerInfo
 from ldapconnector.errors import NotAllowedOnNonLeafError, UnavailableCriticalExtensionError
 from ldapconnector.model import TREE_DELETE_OID
 from ldapconnector.profiles.export import DeleteOperation
@@ -24,8 +25,8 @@ pytestmark = pytest.mark.integration
 
 
 def _server_info(connection: LdapConnection) -> ServerInfo:
-    entry = connection.read_root_dse()
-    return fingerprint({name: list(entry.texts(name)) for name in entry.attributes})
+    """What the Connector's detection finds (its Root DSE names supportedControl)."""
+    return detect(connection)
 
 
 def _offered(info: ServerInfo) -> bool:
