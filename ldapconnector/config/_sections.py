@@ -66,12 +66,16 @@ class GlobalConfig(_Validated):
         password_attribute: the attribute passwords are set in (Microsoft's default).
         page_size: entries per page for paged or VLV searches.
         paging: which paging control to use ("Supported Controls" on the Global page).
-        tree_delete: delete subtrees in one call with the Tree Delete control
-            (1.2.840.113556.1.4.805) instead of leaf by leaf.
+        tree_delete: delete an entry with its subtree in one call with the Tree Delete
+            control (1.2.840.113556.1.4.805) where the server offers it; otherwise a
+            non-leaf delete fails for that object, naming its children.
         show_deleted: use the ShowDeleted control (1.2.840.113556.1.4.417) in uSNChanged
             delta imports so deletions are seen.
-        follow_referrals: chase referrals (Microsoft's connector never does).
-        allowed_referral_hosts: the only hosts a referral may lead to.
+        follow_referrals: follow referrals and continuation references to the allowed
+            hosts, with the same TLS verification and bind (Microsoft's connector never
+            does); off, a referral is an error and continuation references are skipped.
+        allowed_referral_hosts: the only hosts a referral may lead to (a referral to any
+            other host is an error naming it); required with ``follow_referrals``.
         include_operational_attributes: add operational attributes (``createTimestamp``,
             ...) to the schema (RFC 3673).
         flow_nulls: a mapping whose result is null clears the target attribute; by
@@ -113,6 +117,12 @@ class GlobalConfig(_Validated):
     def _cross_problems(cls, values: Mapping[str, Any]) -> _c.Problems:
         if values.get("allowed_referral_hosts") and values.get("follow_referrals") is False:
             yield "allowed_referral_hosts", "has no effect unless follow_referrals = true"
+        if values.get("follow_referrals") is True and not values.get("allowed_referral_hosts"):
+            # A referral is followed only to a listed host: with none, nothing would be.
+            yield (
+                "follow_referrals",
+                "needs allowed_referral_hosts: referrals are followed only to the hosts listed",
+            )
 
 
 @attrs.frozen(kw_only=True)

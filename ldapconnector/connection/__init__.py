@@ -12,7 +12,9 @@ exception leaves this package: failures become :mod:`ldapconnector.errors` class
 (sort and VLV, Post-Read, DirSync) are encoded and decoded with one BER codec; the DirSync
 one (:func:`encode_dirsync_request`, :func:`decode_dirsync_response`) is exported for the
 delta reader, which sends that control itself. :class:`Reconnector` is the runners' one
-policy for reopening a lost connection (exponential backoff up to a deadline).
+policy for reopening a lost connection (exponential backoff up to a deadline). A
+:class:`ReferralPolicy` says which referrals are followed (only to allow-listed hosts, with
+the same TLS verification and bind); any other referral is an error naming its host.
 """
 
 import warnings
@@ -39,6 +41,7 @@ from ldapconnector.connection._dirsync import (
     encode_dirsync_request,
 )
 from ldapconnector.connection._reconnect import Reconnector
+from ldapconnector.connection._referrals import ReferralPolicy
 
 # The values this layer takes and returns live in ldapconnector.model; they are named
 # here too because callers of the connection meet them in its signatures.
@@ -73,6 +76,7 @@ __all__ = [
     "Modification",
     "ModifyOp",
     "Reconnector",
+    "ReferralPolicy",
     "ResponseControl",
     "SearchPage",
     "SearchScope",

@@ -16,6 +16,13 @@ from ldapconnector.connection._certificate import certificate_of
 from ldapconnector.connection._errors import translate_errors
 from ldapconnector.connection._open import bind, connect, discard
 from ldapconnector.connection._post_read import post_read_control, post_read_entry
+from ldapconnector.connection._referrals import (
+    ReferralChaser,
+    ReferralPolicy,
+    referral_refused,
+    referral_urls,
+    search_references,
+)
 from ldapconnector.connection._response_controls import response_controls
 from ldapconnector.connection._scope import LDAP3_SCOPE
 from ldapconnector.connection._search_results import (
@@ -34,6 +41,7 @@ from ldapconnector.errors import (
 from ldapconnector.model import (
     DEFAULT_BINARY_ATTRIBUTES,
     SORT_REQUEST_OID,
+    TREE_DELETE_OID,
     VLV_REQUEST_OID,
     Control,
     Entry,
@@ -65,13 +73,21 @@ class LdapConnection:
 
     Use :func:`open_connection` to get one; close it with :meth:`close` or a ``with`` block.
     Every method raises an :class:`~ldapconnector.errors.LdapConnectorError` subclass on
-    failure and returns plain values; no ldap3 object leaves this class.
+    failure and returns plain values; no ldap3 object leaves this class. Referrals are
+    followed as ``referrals`` says (see :mod:`~ldapconnector.connection._referrals`).
     """
 
     settings: ConnectivityConfig
     _ldap: ldap3.Connection
     certificate: ServerCertificate | None = None
+    referrals: ReferralPolicy = attrs.field(factory=ReferralPolicy, kw_only=True)
     _requests_sent: int = 0
+    _chaser: ReferralChaser = attrs.field(init=False)
+
+    @_chaser.default
+    def _new_chaser(self) -> ReferralChaser:
+        # A referred connection follows no referral of its own (one hop).
+        return ReferralChaser(policy=self.referrals, settings=self.settings, opener=open_connection)
 
     def __repr__(self) -> str:
         # The ldap3 connection's own repr contains the bind password: never show it.
@@ -98,6 +114,7 @@ class LdapConnection:
 
     def close(self) -> None:
         """Unbind and close the socket; closing twice is harmless."""
+        self._chaser.close()
         if not self._ldap.closed:
             log.debug("closing the connection to %s", self.settings.host)
             discard(self._ldap)
@@ -116,6 +133,10 @@ class LdapConnection:
             port=self.settings.effective_port,
             dn=dn,
         )
+
+    def _elsewhere(self, operation: str, dn: str) -> tuple[LdapConnection, str] | None:
+        """The referred server and DN when the last write was answered with a referral."""
+        return self._chaser.write_target(self._ldap.result, operation=operation, dn=dn)
 
     def who_am_i(self) -> str:
         """Return the authorization identity the server sees (RFC 4532), e.g. ``dn:cn=x``."""
@@ -209,8 +230,11 @@ class LdapConnection:
         """Stream the entries a search finds, one page at a time.
 
         Pages are requested with the paged-results control (RFC 2696) as the caller
-        consumes entries, so memory holds one page at most. Continuation references are
-        skipped. Values placed in ``search_filter`` must already be escaped (RFC 4515).
+        consumes entries, so memory holds one page at most. A referral (the base is held
+        by another server) and continuation references are followed to the allowed hosts
+        when ``referrals`` says so; otherwise a referral is an error and continuation
+        references are skipped. Values placed in ``search_filter`` must already be
+        escaped (RFC 4515).
 
         Args:
             base: the search base DN.
@@ -227,7 +251,8 @@ class LdapConnection:
             SizeLimitExceededError: the server stopped early at its size limit (not raised
                 when the caller's own ``size_limit`` ended the search).
             TimeLimitExceededError: the server stopped early at its time limit.
-            LdapOperationError: any other failure result.
+            LdapOperationError: any other failure result; result 10 for a referral that
+                is not followed, naming its host.
         """
         if page_size < 0:
             raise InvalidRequestError(f"page_size must be >= 0, got {page_size}")
@@ -237,11 +262,22 @@ class LdapConnection:
         while True:
             entries, result = self._send_search(
                 request,
+                referral_ok=True,
                 paged_size=page_size or None,
                 paged_cookie=cookie,
                 controls=list(controls) or None,
             )
+            references = search_references(self._ldap.response)
+            if (urls := referral_urls(result)) is not None:  # the base is held elsewhere
+                yield from self._chaser.search(
+                    urls, request, page_size, binary_attributes, controls
+                )
+                return
             yield from entries
+            for uris in references if self.referrals.follow else ():
+                yield from self._chaser.search(
+                    uris, request, page_size, binary_attributes, controls
+                )
             cookie = next_cookie(result) if page_size else None
             if not cookie:
                 return
@@ -308,9 +344,9 @@ class LdapConnection:
                 return
 
     def _send_search(
-        self, request: SearchRequest, **options: Any
+        self, request: SearchRequest, *, referral_ok: bool = False, **options: Any
     ) -> tuple[list[Entry], Mapping[str, Any]]:
-        """Send one search request; return its entries and its result."""
+        """One search: its entries and result; a referral (10) raises unless ``referral_ok``."""
         with self._request("search", request.base):
             self._ldap.search(
                 request.base,
@@ -323,6 +359,9 @@ class LdapConnection:
         result = self._ldap.result
         # Check the result before handing out any entry of a search that was cut short.
         raise_if_cut_short(result, request.base, request.size_limit)
+        urls = referral_urls(result)
+        if urls is not None and not referral_ok:
+            raise referral_refused(self.referrals, urls, operation="search", dn=request.base)
         entries = [
             item["entry"] for item in self._ldap.response if item["type"] == "searchResEntry"
         ]
@@ -355,6 +394,8 @@ class LdapConnection:
         controls = [post_read_control(read_back)] if read_back else None
         with self._request("add", dn):
             self._ldap.add(dn, attributes=payload, controls=controls)
+        if elsewhere := self._elsewhere("add", dn):
+            return elsewhere[0].add(elsewhere[1], attributes, read_back=read_back)
         log.debug("added %s", dn)
         return post_read_entry(self._ldap.result, dn) if read_back else None
 
@@ -369,6 +410,8 @@ class LdapConnection:
             )
         with self._request("modify", dn):
             self._ldap.modify(dn, payload)
+        if elsewhere := self._elsewhere("modify", dn):
+            elsewhere[0].modify(elsewhere[1], changes)
         log.debug("modified %s (%d changes)", dn, len(changes))
 
     def modify_dn(
@@ -384,15 +427,27 @@ class LdapConnection:
             self._ldap.modify_dn(
                 dn, new_rdn, delete_old_dn=delete_old_rdn, new_superior=new_superior
             )
+        if elsewhere := self._elsewhere("modify DN", dn):
+            other, old = elsewhere
+            return other.modify_dn(
+                old, new_rdn, delete_old_rdn=delete_old_rdn, new_superior=new_superior
+            )
         new_dn = renamed_dn(dn, new_rdn, new_superior)
         log.debug("renamed %s to %s", dn, new_dn)
         return new_dn
 
-    def delete(self, dn: str) -> None:
-        """Delete a leaf entry."""
+    def delete(self, dn: str, *, tree: bool = False) -> None:
+        """Delete a leaf entry; with ``tree``, the entry and its subtree (MS-ADTS 3.1.1.3.4.1.15).
+
+        The Tree Delete control goes critical: a server without it refuses the request
+        (``UnavailableCriticalExtensionError``) instead of deleting a leaf only.
+        """
+        controls = [(TREE_DELETE_OID, True, None)] if tree else None
         with self._request("delete", dn):
-            self._ldap.delete(dn)
-        log.debug("deleted %s", dn)
+            self._ldap.delete(dn, controls=controls)
+        if elsewhere := self._elsewhere("delete", dn):
+            elsewhere[0].delete(elsewhere[1], tree=tree)
+        log.debug("deleted %s%s", dn, " and its subtree" if tree else "")
 
     def password_modify(
         self,
@@ -419,8 +474,15 @@ class LdapConnection:
         return None
 
 
-def open_connection(settings: ConnectivityConfig) -> LdapConnection:
+def open_connection(
+    settings: ConnectivityConfig, *, referrals: ReferralPolicy | None = None
+) -> LdapConnection:
     """Connect, secure and bind as ``settings`` say, and return the connection.
+
+    Args:
+        settings: where and how to connect and bind.
+        referrals: which referrals to follow (``[global] follow_referrals`` and
+            ``allowed_referral_hosts``); by default none: a referral is an error.
 
     Raises:
         InsecureOperationError: a simple bind over clear text was not allowed.
@@ -434,4 +496,4 @@ def open_connection(settings: ConnectivityConfig) -> LdapConnection:
     except BaseException:
         discard(raw)
         raise
-    return LdapConnection(settings, raw, certificate)
+    return LdapConnection(settings, raw, certificate, referrals=referrals or ReferralPolicy())

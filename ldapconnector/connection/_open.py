@@ -21,7 +21,6 @@ from ldapconnector.errors import (
     InsecureOperationError,
     LdapOperationError,
     TLSError,
-    UnsupportedFeatureError,
 )
 
 __all__ = ["bind", "check_settings", "connect", "discard"]
@@ -77,15 +76,7 @@ def _credentials(settings: ConnectivityConfig) -> dict[str, object]:
             "sasl_mechanism": ldap3.EXTERNAL,
             "sasl_credentials": "",
         }
-    if settings.binding is Binding.KERBEROS:
-        try:
-            import gssapi  # noqa: F401
-        except ImportError:
-            raise UnsupportedFeatureError(
-                "kerberos binding needs the optional 'gssapi' package: "
-                "pip install 'ldapconnector[kerberos]'"
-            ) from None
-        return {"authentication": ldap3.SASL, "sasl_mechanism": ldap3.KERBEROS}
+    # Binding.KERBEROS never gets here: ConnectivityConfig refuses it (not available yet).
     return {"authentication": ldap3.ANONYMOUS}
 
 

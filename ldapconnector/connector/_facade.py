@@ -14,12 +14,19 @@ from types import TracebackType
 
 import attrs
 
-from ldapconnector.anchors import Anchor, AnchorStrategy, choose_anchor, supports_guid_base_dn
+from ldapconnector.anchors import (
+    Anchor,
+    AnchorKind,
+    AnchorStrategy,
+    choose_anchor,
+    supports_guid_base_dn,
+)
 from ldapconnector.config import ConnectorConfig, Paging
 from ldapconnector.connection import (
     ConnectionTestReport,
     LdapConnection,
     Reconnector,
+    ReferralPolicy,
     open_connection,
     test_connection,
 )
@@ -91,6 +98,20 @@ def _missing_classes(config: ConnectorConfig, schema: Schema) -> list[str]:
     return problems
 
 
+def _unknown_query_attribute(config: ConnectorConfig, schema: Schema) -> list[str]:
+    """The problem of a ``query_attribute`` the schema lacks (a search would find nothing)."""
+    query = config.object_type.query_attribute if config.object_type else None
+    if not query or schema.attribute(query) is not None:
+        return []
+    try:
+        # -dn-, dn and _distinguishedName name the DN, no attribute of the schema.
+        if AnchorKind(query) is AnchorKind.DN:
+            return []
+    except ValueError:
+        pass
+    return [f"object_type.query_attribute: the server's schema has no attribute {query!r}"]
+
+
 def schema_options(config: ConnectorConfig, vendor: Vendor) -> SchemaOptions:
     """The schema options the configuration asks for, plus what the server fills in."""
     overrides = {a.name for a in config.attributes if a.single_value}
@@ -153,7 +174,11 @@ class Connector:
     def connection(self) -> LdapConnection:
         """The bound connection (opened on first use)."""
         if self._connection is None or not self._connection.bound:
-            self._connection = open_connection(self.config.connectivity)
+            referrals = ReferralPolicy(
+                follow=self.config.global_.follow_referrals,
+                allowed_hosts=self.config.global_.allowed_referral_hosts,
+            )
+            self._connection = open_connection(self.config.connectivity, referrals=referrals)
         return self._connection
 
     def test_connection(self) -> ConnectionTestReport:
@@ -184,15 +209,16 @@ class Connector:
         return self._schema
 
     def check_object_type(self) -> None:
-        """Check the ``[object_type]`` classes (target, auxiliary) exist in the schema.
+        """Check the ``[object_type]`` classes and query attribute exist in the schema.
 
         Every run profile calls it before its first search or write.
 
         Raises:
             ConfigurationError: the server's schema lacks a configured class (with the
-                closest class name it has, when one is close).
+                closest class name it has, when one is close) or the query attribute.
         """
         problems = _missing_classes(self.config, self.schema)
+        problems += _unknown_query_attribute(self.config, self.schema)
         if problems:
             raise ConfigurationError(problems)
 
@@ -216,16 +242,19 @@ class Connector:
 
         One round trip: a base search of ``<GUID=...>`` on AD-family servers, of the DN for
         ``dn`` anchors, otherwise an escaped equality filter under the search base (one
-        search per configured base when there are several); see
-        :func:`~ldapconnector.profiles.resolve_anchor`.
+        search per configured base when there are several); with ``[object_type]
+        query_attribute`` the filter is on that attribute (the SCIM bridge looks users up
+        through here too); see :func:`~ldapconnector.profiles.resolve_anchor`.
 
         Raises:
             LdapConnectorError: two entries carry the anchor (the directory is inconsistent).
         """
         guid_base = supports_guid_base_dn(self.server_info.vendor)
+        object_type = self.config.object_type
         return resolve_anchor(
             self.connection, anchor, self.search_bases(), guid_base_dn=guid_base,
             attributes=attributes,
+            query_attribute=object_type.query_attribute if object_type else None,
         )  # fmt: skip
 
     def import_plan(self) -> ImportPlan:

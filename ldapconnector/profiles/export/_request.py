@@ -55,6 +55,8 @@ class ExportRequest:
             operational attributes).
         max_deletes: ``[deprovisioning] max_deletes`` (the mass-deletion guard).
         page_size: ``[global] page_size`` (the snapshot's paged searches).
+        tree_delete: ``[global] tree_delete``: delete an entry with its subtree where the
+            server offers the Tree Delete control.
         store: the link store.
         connection: returns the bound connection, opening a new one after ``close``.
         close: drops the connection (the runner reconnects with ``close`` then
@@ -73,6 +75,7 @@ class ExportRequest:
     read_attributes: tuple[str, ...]
     max_deletes: int
     page_size: int
+    tree_delete: bool = False
     store: LinkStore
     connection: Callable[[], LdapConnection]
     close: Callable[[], None]
@@ -193,6 +196,7 @@ def export_request(target: ExportTarget) -> ExportRequest:
         disable_flow=disable, delete_flow=delete, options=options,
         search_bases=target.search_bases(), read_attributes=("*", *sorted(wanted)),
         max_deletes=config.deprovisioning.max_deletes, page_size=config.global_.page_size,
+        tree_delete=config.global_.tree_delete,
         store=target.store, connection=lambda: target.connection, close=target.close,
         resolve=target.resolve,
     )  # fmt: skip

@@ -3,7 +3,9 @@
 The only place the export runner writes. A :class:`PasswordSetOperation` holds no value:
 the password is generated here with :mod:`secrets` when the operation is sent, is never
 the source's own password, and is never logged, stored or returned. Deleting an entry
-that is already gone counts as done.
+that is already gone counts as done; an entry with children is deleted with its subtree
+only when ``[global] tree_delete`` asks for it and the server offers the Tree Delete
+control, and is otherwise a clear error saying how many children it has.
 """
 
 from __future__ import annotations
@@ -16,8 +18,15 @@ from collections.abc import Sequence
 from ldapconnector.config import Secret
 from ldapconnector.connection import LdapConnection
 from ldapconnector.detect import ServerInfo, Vendor
-from ldapconnector.errors import NoSuchObjectError
-from ldapconnector.model import PASSWORD_MODIFY_OID, Entry, Modification, ModifyOp
+from ldapconnector.errors import NoSuchObjectError, NotAllowedOnNonLeafError
+from ldapconnector.model import (
+    PASSWORD_MODIFY_OID,
+    TREE_DELETE_OID,
+    Entry,
+    Modification,
+    ModifyOp,
+    SearchScope,
+)
 from ldapconnector.profiles.export._operations import (
     AddOperation,
     DeleteOperation,
@@ -72,17 +81,60 @@ def _send_password(connection: LdapConnection, info: ServerInfo, op: PasswordSet
     log.debug("initial password set for %s", op.dn)
 
 
+def _offers_tree_delete(info: ServerInfo) -> bool:
+    return any(control.oid == TREE_DELETE_OID for control in info.supported_controls)
+
+
+def _send_delete(
+    connection: LdapConnection, info: ServerInfo, dn: str, *, tree_delete: bool
+) -> None:
+    """Delete one entry; with ``tree_delete`` and the server's control, its subtree too.
+
+    A non-leaf entry the server refuses (notAllowedOnNonLeaf) is reported with how many
+    children it has and why they were not deleted with it, instead of the bare result.
+    Deleting entries one by one below it is never done: they are not the connector's.
+    """
+    offered = _offers_tree_delete(info)
+    try:
+        connection.delete(dn, tree=tree_delete and offered)
+    except NoSuchObjectError:
+        log.debug("%s was gone already", dn)
+    except NotAllowedOnNonLeafError as error:
+        children = sum(
+            1 for _ in connection.search(dn, scope=SearchScope.ONE_LEVEL, attributes=["1.1"])
+        )
+        why = _NON_LEAF_REASON[tree_delete, offered]
+        noun = "child" if children == 1 else "children"
+        raise NotAllowedOnNonLeafError(
+            code=error.result_code, result_name=error.result_name, operation="delete", dn=dn,
+            diagnostic=f"the entry has {children} {noun}; {why}",
+        ) from None  # fmt: skip
+
+
+# Why a non-leaf entry was not deleted, by (tree_delete configured, control offered).
+_NON_LEAF_REASON = {
+    (False, True): "set global.tree_delete = true to delete it with its subtree",
+    (False, False): "the server offers no Tree Delete control",
+    (True, False): "the server offers no Tree Delete control",
+    # The control was sent: the server refused the subtree delete (a child it protects).
+    (True, True): "the server refused the Tree Delete control's subtree delete",
+}
+
+
 def send_operation(
     connection: LdapConnection,
     info: ServerInfo,
     operation: Operation,
     *,
     read_back: Sequence[str] = (),
+    tree_delete: bool = False,
 ) -> Entry | None:
     """Send one planned operation; a delete of a missing entry counts as done.
 
     Args:
         read_back: for an add, attributes to read in the same round trip (Post-Read).
+        tree_delete: ``[global] tree_delete``: delete an entry with its subtree where the
+            server offers the Tree Delete control (see :func:`_send_delete`).
 
     Returns:
         The added entry as the server made it, when the server answered the Post-Read
@@ -103,10 +155,7 @@ def send_operation(
             new_superior=operation.new_superior,
         )
     elif isinstance(operation, DeleteOperation):
-        try:
-            connection.delete(operation.dn)
-        except NoSuchObjectError:
-            log.debug("%s was gone already", operation.dn)
+        _send_delete(connection, info, operation.dn, tree_delete=tree_delete)
     else:
         _send_password(connection, info, operation)
     return None

@@ -104,7 +104,10 @@ class Sender:
     def send(self, operations: Sequence[Operation]) -> None:
         """Send each operation (a delete of a missing entry counts as done)."""
         for operation in operations:
-            send_operation(self.request.connection(), self.request.server_info, operation)
+            send_operation(
+                self.request.connection(), self.request.server_info, operation,
+                tree_delete=self.request.tree_delete,
+            )  # fmt: skip
 
     def create(self, job: CreateJob) -> ObjectResult:
         """Intent, add, read back, link, then the initial password (see :class:`Sink`)."""

@@ -61,7 +61,11 @@ class ExportTarget(Protocol):
         ...
 
     def resolve(self, anchor: Anchor, attributes: Sequence[str] = ("*",)) -> Entry | None:
-        """The entry an anchor names now, or None."""
+        """The entry an anchor names now, or None.
+
+        Found through ``[object_type] query_attribute`` when it is set (see
+        :func:`~ldapconnector.profiles.resolve_anchor`).
+        """
         ...
 
     def close(self) -> None:
