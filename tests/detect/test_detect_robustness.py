@@ -97,14 +97,16 @@ def test_hidden_vendor_name_still_identifies_389() -> None:
 
 
 def test_hidden_vendor_strings_with_schema_identify_edirectory() -> None:
-    """eDirectory without vendorName/vendorVersion is found from its tree name and schema."""
+    """eDirectory without vendorName/vendorVersion is found from its tree name and schema,
+    one confidence level below what the same evidence gives with the vendor strings."""
     hidden = {"vendorname", "vendorversion"}
     root = {k: v for k, v in load_entry("edirectory-9.1.4.ldif").items() if k.lower() not in hidden}
     alone = fingerprint(root)
     probed = fingerprint(root, load_entry("edirectory-9.1.4.schema.ldif"))
     assert alone.vendor is probed.vendor is Vendor.EDIRECTORY
-    assert alone.confidence is Confidence.MEDIUM
-    assert probed.confidence is Confidence.HIGH
+    assert alone.confidence is Confidence.LOW
+    assert probed.confidence is Confidence.MEDIUM
+    assert any("what a rebrand keeps" in e for e in probed.evidence)
 
 
 def test_netscape_hints_alone_are_a_tie_with_low_confidence() -> None:
