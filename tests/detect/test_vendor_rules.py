@@ -155,9 +155,7 @@ def test_an_empty_rule_set_answers_unknown() -> None:
 def test_live_detection_asks_for_the_rules_root_dse_attributes() -> None:
     """A custom rule's Root DSE attribute is requested by name (AD-style servers need it)."""
     assert "acmeClusterName" not in root_dse_attributes_to_request()
-    assert "acmeClusterName" in root_dse_attributes_to_request(
-        default_rules().with_rule(ACME_RULE)
-    )
+    assert "acmeClusterName" in root_dse_attributes_to_request(default_rules().with_rule(ACME_RULE))
 
 
 def test_the_vendor_matrix_documents_a_custom_rule() -> None:
