@@ -132,7 +132,10 @@ DS389 = VendorRule(
         *_NETSCAPE_COMMON,
         # 389's own extended operations (CleanAllRUV, 1.2.11+): no other Netscape heir has them.
         _sig(K.EXTENSION, "2.16.840.1.113730.3.6.*", STRONG),
+        # FreeIPA's extended operations, plug-ins that only run inside 389 DS.
+        _sig(K.EXTENSION, "2.16.840.1.113730.3.8.*", STRONG),
         _sig(K.ATTRIBUTE, "nsBackendSuffix"),
+        _sig(K.NAMING_CONTEXT, r"o=ipaca"),
         _sig(K.SCHEMA_OBJECT_CLASS, "dnaPluginConfig", STRONG),
         _sig(K.SCHEMA_ATTRIBUTE, "mepMappedAttr", STRONG),
     ),
@@ -141,6 +144,7 @@ DS389 = VendorRule(
             "FreeIPA (389 Directory Server)",
             _sig(K.SCHEMA_OBJECT_CLASS, "ipaObject"),
             _sig(K.NAMING_CONTEXT, r"o=ipaca"),
+            _sig(K.EXTENSION, "2.16.840.1.113730.3.8.*"),
         ),
         _product(
             "Red Hat Directory Server",
@@ -336,6 +340,7 @@ OPENDJ = VendorRule(
         _product(
             "ForgeRock Directory Services",
             _sig(K.VENDOR_VERSION, r"ForgeRock Directory Services"),
+            _sig(K.CONTROL, "1.3.6.1.4.1.36733.*"),
         ),
         _product(
             "OpenDJ (Open Identity Platform)",
