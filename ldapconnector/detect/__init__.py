@@ -27,6 +27,7 @@ from ldapconnector.detect._info import (
     NamedOid,
     ServerInfo,
     Vendor,
+    as_vendor,
 )
 from ldapconnector.detect._oids import oid_name
 from ldapconnector.detect._report import format_server_info
@@ -76,6 +77,7 @@ __all__ = [
     "VersionRule",
     "Weight",
     "apply_version_probe",
+    "as_vendor",
     "default_rules",
     "fingerprint",
     "format_server_info",

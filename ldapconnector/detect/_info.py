@@ -20,6 +20,7 @@ __all__ = [
     "NamedOid",
     "ServerInfo",
     "Vendor",
+    "as_vendor",
 ]
 
 

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
+import ldapconnector.testing
 from ldapconnector._ldif_io import read_ldif_file
 from ldapconnector.detect import Confidence, DeltaSource, RootDSE, Vendor, fingerprint
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "rootdse"
+# The recorded Root DSEs ship with the package (ldapconnector.testing.recorded_servers()).
+DATA = Path(ldapconnector.testing.__file__).resolve().parent / "data" / "recorded"
 
 
 def load_entry(name: str) -> dict[str, tuple[str | bytes, ...]]:
