@@ -23,12 +23,16 @@ and :class:`Provenance` (real capture, altered capture, reconstructed from docum
 :func:`recorded` loads one with its :class:`~ldapconnector.detect.ServerInfo` and parsed
 :class:`~ldapconnector.schema.Schema`, and :func:`read_ldif` / :func:`read_ldif_file` read
 LDIF as ``ldapsearch`` writes it (with or without ``-LLL``) for a suite's own captures.
+:func:`present_recorded_root_dse` makes a running :class:`OpenLDAPServer` present a
+recorded vendor's Root DSE (slapd's ``olcRootDSE``), so that detection and the code that
+follows it can be run live against "an eDirectory-shaped" server.
 """
 
 from ldapconnector._ldif_io import LdifEntry, read_ldif, read_ldif_file
 from ldapconnector.testing._certs import CertificateFiles, make_test_certificates
 from ldapconnector.testing._connectivity import Endpoints
 from ldapconnector.testing._ds389 import DS389Server
+from ldapconnector.testing._emulate import VendorEmulation, present_recorded_root_dse
 from ldapconnector.testing._openldap import OpenLDAPServer
 from ldapconnector.testing._ports import free_ports, port_is_free
 from ldapconnector.testing._process import (
@@ -61,10 +65,12 @@ __all__ = [
     "SambaADServer",
     "ServerProcess",
     "TestServerError",
+    "VendorEmulation",
     "find_program",
     "free_ports",
     "make_test_certificates",
     "port_is_free",
+    "present_recorded_root_dse",
     "read_ldif",
     "read_ldif_file",
     "read_recorded_file",
