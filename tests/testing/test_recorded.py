@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import tomllib
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
+import ldapconnector
 from ldapconnector.detect import Vendor, fingerprint
 from ldapconnector.schema import Schema
 from ldapconnector.testing import (
@@ -100,3 +103,15 @@ def test_the_public_ldif_loader_reads_recorded_files() -> None:
     (entry,) = read_ldif(raw)
     assert entry.dn == ""
     assert "OpenLDAProotDSE" in entry.attributes["objectClass"]
+
+
+def test_every_recorded_file_is_shipped_in_the_wheel() -> None:
+    """A pattern of [tool.setuptools.package-data] matches each file, so pip install ships it."""
+    package = Path(ldapconnector.__file__).parent
+    config = tomllib.loads((package.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["ldapconnector"]
+    shipped = {path.resolve() for pattern in patterns for path in package.glob(pattern)}
+    recorded_dir = package / "testing" / "data" / "recorded"
+    files = {path.resolve() for path in recorded_dir.iterdir()}
+    assert files
+    assert files <= shipped
