@@ -48,7 +48,10 @@ IO_LAYERS: dict[str, frozenset[str]] = {
     "connection": frozenset({"errors", "model", "escaping", "dn", "config"}),
     "profiles": _EVERY_PURE | {"connection"},
     "connector": _EVERY_PURE | {"connection", "profiles"},
-    "testing": frozenset({"errors", "config", "model", "escaping", "dn"}),
+    # testing ships recorded vendor data with its detection answer and parsed schema.
+    "testing": frozenset(
+        {"errors", "config", "model", "escaping", "dn", "_ldif_io", "detect", "schema"}
+    ),
     "cli": _EVERY_PURE | {"connection", "profiles", "connector", "testing"},
     "__main__": frozenset({"cli"}),
     "<top>": _EVERY_PURE | {"connection", "profiles", "connector", "testing"},

@@ -13,6 +13,7 @@ from ldapconnector.config import ConnectivityConfig
 from ldapconnector.connection import LdapConnection, open_connection
 from ldapconnector.detect import (
     ServerInfo,
+    VendorRules,
     VersionProbe,
     apply_version_probe,
     fingerprint,
@@ -45,12 +46,16 @@ def _read_schema(connection: LdapConnection, root: Entry) -> dict[str, list[str]
     return _as_text(entry)
 
 
-def detect(target: ConnectivityConfig | LdapConnection) -> ServerInfo:
+def detect(
+    target: ConnectivityConfig | LdapConnection, *, rules: VendorRules | None = None
+) -> ServerInfo:
     """Identify the server behind a connection (or the settings to open one).
 
     Args:
         target: connectivity settings (a connection is opened and closed here) or an open
             :class:`~ldapconnector.connection.LdapConnection`, which is left open.
+        rules: the vendor rules to evaluate (the built-in table when None); their Root
+            DSE attributes are asked for by name.
 
     Returns:
         The :class:`ServerInfo`, with the server certificate when TLS was used.
@@ -59,22 +64,22 @@ def detect(target: ConnectivityConfig | LdapConnection) -> ServerInfo:
         TransportError, LdapOperationError: the server could not be reached or read.
     """
     if isinstance(target, LdapConnection):
-        return detect_with_subschema(target)[0]
+        return detect_with_subschema(target, rules=rules)[0]
     with open_connection(target) as connection:
-        return detect_with_subschema(connection)[0]
+        return detect_with_subschema(connection, rules=rules)[0]
 
 
 def detect_with_subschema(
-    connection: LdapConnection,
+    connection: LdapConnection, *, rules: VendorRules | None = None
 ) -> tuple[ServerInfo, dict[str, list[str]] | None]:
     """Detect, and also hand back the subschema attributes detection read for its probes.
 
     Lets a caller that needs the schema too (the Connector) parse it without reading the
     subschema entry a second time. The attributes are None when the schema was hidden.
     """
-    root = connection.read_root_dse(root_dse_attributes_to_request())
+    root = connection.read_root_dse(root_dse_attributes_to_request(rules))
     schema = _read_schema(connection, root)
-    info = fingerprint(_as_text(root), schema)
+    info = fingerprint(_as_text(root), schema, rules=rules)
     probe = version_probe_for(info, root.texts("monitorContext"))
     if probe is not None:
         info = _probe_version(connection, info, probe, root.texts(probe.context_attribute)[0])

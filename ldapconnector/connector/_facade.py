@@ -35,6 +35,7 @@ from ldapconnector.detect import (
     DeltaSource,
     ServerInfo,
     Vendor,
+    VendorRules,
     schema_attributes_to_request,
 )
 from ldapconnector.errors import ConfigurationError, LdapConnectorError
@@ -139,10 +140,13 @@ class Connector:
         config: the connector configuration.
         store: the link store (connector space, links, watermarks); an in-memory store
             when omitted, which forgets everything when the connector closes.
+        vendor_rules: the vendor rules detection evaluates; the built-in table when
+            omitted (``default_rules().with_rule(...)`` adds an in-house product).
     """
 
     config: ConnectorConfig
     store: LinkStore = attrs.field(factory=SqliteLinkStore.in_memory)
+    vendor_rules: VendorRules | None = attrs.field(default=None, kw_only=True)
     _connection: LdapConnection | None = attrs.field(default=None, init=False)
     _server_info: ServerInfo | None = attrs.field(default=None, init=False)
     _schema: Schema | None = attrs.field(default=None, init=False)
@@ -190,7 +194,9 @@ class Connector:
         """What detection found (read once, two round trips)."""
         if self._server_info is None:
             # Detection reads the subschema for its probes: keep it for `schema`.
-            self._server_info, self._subschema = detect_with_subschema(self.connection)
+            self._server_info, self._subschema = detect_with_subschema(
+                self.connection, rules=self.vendor_rules
+            )
         return self._server_info
 
     @property

@@ -8,9 +8,12 @@ version sources, anchor candidates, delta sources and disable methods. The engin
 (``_fingerprint.py``) only evaluates those rows, never trusts a single weak signal, reports
 conflicting evidence as lowered confidence, and answers ``Vendor.UNKNOWN`` rather than
 raising. ``docs/vendors.md`` is generated from the same tables by
-:func:`render_vendor_matrix`. This layer never opens a connection: live detection
-(:func:`ldapconnector.connector.detect`) reads the Root DSE (naming
-:func:`root_dse_attributes_to_request`) and the subschema entry
+:func:`render_vendor_matrix`. The table is a value, not a registry: :func:`default_rules`
+returns it as :class:`VendorRules`, and a caller adds a product the table does not know
+with ``default_rules().with_rule(VendorRule(vendor=Vendor("in-house"), ...))`` and passes
+the result as ``rules=`` to :func:`fingerprint` (or to live detection). This layer never
+opens a connection: live detection (:func:`ldapconnector.connector.detect`) reads the Root
+DSE (naming :func:`root_dse_attributes_to_request`) and the subschema entry
 (:func:`schema_attributes_to_request`) and hands them to :func:`fingerprint`.
 """
 
@@ -24,6 +27,7 @@ from ldapconnector.detect._info import (
     NamedOid,
     ServerInfo,
     Vendor,
+    as_vendor,
 )
 from ldapconnector.detect._oids import oid_name
 from ldapconnector.detect._report import format_server_info
@@ -32,6 +36,17 @@ from ldapconnector.detect._requests import (
     schema_attributes_to_request,
 )
 from ldapconnector.detect._rootdse import RootDSE
+from ldapconnector.detect._ruleset import VendorRules, default_rules
+from ldapconnector.detect._ruletypes import (
+    AnchorCandidate,
+    AnchorCheck,
+    ProductRule,
+    Signal,
+    SignalKind,
+    VendorRule,
+    VersionRule,
+    Weight,
+)
 from ldapconnector.detect._version_probe import (
     VERSION_PROBES,
     VersionProbe,
@@ -42,17 +57,28 @@ from ldapconnector.model import ServerCertificate
 
 __all__ = [
     "VERSION_PROBES",
+    "AnchorCandidate",
+    "AnchorCheck",
     "Confidence",
     "DeltaSource",
     "DisableMethod",
     "FeatureCheck",
     "NamedOid",
+    "ProductRule",
     "RootDSE",
     "ServerCertificate",
     "ServerInfo",
+    "Signal",
+    "SignalKind",
     "Vendor",
+    "VendorRule",
+    "VendorRules",
     "VersionProbe",
+    "VersionRule",
+    "Weight",
     "apply_version_probe",
+    "as_vendor",
+    "default_rules",
     "fingerprint",
     "format_server_info",
     "oid_name",

@@ -1,19 +1,19 @@
 """Generate ``docs/vendors.md`` from the rules tables, so the docs cannot drift.
 
-The page is rewritten with ``python -c "import ldapconnector.detect as d;
-print(d.render_vendor_matrix(), end='')" > docs/vendors.md``; a test compares the committed
-page with :func:`render_vendor_matrix` and fails when it is stale.
+The page is rewritten with ``python -c "from ldapconnector.detect import
+render_vendor_matrix as r; print(r(), end='')" > docs/vendors.md`` (``import
+ldapconnector.detect as d`` would give the top-level ``detect`` function); a test compares
+the committed page with :func:`render_vendor_matrix` and fails when it is stale.
 """
 
 from __future__ import annotations
 
 from ldapconnector.detect._info import DeltaSource
 from ldapconnector.detect._requests import root_dse_attributes_to_request
-from ldapconnector.detect._rules import VENDOR_RULES
+from ldapconnector.detect._ruleset import VendorRules, default_rules
 from ldapconnector.detect._ruletypes import AnchorCandidate, AnchorCheck, VendorRule
 from ldapconnector.detect._tables import (
     DELTA_EVIDENCE,
-    FALLBACK_RULE,
     MANDATORY_FEATURES,
     NON_DATA_CONTEXTS,
 )
@@ -24,7 +24,7 @@ _HEADER = """\
 # Directory servers: detection, anchors, delta sources
 
 <!-- GENERATED from ldapconnector/detect/_rules.py and _tables.py by
-     python -c "import ldapconnector.detect as d; print(d.render_vendor_matrix(), end='')"
+     python -c "from ldapconnector.detect import render_vendor_matrix as r; print(r(), end='')"
      > docs/vendors.md -- do not edit by hand; tests/detect/test_detect_docs.py fails when
      this page is stale. -->
 
@@ -32,7 +32,12 @@ _HEADER = """\
 (RFC 4512 §5.1) and, when given, the subschema entry. Each matching signal adds its weight
 (hint 1, strong 3, decisive 5) to its vendor; the best vendor needs 3 to be named and 6 for
 high confidence. Strong signals of another vendor, or a tie, are reported as conflicts and
-lower the confidence by one level. Below that, the answer is `unknown`, with the evidence.
+lower the confidence by one level. So does a product that normally publishes
+`vendorName`/`vendorVersion` (RFC 3045) but was recognised without them: a rebuild under
+another name, or strings hidden by access control, is found from what a rebrand keeps
+(OID families, Root DSE attribute names, schema markers), and the evidence says so.
+Below that, the answer is `unknown`, with the evidence. The table is a value you can
+extend with rules for products it does not know: see [detection.md](detection.md).
 """
 
 
@@ -61,14 +66,14 @@ def _summary_row(rule: VendorRule) -> str:
     return "| " + " | ".join(_cell(c) for c in cells) + " |"
 
 
-def _summary() -> list[str]:
+def _summary(rules: VendorRules) -> list[str]:
     lines = [
         "## Summary",
         "",
         "| vendor | product | anchor | delta sources (best first) | change log | disable |",
         "|---|---|---|---|---|---|",
     ]
-    lines += [_summary_row(rule) for rule in (*VENDOR_RULES, FALLBACK_RULE)]
+    lines += [_summary_row(rule) for rule in (*rules, rules.fallback)]
     return [*lines, ""]
 
 
@@ -85,6 +90,11 @@ def _vendor_section(rule: VendorRule) -> list[str]:
     for version in rule.versions:
         lines.append(f"- version from `{version.attribute}`")
     lines += [f"- anchor {_anchor(a)}: {a.note}" for a in rule.anchors]
+    if rule.publishes_vendor_strings and rule.brand_signals:
+        lines.append(
+            "- without a matching vendorName/vendorVersion (hidden, or a rebuild under "
+            "another name): found from the other signals, one confidence level lower"
+        )
     if rule.delta_note:
         lines.append(f"- delta: {rule.delta_note}")
     if rule.disable and rule.disable.description:
@@ -93,7 +103,7 @@ def _vendor_section(rule: VendorRule) -> list[str]:
     return [*lines, ""]
 
 
-def _capabilities() -> list[str]:
+def _capabilities(rules: VendorRules) -> list[str]:
     lines = ["## Delta sources: what proves they are offered", ""]
     for source, signals in DELTA_EVIDENCE:
         lines.append(f"- `{source.value}`: any of " + "; ".join(s.describe() for s in signals))
@@ -107,14 +117,20 @@ def _capabilities() -> list[str]:
         groups = " or ".join(" + ".join(s.value for s in g) for g in feature.groups)
         lines.append(f"- **{feature.name}** ({groups}): {feature.note}")
     lines += ["", "## Root DSE attributes live detection requests", ""]
-    lines.append(", ".join(f"`{name}`" for name in root_dse_attributes_to_request()))
+    lines.append(", ".join(f"`{name}`" for name in root_dse_attributes_to_request(rules)))
     return [*lines, ""]
 
 
-def render_vendor_matrix() -> str:
-    """Return the Markdown of ``docs/vendors.md``, generated from the rules tables."""
-    lines = [_HEADER, *_summary()]
-    for rule in VENDOR_RULES:
+def render_vendor_matrix(rules: VendorRules | None = None) -> str:
+    """Return the Markdown of ``docs/vendors.md``, generated from the rules tables.
+
+    Args:
+        rules: the rules to document (the built-in table when None), so a set with
+            in-house rules can be documented the same way.
+    """
+    rules = default_rules() if rules is None else rules
+    lines = [_HEADER, *_summary(rules)]
+    for rule in rules:
         lines += _vendor_section(rule)
-    lines += _capabilities()
+    lines += _capabilities(rules)
     return "\n".join(lines).rstrip("\n") + "\n"

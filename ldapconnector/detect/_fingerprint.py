@@ -3,8 +3,11 @@
 Scoring: every signal of every vendor rule that is present adds its weight to that vendor.
 The best score wins if it reaches :data:`MIN_SCORE`; otherwise the answer is
 ``Vendor.UNKNOWN``. Strong signals of another vendor that the winner does not share are
-*conflicts*: they are reported and cost one confidence level, as does a tie. Nothing here
-raises on odd input: an empty or strange Root DSE is an answer with evidence.
+*conflicts*: they are reported and cost one confidence level, as does a tie. A winner whose
+product normally publishes ``vendorName``/``vendorVersion`` but matched neither (hidden, or
+a rebuild under another name) was found from what a rebrand keeps (OID families, Root DSE
+attribute names, schema markers): that costs one level too, and the evidence says so.
+Nothing here raises on odd input: an empty or strange Root DSE is an answer with evidence.
 """
 
 from __future__ import annotations
@@ -24,12 +27,11 @@ from ldapconnector.detect._info import (
 )
 from ldapconnector.detect._oids import oid_name
 from ldapconnector.detect._rootdse import AttributeMap, RootDSE
-from ldapconnector.detect._rules import VENDOR_RULES
+from ldapconnector.detect._ruleset import VendorRules, default_rules
 from ldapconnector.detect._ruletypes import AnchorCandidate, AnchorCheck, VendorRule, Weight
 from ldapconnector.detect._schemanames import SchemaNames
 from ldapconnector.detect._tables import (
     DELTA_EVIDENCE,
-    FALLBACK_RULE,
     MANDATORY_FEATURES,
     NON_DATA_CONTEXTS,
 )
@@ -40,6 +42,7 @@ MIN_SCORE = 3
 """The score a vendor needs before it is named (one strong signal, or several hints)."""
 HIGH_SCORE = 6
 """The score for high confidence (two independent strong signals, or one decisive + more)."""
+_KEPT_BY_REBRANDS = "OID families, Root DSE attribute names, schema markers"
 
 
 @attrs.frozen(kw_only=True)
@@ -65,7 +68,10 @@ class _Decision:
 
 
 def fingerprint(
-    root_dse: AttributeMap | RootDSE | None, schema: AttributeMap | None = None
+    root_dse: AttributeMap | RootDSE | None,
+    schema: AttributeMap | None = None,
+    *,
+    rules: VendorRules | None = None,
 ) -> ServerInfo:
     """Identify a directory server from its Root DSE (RFC 4512 §5.1) and optional schema.
 
@@ -74,6 +80,9 @@ def fingerprint(
             :class:`RootDSE`. Empty or None gives ``Vendor.UNKNOWN`` with evidence.
         schema: the subschema entry's attributes (``objectClasses``, ``attributeTypes``)
             for schema probes (RFC 4512 §4.2), or None.
+        rules: the vendor rules to evaluate; the built-in table
+            (:func:`default_rules`) when None. Add a product with
+            ``default_rules().with_rule(rule)``.
 
     Returns:
         A frozen :class:`ServerInfo`; never raises for unusual input.
@@ -81,7 +90,7 @@ def fingerprint(
     root = root_dse if isinstance(root_dse, RootDSE) else RootDSE.from_mapping(root_dse)
     names, notes = _schema_names(schema)
     notes += _root_notes(root)
-    decision = _decide(root, names)
+    decision = _decide(root, names, default_rules() if rules is None else rules)
     rule = decision.rule
     version = _version(rule, root)
     anchor, alternatives, anchor_notes = _choose_anchor(rule, names, version)
@@ -89,7 +98,7 @@ def fingerprint(
     partitions, context_notes = _partitions(root, change_log)
     return ServerInfo(
         vendor=rule.vendor,
-        product=None if rule.vendor is Vendor.UNKNOWN else _product(rule, root, names),
+        product=None if rule.vendor == Vendor.UNKNOWN else _product(rule, root, names),
         version=version,
         confidence=decision.confidence,
         evidence=(*notes, *decision.evidence, *anchor_notes, *delta_notes, *context_notes),
@@ -151,13 +160,13 @@ def _score(rule: VendorRule, root: RootDSE, names: SchemaNames | None) -> _Score
     return _Score(rule=rule, hits=tuple(hits))
 
 
-def _decide(root: RootDSE, names: SchemaNames | None) -> _Decision:
-    scores = [_score(rule, root, names) for rule in VENDOR_RULES]
-    order = {rule.vendor: i for i, rule in enumerate(VENDOR_RULES)}
+def _decide(root: RootDSE, names: SchemaNames | None, rules: VendorRules) -> _Decision:
+    scores = [_score(rule, root, names) for rule in rules]
+    order = {rule.vendor: i for i, rule in enumerate(rules)}
     scores.sort(key=lambda s: (-s.total, -s.top_weight, order[s.rule.vendor]))
-    best = scores[0]
-    if best.total < MIN_SCORE:
-        return _unknown(scores)
+    best = scores[0] if scores else None
+    if best is None or best.total < MIN_SCORE:
+        return _unknown(scores, rules.fallback)
     evidence = tuple(
         f"{phrase} -> {best.rule.vendor.value} ({Weight(w).name.lower()})"
         for w, phrase, _ in best.hits
@@ -167,7 +176,35 @@ def _decide(root: RootDSE, names: SchemaNames | None) -> _Decision:
     if conflicts:
         confidence = confidence.lowered()
         evidence += (f"conflicting evidence lowered the confidence to {confidence.value}",)
+    unbranded = _unbranded(best, root)
+    if unbranded is not None:
+        confidence = confidence.lowered()
+        evidence += (
+            unbranded,
+            f"identified without its vendor strings: confidence {confidence.value}",
+        )
     return _Decision(rule=best.rule, confidence=confidence, evidence=evidence, conflicts=conflicts)
+
+
+def _unbranded(best: _Score, root: RootDSE) -> str | None:
+    """Say why the winner was found without its vendor strings, or None when it was not."""
+    rule = best.rule
+    if not (rule.publishes_vendor_strings and rule.brand_signals):
+        return None
+    if any(rule.signals[index].kind.is_brand for _, _, index in best.hits):
+        return None
+    published = [
+        f"{name} {text!r}"
+        for name, text in (("vendorName", root.vendor_name), ("vendorVersion", root.vendor_version))
+        if text
+    ]
+    if published:
+        found = (
+            f"{' and '.join(published)} name no {rule.vendor.value} product (a rebuild or rebrand?)"
+        )
+    else:
+        found = f"no vendorName/vendorVersion, which {rule.vendor.value} publishes (hidden?)"
+    return f"{found}: identified from what a rebrand keeps ({_KEPT_BY_REBRANDS})"
 
 
 def _conflicts(best: _Score, others: list[_Score]) -> tuple[str, ...]:
@@ -182,14 +219,12 @@ def _conflicts(best: _Score, others: list[_Score]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def _unknown(scores: list[_Score]) -> _Decision:
+def _unknown(scores: list[_Score], fallback: VendorRule) -> _Decision:
     hints = [
         f"{phrase} (hint for {s.rule.vendor.value})" for s in scores for _, phrase, _ in s.hits
     ]
     evidence = ("no vendor collected enough evidence: unknown", *hints)
-    return _Decision(
-        rule=FALLBACK_RULE, confidence=Confidence.NONE, evidence=evidence, conflicts=()
-    )
+    return _Decision(rule=fallback, confidence=Confidence.NONE, evidence=evidence, conflicts=())
 
 
 def _product(rule: VendorRule, root: RootDSE, names: SchemaNames | None) -> str:
@@ -281,7 +316,7 @@ def _choose_delta(
         why = rule.delta_note or "not a source this server is known to implement"
         notes.append(f"advertised but not used ({', '.join(ignored)}): {why}")
     usual = rule.delta[0]
-    known = rule.vendor is not Vendor.UNKNOWN and not root.is_empty
+    known = rule.vendor != Vendor.UNKNOWN and not root.is_empty
     if known and chosen is not usual and usual is not DeltaSource.TIMESTAMPS:
         where = f" ({rule.change_log})" if rule.change_log else ""
         how = f": {rule.delta_note}" if rule.delta_note else ""

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import enum
-from typing import Any
+import re
+from typing import Any, ClassVar
 
 import attrs
 
 from ldapconnector.detect._rootdse import RootDSE
+from ldapconnector.errors import DetectionError
 from ldapconnector.model import ServerCertificate
 
 __all__ = [
@@ -18,25 +20,99 @@ __all__ = [
     "NamedOid",
     "ServerInfo",
     "Vendor",
+    "as_vendor",
 ]
 
 
-class Vendor(enum.Enum):
-    """The directory server families detection tells apart (values are a contract)."""
+_VENDOR_VALUE = re.compile(r"[a-z0-9][a-z0-9._+-]*")
 
-    OPENLDAP = "openldap"
-    AD_LDS = "ad-lds"
-    AD_DS = "ad-ds"
-    DS389 = "389ds"
-    APACHEDS = "apacheds"
-    IBM_SDS = "ibm-sds"
-    ISODE = "isode"
-    EDIRECTORY = "edirectory"
-    OPENDJ = "opendj"
-    OPENDS = "opends"
-    ORACLE_DSEE = "oracle-dsee"
-    RADIANTONE = "radiantone"
-    UNKNOWN = "unknown"
+
+def _check_vendor_value(_instance: object, _attribute: object, value: str) -> None:
+    if not isinstance(value, str) or not _VENDOR_VALUE.fullmatch(value):
+        raise DetectionError(
+            f"vendor value {value!r}: must be lower-case letters, digits and . _ + - "
+            "(e.g. 'in-house'), starting with a letter or digit"
+        )
+
+
+@attrs.frozen
+class Vendor:
+    """A directory server family: an open value, with the built-in families as constants.
+
+    ``Vendor.OPENLDAP`` ... ``Vendor.UNKNOWN`` are the families the built-in rules table
+    tells apart (their ``value`` strings are a contract); a vendor rule for a product the
+    table does not know names its own (``Vendor("in-house")``). Two vendors are equal when
+    their values are; :meth:`of` returns the built-in constant for a built-in value, so
+    ``info.vendor is Vendor.OPENLDAP`` keeps working.
+
+    Attributes:
+        value: the family's name as reported (``fingerprint --json`` ``"vendor"``).
+
+    Raises:
+        DetectionError: the value is not a lower-case name (letters, digits, ``._+-``).
+    """
+
+    value: str = attrs.field(validator=_check_vendor_value)
+
+    OPENLDAP: ClassVar[Vendor]
+    AD_LDS: ClassVar[Vendor]
+    AD_DS: ClassVar[Vendor]
+    DS389: ClassVar[Vendor]
+    APACHEDS: ClassVar[Vendor]
+    IBM_SDS: ClassVar[Vendor]
+    ISODE: ClassVar[Vendor]
+    EDIRECTORY: ClassVar[Vendor]
+    OPENDJ: ClassVar[Vendor]
+    OPENDS: ClassVar[Vendor]
+    ORACLE_DSEE: ClassVar[Vendor]
+    RADIANTONE: ClassVar[Vendor]
+    UNKNOWN: ClassVar[Vendor]
+
+    def __str__(self) -> str:
+        return self.value
+
+    @classmethod
+    def builtins(cls) -> tuple[Vendor, ...]:
+        """The built-in families, in the rules table's order, ``UNKNOWN`` last."""
+        return _BUILTIN_VENDORS
+
+    @classmethod
+    def of(cls, value: Vendor | str) -> Vendor:
+        """Return the vendor named ``value``: the built-in constant when there is one."""
+        vendor = value if isinstance(value, Vendor) else cls(value)
+        return next((b for b in _BUILTIN_VENDORS if b == vendor), vendor)
+
+    @property
+    def is_builtin(self) -> bool:
+        """Whether this is one of the families the built-in rules table knows."""
+        return self in _BUILTIN_VENDORS
+
+
+_BUILTIN_NAMES = (
+    ("OPENLDAP", "openldap"),
+    ("AD_LDS", "ad-lds"),
+    ("AD_DS", "ad-ds"),
+    ("DS389", "389ds"),
+    ("APACHEDS", "apacheds"),
+    ("IBM_SDS", "ibm-sds"),
+    ("ISODE", "isode"),
+    ("EDIRECTORY", "edirectory"),
+    ("OPENDJ", "opendj"),
+    ("OPENDS", "opends"),
+    ("ORACLE_DSEE", "oracle-dsee"),
+    ("RADIANTONE", "radiantone"),
+    ("UNKNOWN", "unknown"),
+)
+for _constant, _value in _BUILTIN_NAMES:
+    setattr(Vendor, _constant, Vendor(_value))
+_BUILTIN_VENDORS: tuple[Vendor, ...] = tuple(
+    getattr(Vendor, constant) for constant, _ in _BUILTIN_NAMES
+)
+
+
+def as_vendor(value: Vendor | str) -> Vendor:
+    """Return the vendor ``value`` names, the built-in constant when there is one."""
+    return Vendor.of(value)
 
 
 class DeltaSource(enum.Enum):
@@ -151,7 +227,7 @@ class ServerInfo:
         root_dse: the Root DSE the report was made from.
     """
 
-    vendor: Vendor
+    vendor: Vendor = attrs.field(converter=as_vendor)
     product: str | None
     version: str | None
     confidence: Confidence

@@ -8,7 +8,7 @@ derived from the rules table so that a new signal is requested as soon as it is 
 
 from __future__ import annotations
 
-from ldapconnector.detect._rules import VENDOR_RULES
+from ldapconnector.detect._ruleset import VendorRules, default_rules
 from ldapconnector.detect._ruletypes import SignalKind
 from ldapconnector.detect._tables import (
     DELTA_EVIDENCE,
@@ -29,9 +29,9 @@ _SUBSCHEMA_ATTRIBUTES = (
 )
 
 
-def _from_tables() -> list[str]:
+def _from_tables(rules: VendorRules) -> list[str]:
     names: list[str] = []
-    for rule in VENDOR_RULES:
+    for rule in rules:
         names += [s.value for s in rule.signals if s.kind is SignalKind.ATTRIBUTE]
         names += [v.attribute for v in rule.versions]
     for _source, signals in DELTA_EVIDENCE:
@@ -40,16 +40,23 @@ def _from_tables() -> list[str]:
     return names
 
 
-def root_dse_attributes_to_request() -> tuple[str, ...]:
+def root_dse_attributes_to_request(rules: VendorRules | None = None) -> tuple[str, ...]:
     """Return the attribute list for the live Root DSE read, ``*`` and ``+`` first.
 
     Every Root DSE attribute the rules table looks at is named explicitly, because AD and
     Samba return e.g. ``supportedCapabilities``, ``highestCommittedUSN``,
     ``dsServiceName``, ``isGlobalCatalogReady`` and ``vendorVersion`` only when asked.
     Names are unique case-insensitively, in first-seen order.
+
+    Args:
+        rules: the vendor rules detection will evaluate (the built-in table when None),
+            so that a custom rule's Root DSE attributes are asked for too.
     """
     seen: dict[str, str] = {}
-    for name in (*ROOT_DSE_BASE_ATTRIBUTES, *_from_tables()):
+    for name in (
+        *ROOT_DSE_BASE_ATTRIBUTES,
+        *_from_tables(default_rules() if rules is None else rules),
+    ):
         seen.setdefault(name.lower(), name)
     return tuple(seen.values())
 

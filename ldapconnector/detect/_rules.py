@@ -10,12 +10,22 @@ reference; each rule lists its sources.
 
 from __future__ import annotations
 
-from ldapconnector.detect._info import DeltaSource, DisableMethod, Vendor
+from ldapconnector.detect._info import DeltaSource, Vendor
+from ldapconnector.detect._rulekit import AD_COMMON as _AD_COMMON
+from ldapconnector.detect._rulekit import DN_ANCHOR as _DN
+from ldapconnector.detect._rulekit import DOTTED_VERSION as _DOTTED_VERSION
+from ldapconnector.detect._rulekit import MS_ADTS as _MS_ADTS
+from ldapconnector.detect._rulekit import MS_GLDAP as _MS_GLDAP
+from ldapconnector.detect._rulekit import NETSCAPE_COMMON as _NETSCAPE_COMMON
+from ldapconnector.detect._rulekit import OPENDS_COMMON as _OPENDS_COMMON
+from ldapconnector.detect._rulekit import PPOLICY_LOCK as _PPOLICY_LOCK
+from ldapconnector.detect._rulekit import anchor as _anchor
+from ldapconnector.detect._rulekit import disable as _disable
+from ldapconnector.detect._rulekit import product as _product
+from ldapconnector.detect._rulekit import sig as _sig
+from ldapconnector.detect._rulekit import vendor_version as _vv
 from ldapconnector.detect._ruletypes import (
-    AnchorCandidate,
     AnchorCheck,
-    ProductRule,
-    Signal,
     SignalKind,
     VendorRule,
     VersionRule,
@@ -27,64 +37,6 @@ __all__ = ["VENDOR_RULES"]
 
 K = SignalKind
 HINT, STRONG, DECISIVE = Weight.HINT, Weight.STRONG, Weight.DECISIVE
-
-
-def _sig(kind: SignalKind, value: str, weight: Weight = HINT) -> Signal:
-    return Signal(kind=kind, value=value, weight=weight)
-
-
-def _product(name: str, *signals: Signal) -> ProductRule:
-    return ProductRule(product=name, signals=signals)
-
-
-def _anchor(
-    attribute: str,
-    note: str,
-    check: AnchorCheck = AnchorCheck.NONE,
-    min_version: str | None = None,
-) -> AnchorCandidate:
-    return AnchorCandidate(attribute=attribute, note=note, check=check, min_version=min_version)
-
-
-def _disable(attribute: str, value: str, description: str = "") -> DisableMethod:
-    return DisableMethod(attribute=attribute, value=value, description=description)
-
-
-def _vv(pattern: str) -> VersionRule:
-    return VersionRule(attribute="vendorVersion", pattern=pattern)
-
-
-_MS_GLDAP = "https://learn.microsoft.com/microsoft-identity-manager/reference/microsoft-identity-manager-2016-connector-genericldap"
-_MS_ADTS = "MS-ADTS 3.1.1.3.2 (rootDSE attributes) and 3.1.1.3.4.3 (capabilities)"
-_PPOLICY_LOCK = _disable(
-    "pwdAccountLockedTime",
-    "000001010000Z",
-    "password-policy permanent lock; needs the password policy in force",
-)
-_DN = _anchor("dn", "the DN: always there, but changes on rename")
-
-# Signals several vendors share: listed on each, so they never count as conflicting.
-_AD_COMMON = (
-    _sig(K.ATTRIBUTE, "dsServiceName"),
-    _sig(K.ATTRIBUTE, "highestCommittedUSN"),
-    _sig(K.SCHEMA_ATTRIBUTE, "msDS-*"),
-)
-_NETSCAPE_COMMON = (
-    _sig(K.ATTRIBUTE, "netscapemdsuffix"),
-    _sig(K.ATTRIBUTE, "dataversion"),
-    _sig(K.EXTENSION, "2.16.840.1.113730.3.5.*"),
-    _sig(K.SCHEMA_ATTRIBUTE, "nsds5*"),
-    _sig(K.SCHEMA_ATTRIBUTE, "nsslapd-*"),
-)
-_OPENDS_COMMON = (
-    _sig(K.OBJECT_CLASS, "ds-root-dse", STRONG),
-    _sig(K.ATTRIBUTE, "lastExternalChangelogCookie", STRONG),
-    _sig(K.CONTROL, "1.3.6.1.4.1.26027.*"),
-    _sig(K.EXTENSION, "1.3.6.1.4.1.26027.*"),
-    _sig(K.SCHEMA_OBJECT_CLASS, "ds-cfg-*"),
-    _sig(K.SCHEMA_ATTRIBUTE, "ds-pwp-account-disabled"),
-)
-_DOTTED_VERSION = r"(?P<version>\d+(?:\.\d+)+\S*)"
 
 OPENLDAP = VendorRule(
     vendor=Vendor.OPENLDAP,
@@ -116,6 +68,7 @@ OPENLDAP = VendorRule(
     notes="No vendorName: recognised by the OpenLDAProotDSE object class. The accesslog "
     "overlay is the delta source when its database is a naming context.",
     sources=(_MS_GLDAP, "slapo-accesslog(5)", "slapo-ppolicy(5)", "RFC 4533"),
+    publishes_vendor_strings=False,
 )
 
 AD_LDS = VendorRule(
@@ -167,6 +120,7 @@ AD_DS = VendorRule(
     "DC is reported as AD DS with product Samba (vendorName 'Samba Team'; it returns "
     "vendorVersion only when asked by name).",
     sources=(_MS_GLDAP, _MS_ADTS, "Samba source4/setup/provision_rootdse_add.ldif"),
+    publishes_vendor_strings=False,  # Windows publishes none; only Samba names itself
 )
 
 DS389 = VendorRule(
@@ -176,6 +130,12 @@ DS389 = VendorRule(
         _sig(K.VENDOR_NAME, r"^(389 Project|Red Hat|Fedora Project)", STRONG),
         _sig(K.VENDOR_VERSION, r"^(389|Red Hat|Fedora)-Directory/", STRONG),
         *_NETSCAPE_COMMON,
+        # 389's own extended operations (CleanAllRUV, 1.2.11+): no other Netscape heir has them.
+        _sig(K.EXTENSION, "2.16.840.1.113730.3.6.*", STRONG),
+        # FreeIPA's extended operations, plug-ins that only run inside 389 DS.
+        _sig(K.EXTENSION, "2.16.840.1.113730.3.8.*", STRONG),
+        _sig(K.ATTRIBUTE, "nsBackendSuffix"),
+        _sig(K.NAMING_CONTEXT, r"o=ipaca"),
         _sig(K.SCHEMA_OBJECT_CLASS, "dnaPluginConfig", STRONG),
         _sig(K.SCHEMA_ATTRIBUTE, "mepMappedAttr", STRONG),
     ),
@@ -184,6 +144,7 @@ DS389 = VendorRule(
             "FreeIPA (389 Directory Server)",
             _sig(K.SCHEMA_OBJECT_CLASS, "ipaObject"),
             _sig(K.NAMING_CONTEXT, r"o=ipaca"),
+            _sig(K.EXTENSION, "2.16.840.1.113730.3.8.*"),
         ),
         _product(
             "Red Hat Directory Server",
@@ -360,8 +321,14 @@ OPENDJ = VendorRule(
     product="OpenDJ",
     signals=(
         _sig(K.VENDOR_VERSION, r"OpenDJ|ForgeRock Directory Services|Wren:?DS|PingDS", STRONG),
-        _sig(K.VENDOR_NAME, r"ForgeRock|Wren Security|Open Identity Platform|3A Systems", STRONG),
+        _sig(
+            K.VENDOR_NAME,
+            r"ForgeRock|Ping Identity|Wren Security|Open Identity Platform|3A Systems",
+            STRONG,
+        ),
         *_OPENDS_COMMON,
+        # ForgeRock's own OID arc (DS 5+, kept by PingDS): OpenDS never had it.
+        _sig(K.CONTROL, "1.3.6.1.4.1.36733.*", STRONG),
     ),
     products=(
         _product(
@@ -373,6 +340,7 @@ OPENDJ = VendorRule(
         _product(
             "ForgeRock Directory Services",
             _sig(K.VENDOR_VERSION, r"ForgeRock Directory Services"),
+            _sig(K.CONTROL, "1.3.6.1.4.1.36733.*"),
         ),
         _product(
             "OpenDJ (Open Identity Platform)",

@@ -13,7 +13,7 @@ import re
 
 import attrs
 
-from ldapconnector.detect._info import DeltaSource, DisableMethod, Vendor
+from ldapconnector.detect._info import DeltaSource, DisableMethod, Vendor, as_vendor
 from ldapconnector.detect._oids import oid_name
 from ldapconnector.detect._rootdse import RootDSE, lower_set
 from ldapconnector.detect._schemanames import SchemaNames
@@ -52,6 +52,11 @@ class SignalKind(enum.Enum):
     def needs_schema(self) -> bool:
         """Whether the signal is a schema probe."""
         return self in (SignalKind.SCHEMA_OBJECT_CLASS, SignalKind.SCHEMA_ATTRIBUTE)
+
+    @property
+    def is_brand(self) -> bool:
+        """Whether the signal reads the vendor strings, which a rebrand or an ACI changes."""
+        return self in (SignalKind.VENDOR_NAME, SignalKind.VENDOR_VERSION)
 
 
 class Weight(enum.IntEnum):
@@ -236,9 +241,14 @@ class VendorRule:
         disable: how to disable an account, when there is a standard way.
         notes: extra documentation text.
         sources: where the facts come from (for the generated docs).
+        publishes_vendor_strings: whether the product normally publishes
+            ``vendorName``/``vendorVersion`` (RFC 3045). When it does but neither matches
+            one of the rule's brand signals (hidden, or a rebuild under another name),
+            the answer rests on what a rebrand keeps (OID families, Root DSE attribute
+            names, schema markers) and costs one confidence level.
     """
 
-    vendor: Vendor
+    vendor: Vendor = attrs.field(converter=as_vendor)
     product: str
     signals: tuple[Signal, ...]
     products: tuple[ProductRule, ...] = ()
@@ -250,6 +260,12 @@ class VendorRule:
     disable: DisableMethod | None = None
     notes: str = ""
     sources: tuple[str, ...] = ()
+    publishes_vendor_strings: bool = True
+
+    @property
+    def brand_signals(self) -> tuple[Signal, ...]:
+        """The signals a rebrand changes: those on ``vendorName``/``vendorVersion``."""
+        return tuple(s for s in self.signals if s.kind.is_brand)
 
 
 @attrs.frozen(kw_only=True)

@@ -16,11 +16,23 @@ The servers' base entries, configuration LDIF and config files are package data
 (``ldapconnector/testing/data/*.in``) whose ``$names`` are filled in per server.
 Only command-line tools (ldap-utils, openssl, the servers' own) are driven here, never
 ldap3. See ``docs/test-servers.md``.
+
+Recorded vendor data ships too (``ldapconnector/testing/data/recorded/``):
+:func:`recorded_servers` lists the recorded Root DSE and schema captures with their vendor
+and :class:`Provenance` (real capture, altered capture, reconstructed from documentation),
+:func:`recorded` loads one with its :class:`~ldapconnector.detect.ServerInfo` and parsed
+:class:`~ldapconnector.schema.Schema`, and :func:`read_ldif` / :func:`read_ldif_file` read
+LDIF as ``ldapsearch`` writes it (with or without ``-LLL``) for a suite's own captures.
+:func:`present_recorded_root_dse` makes a running :class:`OpenLDAPServer` present a
+recorded vendor's Root DSE (slapd's ``olcRootDSE``), so that detection and the code that
+follows it can be run live against "an eDirectory-shaped" server.
 """
 
+from ldapconnector._ldif_io import LdifEntry, read_ldif, read_ldif_file
 from ldapconnector.testing._certs import CertificateFiles, make_test_certificates
 from ldapconnector.testing._connectivity import Endpoints
 from ldapconnector.testing._ds389 import DS389Server
+from ldapconnector.testing._emulate import VendorEmulation, present_recorded_root_dse
 from ldapconnector.testing._openldap import OpenLDAPServer
 from ldapconnector.testing._ports import PortPicker, free_ports, port_is_free
 from ldapconnector.testing._process import (
@@ -28,6 +40,14 @@ from ldapconnector.testing._process import (
     ServerProcess,
     TestServerError,
     find_program,
+)
+from ldapconnector.testing._recorded import (
+    Provenance,
+    RecordedCapture,
+    RecordedServer,
+    read_recorded_file,
+    recorded,
+    recorded_servers,
 )
 from ldapconnector.testing._samba import SAMBA_PORTS, SambaADServer
 
@@ -37,13 +57,24 @@ __all__ = [
     "CommandProbe",
     "DS389Server",
     "Endpoints",
+    "LdifEntry",
     "OpenLDAPServer",
     "PortPicker",
+    "Provenance",
+    "RecordedCapture",
+    "RecordedServer",
     "SambaADServer",
     "ServerProcess",
     "TestServerError",
+    "VendorEmulation",
     "find_program",
     "free_ports",
     "make_test_certificates",
     "port_is_free",
+    "present_recorded_root_dse",
+    "read_ldif",
+    "read_ldif_file",
+    "read_recorded_file",
+    "recorded",
+    "recorded_servers",
 ]

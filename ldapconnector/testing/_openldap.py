@@ -361,6 +361,21 @@ class OpenLDAPServer(ServerFixtureMixin):
         argv = [find_program("ldapadd") or "ldapadd", *self._admin_tool_args(directory)]
         run_tool(argv, input_text=text, env=quiet_env())
 
+    def search_ldif(self, base: str, attributes: tuple[str, ...] = ()) -> str:
+        """Read one entry with ``ldapsearch`` over ldapi as the admin; return its LDIF.
+
+        Args:
+            base: the entry's DN (a base search).
+            attributes: the attributes to ask for (all user attributes when empty).
+
+        Raises:
+            TestServerError: ``ldapsearch`` failed; the message holds its output.
+        """
+        directory = self._require().directory
+        argv = [find_program("ldapsearch") or "ldapsearch", *self._admin_tool_args(directory)]
+        argv += ["-LLL", "-o", "ldif-wrap=no", "-b", base, "-s", "base", "(objectClass=*)"]
+        return run_tool([*argv, *attributes], env=quiet_env())
+
     def tool_env(self, *, client_certificate: bool = False) -> dict[str, str]:
         """Return an environment for ldap-utils that trusts this server's CA.
 

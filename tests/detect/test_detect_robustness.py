@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
+import ldapconnector.testing
 from ldapconnector._ldif_io import read_ldif_file
 from ldapconnector.detect import Confidence, DeltaSource, RootDSE, Vendor, fingerprint
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "rootdse"
+# The recorded Root DSEs ship with the package (ldapconnector.testing.recorded_servers()).
+DATA = Path(ldapconnector.testing.__file__).resolve().parent / "data" / "recorded"
 
 
 def load_entry(name: str) -> dict[str, tuple[str | bytes, ...]]:
@@ -97,14 +99,16 @@ def test_hidden_vendor_name_still_identifies_389() -> None:
 
 
 def test_hidden_vendor_strings_with_schema_identify_edirectory() -> None:
-    """eDirectory without vendorName/vendorVersion is found from its tree name and schema."""
+    """eDirectory without vendorName/vendorVersion is found from its tree name and schema,
+    one confidence level below what the same evidence gives with the vendor strings."""
     hidden = {"vendorname", "vendorversion"}
     root = {k: v for k, v in load_entry("edirectory-9.1.4.ldif").items() if k.lower() not in hidden}
     alone = fingerprint(root)
     probed = fingerprint(root, load_entry("edirectory-9.1.4.schema.ldif"))
     assert alone.vendor is probed.vendor is Vendor.EDIRECTORY
-    assert alone.confidence is Confidence.MEDIUM
-    assert probed.confidence is Confidence.HIGH
+    assert alone.confidence is Confidence.LOW
+    assert probed.confidence is Confidence.MEDIUM
+    assert any("what a rebrand keeps" in e for e in probed.evidence)
 
 
 def test_netscape_hints_alone_are_a_tie_with_low_confidence() -> None:

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
+import ldapconnector.testing
 from ldapconnector.cli import main
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "rootdse"
+# The recorded Root DSEs ship with the package (ldapconnector.testing.recorded_servers()).
+DATA = Path(ldapconnector.testing.__file__).resolve().parent / "data" / "recorded"
+SCHEMAS = Path(__file__).resolve().parents[1] / "data" / "schema"
 
 
 def test_json_output_is_one_document(capsys: pytest.CaptureFixture[str]) -> None:
@@ -121,7 +124,7 @@ def test_two_entries_where_one_is_expected_says_which_it_used(
 ) -> None:
     """A Root DSE dump that also holds the subschema entry uses the Root DSE and says so."""
     path = tmp_path / "both.ldif"
-    schema = DATA.parent / "schema" / "openldap-2.5-subschema-ldapsearch-default.ldif"
+    schema = SCHEMAS / "openldap-2.5-subschema-ldapsearch-default.ldif"
     path.write_bytes(
         schema.read_bytes() + (DATA / "openldap-2.5-ldapsearch-default.ldif").read_bytes()
     )

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
+import ldapconnector.testing
 from ldapconnector.cli import main
 
 DATA = Path(__file__).parent.parent / "data" / "schema"
+RECORDED = Path(ldapconnector.testing.__file__).resolve().parent / "data" / "recorded"
 OPENLDAP = str(DATA / "openldap-2.5-subschema.ldif")
 POSIX_ARGS = ["--class", "inetOrgPerson", "--aux", "posixAccount", "--aux", "shadowAccount"]
 
@@ -124,7 +126,7 @@ def test_two_entries_where_one_is_expected_says_which_it_used(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A dump holding the Root DSE before the subschema entry uses the latter and says so."""
-    rootdse = DATA.parent / "rootdse" / "openldap-2.5-ldapsearch-default.ldif"
+    rootdse = RECORDED / "openldap-2.5-ldapsearch-default.ldif"
     schema = DATA / "openldap-2.5-subschema-ldapsearch-default.ldif"
     path = tmp_path / "both.ldif"
     path.write_bytes(rootdse.read_bytes() + schema.read_bytes())

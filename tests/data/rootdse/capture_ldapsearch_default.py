@@ -16,12 +16,14 @@ from pathlib import Path
 from ldapconnector.testing import OpenLDAPServer
 
 HERE = Path(__file__).parent
+# The recorded data ships with the package (ldapconnector.testing.recorded_servers()).
+RECORDED = HERE.parents[2] / "ldapconnector" / "testing" / "data" / "recorded"
 SCHEMA = HERE.parent / "schema"
 
 # (file, extra ldapsearch options, base DN); the scope is always base, attributes + and *.
 CAPTURES = (
-    (HERE / "openldap-2.5-ldapsearch-default.ldif", (), ""),
-    (HERE / "openldap-2.5-ldapsearch-L.ldif", ("-L",), ""),
+    (RECORDED / "openldap-2.5-ldapsearch-default.ldif", (), ""),
+    (RECORDED / "openldap-2.5-ldapsearch-L.ldif", ("-L",), ""),
     (SCHEMA / "openldap-2.5-subschema-ldapsearch-default.ldif", (), "cn=Subschema"),
     (SCHEMA / "openldap-2.5-subschema-ldapsearch-L.ldif", ("-L",), "cn=Subschema"),
 )

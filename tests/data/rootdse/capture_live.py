@@ -16,6 +16,8 @@ from ldapconnector.detect import root_dse_attributes_to_request
 from ldapconnector.testing import DS389Server, SambaADServer
 
 HERE = Path(__file__).parent
+# The recorded data ships with the package (ldapconnector.testing.recorded_servers()).
+RECORDED = HERE.parents[2] / "ldapconnector" / "testing" / "data" / "recorded"
 
 
 def capture(server: DS389Server | SambaADServer, name: str, product: str) -> None:
@@ -32,7 +34,7 @@ def capture(server: DS389Server | SambaADServer, name: str, product: str) -> Non
         "# (ldapconnector.testing), read anonymously over LDAPS with ldapsearch asking for *,\n"
         "# + and every attribute detection names. Regenerate with capture_live.py.\n"
     )
-    (HERE / name).write_text(header + ldif, encoding="utf-8")
+    (RECORDED / name).write_text(header + ldif, encoding="utf-8")
 
 
 def main() -> None:

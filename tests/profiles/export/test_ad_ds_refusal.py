@@ -9,7 +9,6 @@ from typing import Any, NoReturn
 import attrs
 import pytest
 
-from ldapconnector._ldif_io import read_ldif_file
 from ldapconnector.anchors import Anchor, AnchorStrategy
 from ldapconnector.cli._schema import load_subschema_file
 from ldapconnector.config import ConnectorConfig, GlobalConfig
@@ -20,13 +19,14 @@ from ldapconnector.profiles import export_request
 from ldapconnector.profiles.export._supported import export_refusal
 from ldapconnector.schema import Schema
 from ldapconnector.space import LinkStore, SqliteLinkStore
+from ldapconnector.testing import recorded
 
 DATA = Path(__file__).parents[2] / "data"
 
 
 def _recorded(name: str) -> ServerInfo:
-    """What detection says of a recorded Root DSE in tests/data/rootdse."""
-    return fingerprint(read_ldif_file(DATA / "rootdse" / name)[0].attributes)
+    """What detection says of a recorded Root DSE (``ldapconnector.testing.recorded``)."""
+    return fingerprint(recorded(name.removesuffix(".ldif")).root_dse)
 
 
 @pytest.mark.parametrize(
