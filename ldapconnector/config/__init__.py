@@ -1,6 +1,6 @@
 """Frozen configuration objects, one per section of the connector's config file.
 
-How this layer works: every section of the TOML file (DESIGN.md, "Config file") has a frozen
+How this layer works: every section of the TOML file (docs/configuration.md) has a frozen
 attrs class here, and the keys mirror the pages of Microsoft's Generic LDAP connector
 (Connectivity, Global, Partitions, Run profiles, Object types, Select attributes,
 Deprovisioning) plus the Entra ID attribute mappings. Each class checks itself when it is

@@ -32,7 +32,7 @@ _M = _c.meta
 
 @attrs.frozen(kw_only=True)
 class ConnectorConfig(_Validated):
-    """The whole config file: one object per section (DESIGN.md, "Config file").
+    """The whole config file: one object per section (docs/configuration.md).
 
     Attributes:
         connectivity: the ``[connectivity]`` section (required).

@@ -206,7 +206,7 @@ class MappingSet:
         """Map one source record to its desired entry.
 
         Args:
-            record: the source record (DESIGN.md "Source records"): ``id``, attributes,
+            record: the source record (docs/provisioning.md, "Source records"): ``id``, attributes,
                 and the control keys ``isSoftDeleted`` and ``@deleted``.
             context: what expressions need from outside (clock, uniqueness check, ...).
             creating: the entry is about to be created: create-only mappings are applied

@@ -1,4 +1,4 @@
-"""The source record's control keys and how to read them (DESIGN.md, "Source records").
+"""The source record's control keys and how to read them (docs/provisioning.md).
 
 A record is one JSON object per user: ``id`` (the source's immutable id), the source
 attributes, and two control keys that steer the flow and are never attributes:

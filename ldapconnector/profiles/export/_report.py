@@ -1,7 +1,7 @@
 """The export report: one result per source record, a summary, JSON and LDIF.
 
 Like a provisioning log, every record gets exactly one :class:`ObjectResult`. The report
-serialises to the CLI's JSON shape (DESIGN.md, ``export --json``) and renders every
+serialises to the CLI's JSON shape (docs/provisioning.md, ``export --json``) and renders every
 planned or sent operation as LDIF change records. Neither form can contain a password or
 a redacted value: operations hold none in readable form (see ``_operations``).
 """
@@ -133,7 +133,7 @@ class ExportReport:
         return "version: 1\n" + "".join(result.ldif() for result in self.results)
 
     def to_json_dict(self, *, include_ldif: bool | None = None) -> dict[str, object]:
-        """The ``export --json`` document: ``{"summary", "results"}`` (DESIGN.md).
+        """The ``export --json`` document: ``{"summary", "results"}`` (docs/provisioning.md).
 
         Args:
             include_ldif: add ``"ldif"``; by default only for a plan (``--plan``).
