@@ -40,6 +40,15 @@ def _log_line(line: str) -> None:
     provisioning_logger.info("%s", line)
 
 
+def _name_the_filter(request: ScimRequest, response: ScimResponse) -> None:
+    """An ``invalidFilter`` error quotes the filter (scim2-models gives only a column)."""
+    body = response.body
+    if body is not None and body.get("scimType") == "invalidFilter" and "filter" in request.query:
+        body["detail"] = (
+            f"{body.get('detail', 'invalid filter')} in filter {request.query['filter']!r}"
+        )
+
+
 class BridgeApplication(WSGIApplication):
     """The SCIM application of one connector (see the module docstring).
 
@@ -128,6 +137,7 @@ class BridgeApplication(WSGIApplication):
         with recording(record, self.write_log):
             response = super().serve(request)
             record.status = response.status.value
+            _name_the_filter(request, response)
             if response.status.value >= 400 and record.reason is None and response.body:
                 record.reason = str(response.body.get("detail") or "")[:500] or None
             response.headers["X-Request-Id"] = record.request_id

@@ -14,7 +14,8 @@ Pure text and JSON rewrites, applied to a request before scim2-server parses it:
 - a single value for a multi-valued extension attribute (Entra sends ``cn`` as a
   string; LDAP's ``cn`` is multi-valued) becomes a one-element list, in POST/PUT bodies
   and PATCH values;
-- ``null`` members of a POST/PUT body (Entra's ``"title": null``) are dropped: absent.
+- ``null`` and empty-list members of a POST/PUT body (Entra's ``"title": null``, Okta's
+  ``"groups": []``) are dropped: absent.
 """
 
 from __future__ import annotations
@@ -122,10 +123,10 @@ def normalize_patch(body: Any, view: UserView) -> Any:
 
 
 def normalize_resource(body: Any, view: UserView) -> Any:
-    """A POST/PUT User body with nulls dropped and extension scalars listed."""
+    """A POST/PUT User body with nulls and empty lists dropped, extension scalars listed."""
     if not isinstance(body, Mapping):
         return body
-    fixed = {key: value for key, value in body.items() if value is not None}
+    fixed = {key: value for key, value in body.items() if value is not None and value != []}
     extension = fixed.get(ECMA_EXTENSION)
     if isinstance(extension, Mapping):
         fixed[ECMA_EXTENSION] = {

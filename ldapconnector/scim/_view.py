@@ -119,7 +119,7 @@ CORE_PATHS: tuple[CorePath, ...] = (
     _core("title"), _core("userType"), _core("preferredLanguage"), _core("locale"),
     _core("timezone"), _core("name.formatted", "formattedName"),
     _core("name.familyName", "familyName"), _core("name.givenName", "givenName"),
-    _core("name.middleName", "middleName"), _core("emails", "email"),
+    _core("name.middleName", "middleName"), _core("emails", "email"), _core("password"),
     _core("employeeNumber", schema=ENTERPRISE_EXTENSION),
     _core("department", schema=ENTERPRISE_EXTENSION),
     _core("costCenter", schema=ENTERPRISE_EXTENSION),

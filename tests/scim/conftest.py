@@ -60,7 +60,9 @@ class Caller:
     prefix: str = "/ecma2host_LDAP/scim"
     token: str | None = TOKEN
 
-    def __call__(self, method: str, path: str, body: Any = None, *, token: Any = ...) -> Response:
+    def __call__(
+        self, method: str, path: str, body: Any = None, *, token: Any = ..., scheme: str = "Bearer"
+    ) -> Response:
         """Send one request; ``path`` may hold a query string."""
         raw = b"" if body is None else json.dumps(body).encode()
         path_info, _, query = (self.prefix + path).partition("?")
@@ -71,7 +73,7 @@ class Caller:
         }  # fmt: skip
         token = self.token if token is ... else token
         if token is not None:
-            environ["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+            environ["HTTP_AUTHORIZATION"] = f"{scheme} {token}"
         setup_testing_defaults(environ)
         captured: dict[str, Any] = {}
 
