@@ -94,7 +94,9 @@ class BridgeApplication(WSGIApplication):
             query["filter"] = normalize_filter(query["filter"], self.view)
             request.query = query
         method = request.method.upper()
-        if method in ("PATCH", "POST", "PUT") and request.body:
+        creates = method == "POST" and request.path.rstrip("/").endswith("/Users")
+        # Only User bodies: a POST to /.search carries a SearchRequest.
+        if (creates or method in ("PATCH", "PUT")) and request.body:
             try:
                 body = json.loads(request.body)
             except ValueError:

@@ -14,6 +14,7 @@ Pure text and JSON rewrites, applied to a request before scim2-server parses it:
 - a single value for a multi-valued extension attribute (Entra sends ``cn`` as a
   string; LDAP's ``cn`` is multi-valued) becomes a one-element list, in POST/PUT bodies
   and PATCH values;
+- a POST/PUT without ``active`` means an active user (the schema requires it);
 - ``null`` and empty-list members of a POST/PUT body (Entra's ``"title": null``, Okta's
   ``"groups": []``) are dropped: absent.
 """
@@ -132,6 +133,6 @@ def normalize_resource(body: Any, view: UserView) -> Any:
         fixed[ECMA_EXTENSION] = {
             key: _listed(key, value, view) for key, value in extension.items() if value is not None
         }
-    if isinstance(fixed.get("active"), str):
-        fixed["active"] = _boolean("active", fixed["active"])
+    active = _boolean("active", fixed.get("active", True))
+    fixed["active"] = active  # required by the schema; a POST without it means active
     return fixed

@@ -80,17 +80,25 @@ def _ecma_schema(view: UserView) -> dict[str, Any]:
     }
 
 
-def _kept(attributes: list[dict[str, Any]], paths: set[str]) -> list[dict[str, Any]]:
-    """The attributes (and sub-attributes) whose path is in ``paths``."""
+def _kept(
+    attributes: list[dict[str, Any]], paths: set[str], required: set[str]
+) -> list[dict[str, Any]]:
+    """The attributes (and sub-attributes) whose path is in ``paths``; ``required`` marked."""
     kept = []
     for attribute in attributes:
         name = attribute["name"]
         subs = {p.partition(".")[2] for p in paths if p.startswith(name + ".")}
         if name in paths:
-            kept.append(attribute)
+            kept.append({**attribute, "required": attribute["required"] or name in required})
         elif subs:
-            sub_attributes = [s for s in attribute.get("subAttributes", []) if s["name"] in subs]
-            kept.append({**attribute, "subAttributes": sub_attributes})
+            sub_attributes = [
+                {**s, "required": s["required"] or f"{name}.{s['name']}" in required}
+                for s in attribute.get("subAttributes", [])
+                if s["name"] in subs
+            ]
+            # A required sub-attribute makes its parent required (sn -> name.familyName).
+            needed = attribute["required"] or any(s["required"] for s in sub_attributes)
+            kept.append({**attribute, "required": needed, "subAttributes": sub_attributes})
     return kept
 
 
@@ -105,7 +113,10 @@ def schema_documents(view: UserView) -> list[dict[str, Any]]:
     defaults = load_default_schemas()
     paths = _core_paths(view)
     user = defaults[USER_SCHEMA].model_dump(mode="json")
-    user["attributes"] = _kept(user["attributes"], paths)
+    # ``active`` is required: every entry is enabled or disabled (a POST without it is
+    # taken as active, see _quirks); MUST attributes' paths are required too.
+    required = {"active", *view.required}
+    user["attributes"] = _kept(user["attributes"], paths, required)
     if view.mode is BridgeMode.PASS_THROUGH:
         # The ECMA host's clients send the LDAP attributes in the extension; userName
         # (the attribute behind it, ``uid``) may come from there instead.
@@ -113,7 +124,9 @@ def schema_documents(view: UserView) -> list[dict[str, Any]]:
             if attribute["name"] == "userName":
                 attribute["required"] = False
     enterprise = defaults[ENTERPRISE_EXTENSION].model_dump(mode="json")
-    enterprise["attributes"] = _kept(enterprise["attributes"], {p.path for p in view.core})
+    enterprise["attributes"] = _kept(
+        enterprise["attributes"], {p.path for p in view.core}, required
+    )
     return [user, enterprise, _ecma_schema(view)]
 
 

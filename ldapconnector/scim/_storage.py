@@ -231,7 +231,10 @@ class DirectoryStorage(ScimStorage):
                 )
 
     def _apply(self, record: dict[str, Any], existing: CachedUser | None) -> Anchor | None:
-        result = self.worker.export(record, existing)
+        return self._outcome(self.worker.export(record, existing), existing)
+
+    def _outcome(self, result: ObjectResult, existing: CachedUser | None) -> Anchor | None:
+        """Note the result for the log; raise its SCIM error when it failed."""
         anchor = result.anchor or (existing.anchor if existing is not None else None)
         _note(outcome=result.outcome.value, reason=result.error, dn=result.dn,
               anchor=anchor.value if anchor is not None else None)  # fmt: skip
@@ -285,7 +288,15 @@ class DirectoryStorage(ScimStorage):
         self._ready()
         user = self._find(resource.id)
         record = self._record(self._document(resource), self._source_id(user), user)
-        anchor = self._apply(record, user)
+        disable = record.pop("isSoftDeleted", False)
+        if disable and user.disabled:
+            anchor = self._outcome(self.worker.update_keeping_disabled(record, user), user)
+        else:
+            # The attributes first (an enable too, when the user was disabled), then
+            # the disable flow when the new state is inactive.
+            anchor = self._apply(record, user)
+            if disable:
+                anchor = self._apply({**record, "isSoftDeleted": True}, user)
         return self._refresh(anchor)
 
     def delete(

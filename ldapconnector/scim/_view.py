@@ -140,6 +140,8 @@ class UserView:
         core: the core/enterprise attributes published (mapped mode).
         returned: for mapped mode, core path -> the LDAP attribute a direct mapping fills
             (read back on GET; a path filled by an expression is write-only).
+        required: core paths whose LDAP attribute a class requires (``MUST``): announced
+            as required, so a client cannot remove them.
         user_name: the LDAP attribute behind ``userName`` (pass-through mode).
         external_id: the LDAP attribute behind ``externalId``, if any (pass-through mode).
     """
@@ -148,6 +150,7 @@ class UserView:
     extension: tuple[ExtensionAttribute, ...]
     core: tuple[CorePath, ...] = ()
     returned: tuple[tuple[str, str], ...] = ()
+    required: tuple[str, ...] = ()
     user_name: str = "uid"
     external_id: str | None = None
 
@@ -214,7 +217,10 @@ def build_view(endpoint: EndpointSettings, config: ConnectorConfig, schema: Sche
     direct = {m.source: m.target for m in config.mappings if m.type is MappingType.DIRECT}
     core = tuple(path for path in CORE_PATHS if path.source in sources)
     returned = tuple((p.path, direct[p.source]) for p in core if p.source in direct)
-    return UserView(mode=endpoint.mode, extension=extension, core=core, returned=returned)
+    must = tuple(path for path, target in returned if target.lower() in required)
+    return UserView(
+        mode=endpoint.mode, extension=extension, core=core, returned=returned, required=must
+    )
 
 
 def _precedences(config: ConnectorConfig) -> dict[str, int]:
@@ -236,14 +242,22 @@ def _identity(target: str, precedence: int | None) -> MappingConfig:
 def bridge_config(endpoint: EndpointSettings, config: ConnectorConfig) -> ConnectorConfig:
     """The connector configuration the bridge exports with.
 
-    Mapped mode uses the configuration as it is. Pass-through replaces the mappings with
+    Both modes flow nulls (a PUT or PATCH is the whole new state of the user: an
+    attribute it lacks is cleared). Mapped mode keeps the mappings. Pass-through replaces
+    the mappings with
     one direct mapping per ``[[attributes]]`` name (plus ``-dn-`` and the ``userName`` and
     ``externalId`` attributes), keeping the configured matching precedences (or taking
-    the endpoint's ``matching`` list), and flows
-    nulls: an attribute missing from the new state of a user is cleared.
+    the endpoint's ``matching`` list).
     """
+    # A PUT or PATCH hands over the whole new state: what it lacks is cleared.
+    global_ = attrs.evolve(config.global_, flow_nulls=True)
     if endpoint.mode is BridgeMode.MAPPED:
-        return config
+        # The extension's attributes (those no mapping targets) are written as sent.
+        targets = {m.target.lower() for m in config.mappings}
+        extra = tuple(
+            _identity(a.name, None) for a in config.attributes if a.name.lower() not in targets
+        )
+        return attrs.evolve(config, mappings=config.mappings + extra, global_=global_)
     names = [DN_TARGET, *(a.name for a in config.attributes)]
     for extra in (endpoint.user_name, endpoint.external_id):
         if extra is not None and extra.lower() not in {n.lower() for n in names}:
@@ -252,5 +266,4 @@ def bridge_config(endpoint: EndpointSettings, config: ConnectorConfig) -> Connec
     for rank, name in enumerate(endpoint.matching, start=1):
         precedence.setdefault(name.lower(), rank)
     mappings = tuple(_identity(name, precedence.get(name.lower())) for name in names)
-    global_ = attrs.evolve(config.global_, flow_nulls=True)
     return attrs.evolve(config, mappings=mappings, global_=global_)

@@ -216,6 +216,31 @@ class ConnectorWorker:
 
         return self.call(job)
 
+    def update_keeping_disabled(self, record: dict[str, Any], existing: CachedUser) -> ObjectResult:
+        """Update a disabled user's attributes and leave it disabled.
+
+        The export's update step enables a disabled user first (a record without
+        ``isSoftDeleted``), and a record with the flag only runs the disable flow; a
+        SCIM update of a disabled user wants neither. The link is marked active for the
+        one update (the flow's attribute is not mapped, so the entry stays locked) and
+        disabled again after it, since the directory still holds the user disabled.
+        """
+
+        def job() -> ObjectResult:
+            store = self.connector.store
+            source_id = record["id"]
+            if store.get_by_source(source_id) is not None:
+                with store.batch():
+                    store.mark(source_id, LinkState.ACTIVE)
+            try:
+                return self.export(record, existing)
+            finally:
+                if store.get_by_source(source_id) is not None:
+                    with store.batch():
+                        store.mark(source_id, LinkState.DISABLED)
+
+        return self.call(job)
+
     def source_id(self, anchor: Anchor) -> str | None:
         """The source id linked to an anchor, or None."""
 

@@ -153,3 +153,18 @@ def test_every_request_leaves_one_log_line_without_secrets(
     text = "\n".join(lines[before:])
     assert TOKEN not in text
     assert str(body[ECMA]["userPassword"]) not in text
+
+
+def test_a_disabled_user_gets_its_changes_and_stays_disabled(
+    call: Caller, server: OpenLDAPServer
+) -> None:
+    """A PATCH to a disabled user changes its attributes without the enable flow running."""
+    created = call("POST", "/Users", walkthrough_user(server, "dchange"))
+    user_id = created.body["id"]
+    patch(call, user_id, {"op": "Replace", "path": "active", "value": "False"})
+    patch(call, user_id, {"op": "Replace", "path": f"{ECMA}:sn", "value": "Changed"})
+    found = entry(server, "dchange", "sn", "pwdAccountLockedTime")
+    assert found is not None
+    assert found["sn"] == ["Changed"]
+    assert found.get("pwdaccountlockedtime") == ["000001010000Z"]
+    assert call("GET", f"/Users/{user_id}").body["active"] is False
