@@ -243,21 +243,21 @@ def bridge_config(endpoint: EndpointSettings, config: ConnectorConfig) -> Connec
     """The connector configuration the bridge exports with.
 
     Both modes flow nulls (a PUT or PATCH is the whole new state of the user: an
-    attribute it lacks is cleared). Mapped mode keeps the mappings. Pass-through replaces
-    the mappings with
-    one direct mapping per ``[[attributes]]`` name (plus ``-dn-`` and the ``userName`` and
-    ``externalId`` attributes), keeping the configured matching precedences (or taking
-    the endpoint's ``matching`` list).
+    attribute it lacks is cleared). Mapped mode keeps the mappings and adds a direct one
+    per extension attribute (an ``[[attributes]]`` name no mapping targets). Pass-through
+    replaces the mappings with one direct mapping per ``[[attributes]]`` name (plus
+    ``-dn-`` and the ``userName`` and ``externalId`` attributes), keeping the configured
+    matching precedences (or taking the endpoint's ``matching`` list).
     """
     # A PUT or PATCH hands over the whole new state: what it lacks is cleared.
     global_ = attrs.evolve(config.global_, flow_nulls=True)
     if endpoint.mode is BridgeMode.MAPPED:
         # The extension's attributes (those no mapping targets) are written as sent.
         targets = {m.target.lower() for m in config.mappings}
-        extra = tuple(
+        written = tuple(
             _identity(a.name, None) for a in config.attributes if a.name.lower() not in targets
         )
-        return attrs.evolve(config, mappings=config.mappings + extra, global_=global_)
+        return attrs.evolve(config, mappings=config.mappings + written, global_=global_)
     names = [DN_TARGET, *(a.name for a in config.attributes)]
     for extra in (endpoint.user_name, endpoint.external_id):
         if extra is not None and extra.lower() not in {n.lower() for n in names}:
