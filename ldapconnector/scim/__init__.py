@@ -17,6 +17,7 @@ from ldapconnector.scim._bridge import ConnectorBridge, PathDispatcher, state_pa
 from ldapconnector.scim._cache import CacheStatus, UserCache
 from ldapconnector.scim._convert import CachedUser, anchor_for_id, scim_id
 from ldapconnector.scim._schemas import MAX_RESULTS, provider_for, schema_documents
+from ldapconnector.scim._server import BridgeServer, check_plain_http, is_loopback
 from ldapconnector.scim._settings import (
     BridgeMode,
     BridgeSettings,
@@ -24,7 +25,19 @@ from ldapconnector.scim._settings import (
     load_settings,
     settings_from_dict,
 )
+from ldapconnector.scim._status import (
+    EndpointStatus,
+    bridge_certificate_path,
+    fetch_status,
+    local_host,
+)
 from ldapconnector.scim._storage import DirectoryStorage, ServiceUnavailableException
+from ldapconnector.scim._tls import (
+    BridgeCertificate,
+    describe_certificate,
+    ensure_certificate,
+    server_context,
+)
 from ldapconnector.scim._token import MIN_TOKEN_LENGTH, BearerToken, load_token
 from ldapconnector.scim._view import ECMA_EXTENSION, UserView, build_view
 from ldapconnector.scim._worker import ConnectorWorker
@@ -35,7 +48,9 @@ __all__ = [
     "MIN_TOKEN_LENGTH",
     "BearerToken",
     "BridgeApplication",
+    "BridgeCertificate",
     "BridgeMode",
+    "BridgeServer",
     "BridgeSettings",
     "CacheStatus",
     "CachedUser",
@@ -43,17 +58,26 @@ __all__ = [
     "ConnectorWorker",
     "DirectoryStorage",
     "EndpointSettings",
+    "EndpointStatus",
     "PathDispatcher",
     "ServiceUnavailableException",
     "UserCache",
     "UserView",
     "anchor_for_id",
+    "bridge_certificate_path",
     "build_view",
+    "check_plain_http",
+    "describe_certificate",
+    "ensure_certificate",
+    "fetch_status",
+    "is_loopback",
     "load_settings",
     "load_token",
+    "local_host",
     "provider_for",
     "schema_documents",
     "scim_id",
+    "server_context",
     "settings_from_dict",
     "state_path",
 ]

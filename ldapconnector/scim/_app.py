@@ -13,11 +13,12 @@ import json
 import logging
 import uuid
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from wsgiref.util import application_uri
 
 from scim2_models import ScimProvider, UnauthorizedException
-from scim2_server.applications.wsgi import WSGIApplication
+from scim2_server.applications.wsgi import WSGIApplication, send_response
 from scim2_server.requests import ScimRequest
 from scim2_server.responses import ScimResponse
 from scim2_server.routing import Operation
@@ -73,6 +74,7 @@ class BridgeApplication(WSGIApplication):
         self.name = name
         self.token = token
         self.view = storage.view
+        self.cache = storage.cache
         self.locks = KeyedLocks()
         self.write_log = write_log
 
@@ -151,8 +153,29 @@ class BridgeApplication(WSGIApplication):
             response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return super().finalize_response(request, response)
 
+    def cache_status(self, environ: WSGIEnvironment, start_response: Any) -> Any:
+        """``GET <tenant>/cache``: the connector space's state, for ``ldapconnector check``.
+
+        Like the ECMA host's ``/cache`` (which its Debug switch serves without auth),
+        but behind the same bearer token as every other endpoint.
+        """
+        if not self.token.accepts(environ.get("HTTP_AUTHORIZATION")):
+            error = UnauthorizedException(detail="A valid bearer token is required")
+            return send_response(self.service.error_response(error), start_response)
+        status = self.cache.status()
+        body = {
+            "connector": self.name, "ready": status.ready, "objects": status.objects,
+            "last_import": status.last_import.isoformat() if status.last_import else None,
+            "last_error": status.last_error,
+        }  # fmt: skip
+        return send_response(
+            ScimResponse(HTTPStatus.OK, body, {"Content-Type": "application/json"}), start_response
+        )
+
     def __call__(self, environ: WSGIEnvironment, start_response: Any) -> Any:
         """Serve a WSGI request; the client (address, agent) is noted for the log."""
+        if environ.get("PATH_INFO", "").rstrip("/") == "/cache":
+            return self.cache_status(environ, start_response)
         agent = environ.get("HTTP_USER_AGENT", "")[:100]
         client = environ.get("REMOTE_ADDR", "") + (f" ({agent})" if agent else "")
         environ["HTTP_X_LDAPCONNECTOR_CLIENT"] = client
