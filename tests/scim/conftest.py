@@ -37,6 +37,7 @@ def connector_data(server: OpenLDAPServer, **extra: Any) -> dict[str, Any]:
         },
         "attributes": [{"name": name} for name in POSIX_ATTRIBUTES],
         "deprovisioning": {"disable": "vendor", "delete": "delete"},
+        "run_profiles": {"delta_import": True},  # autosync reads the accesslog
         "space": {"in_memory": True},
     }  # fmt: skip
     data.update(extra)
