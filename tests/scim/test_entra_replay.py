@@ -168,3 +168,25 @@ def test_a_disabled_user_gets_its_changes_and_stays_disabled(
     assert found["sn"] == ["Changed"]
     assert found.get("pwdaccountlockedtime") == ["000001010000Z"]
     assert call("GET", f"/Users/{user_id}").body["active"] is False
+
+
+def test_schemas_list_the_connector_attributes_as_the_portal_shows_them(call: Caller) -> None:
+    """The ECMA2Host extension: [[attributes]] names exactly, -dn- first, LDAP types."""
+    response = call("GET", f"/Schemas/{ECMA}")
+    assert response.status == 200
+    attributes = {a["name"]: a for a in response.body["attributes"]}
+    assert list(attributes) == ["-dn-", "objectClass", "cn", "sn", "uid", "uidNumber",
+                                "gidNumber", "homeDirectory", "mail", "userPassword"]  # fmt: skip
+    assert attributes["objectClass"]["multiValued"] is True
+    assert attributes["-dn-"]["multiValued"] is False
+    assert attributes["uidNumber"]["type"] == "integer"
+    assert attributes["uidNumber"]["multiValued"] is False  # SINGLE-VALUE in nis.schema
+    assert attributes["cn"]["multiValued"] is True
+    assert attributes["userPassword"]["mutability"] == "writeOnly"
+    assert attributes["userPassword"]["returned"] == "never"
+    listed = call("GET", "/Schemas").body
+    ids = [schema["id"] for schema in listed["Resources"]]
+    assert ids == ["urn:ietf:params:scim:schemas:core:2.0:User",
+                   "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", ECMA]  # fmt: skip
+    resource_type = call("GET", "/ResourceTypes/User").body
+    assert {"schema": ECMA, "required": False} in resource_type["schemaExtensions"]
