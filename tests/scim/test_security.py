@@ -95,3 +95,12 @@ def test_a_bad_patch_path_gets_400_and_changes_nothing(
     assert "noSuchAttribute" in json.dumps(response.body)
     found = ldapsearch(server, server.people_dn, "(uid=pathcheck)", "sn")
     assert found[0]["sn"] == ["Simon"]
+
+
+def test_unknown_tenants_get_a_scim_404_and_v2_is_optional(call: Caller) -> None:
+    """Another path than /ecma2host_<name>/scim is a SCIM 404; ``/v2`` may follow the tenant."""
+    other = Caller(call.app, prefix="/ecma2host_Other/scim")
+    response = other("GET", "/Users")
+    assert response.status == 404
+    assert "/ecma2host_LDAP/scim" in response.body["detail"]
+    assert call("GET", "/v2/Users?count=1").status == 200

@@ -200,3 +200,15 @@ def test_plain_http_needs_the_flag_and_a_loopback_host(
     assert done.returncode == 2
     assert "loopback" in done.stderr
     assert TOKEN not in done.stderr + done.stdout
+
+
+def test_check_without_a_running_bridge_says_so(server: OpenLDAPServer, tmp_path: Path) -> None:
+    """No certificate yet, nobody listening: check explains and exits 1."""
+    bridge_file = write_files(server, tmp_path)
+    done = cli("check", "--config", str(bridge_file), env=environment(server))
+    assert done.returncode == 1
+    assert "does not exist (has the bridge been started?)" in done.stdout
+    plain = cli("check", "--config", str(bridge_file), "--plain-http", env=environment(server))
+    assert plain.returncode == 1
+    assert "LDAP: http://localhost:" in plain.stdout
+    assert "down" in plain.stdout
