@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scim2_models import ResourceType, Schema, ScimProvider, ServiceProviderConfig
+from scim2_models import ResourceType, Schema, ScimPolicy, ScimProvider, ServiceProviderConfig
 from scim2_server.utils import load_default_schemas
 
 from ldapconnector.scim._settings import BridgeMode
@@ -24,7 +24,13 @@ from ldapconnector.scim._view import (
     UserView,
 )
 
-__all__ = ["MAX_RESULTS", "provider_for", "schema_documents", "service_provider_config"]
+__all__ = [
+    "ENTRA_POLICY",
+    "MAX_RESULTS",
+    "provider_for",
+    "schema_documents",
+    "service_provider_config",
+]
 
 #: The largest page a list or filter returns (``filter.maxResults``).
 MAX_RESULTS = 200
@@ -47,6 +53,16 @@ _SERVICE_PROVIDER_CONFIG: dict[str, Any] = {
         }
     ],
 }
+
+
+#: What Entra ID sends that RFC 7644 does not say: a PATCH path filter that matches nothing
+#: (``emails[type eq "work"].value`` on a user without a work email) creates the entry it
+#: describes, and ``remove`` with a value removes the values given. Unknown attributes stay
+#: an error (a 400 naming them).
+ENTRA_POLICY = ScimPolicy(
+    unmatched_path_filter=ScimPolicy.UnmatchedPathFilter.create,
+    remove_value_as_filter=ScimPolicy.RemoveValue.apply,
+)
 
 
 def service_provider_config() -> ServiceProviderConfig:
@@ -149,4 +165,6 @@ def provider_for(view: UserView) -> ScimProvider:
     """The scim2-models description of one connector's service (models built from it)."""
     schemas = [Schema.model_validate(document) for document in schema_documents(view)]
     resource_type = ResourceType.model_validate(_resource_type(view))
-    return ScimProvider.from_discovery(schemas, [resource_type], config=service_provider_config())
+    return ScimProvider.from_discovery(
+        schemas, [resource_type], config=service_provider_config(), policy=ENTRA_POLICY
+    )

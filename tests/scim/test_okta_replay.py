@@ -124,3 +124,21 @@ def test_okta_create_list_put_deactivate_and_duplicate(
     assert duplicate.status == 409
     assert duplicate.body["scimType"] == "uniqueness"
     assert len(ldapsearch(server, server.people_dn, "(uid=test.user@okta.lab)", "1.1")) == 1
+
+
+def test_entra_style_core_patches_in_mapped_mode(okta: Caller, server: OpenLDAPServer) -> None:
+    """Entra's one-op-per-path form on core attributes: a work email is created when absent."""
+    body = okta_user("entra.core", "e1")
+    del body["emails"]
+    created = okta("POST", "/Users", body)
+    assert created.status == 201, created.body
+    user_id = created.body["id"]
+    operations = [
+        {"op": "Add", "path": 'emails[type eq "work"].value', "value": "entra.core@contoso.lab"},
+        {"op": "Replace", "path": "name.familyName", "value": "Core"},
+    ]
+    patched = okta("PATCH", f"/Users/{user_id}", {"schemas": [PATCH], "Operations": operations})
+    assert patched.status in (200, 204), patched.body
+    entry = uid_entry(server, "entra.core", "mail", "sn")
+    assert entry["mail"] == ["entra.core@contoso.lab"]
+    assert entry["sn"] == ["Core"]
