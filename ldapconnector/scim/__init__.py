@@ -40,7 +40,7 @@ from ldapconnector.scim._tls import (
 )
 from ldapconnector.scim._token import MIN_TOKEN_LENGTH, BearerToken, load_token
 from ldapconnector.scim._view import ECMA_EXTENSION, UserView, build_view
-from ldapconnector.scim._worker import ConnectorWorker
+from ldapconnector.scim._worker import ConnectorWorker, ExportRunError
 
 __all__ = [
     "ECMA_EXTENSION",
@@ -59,6 +59,7 @@ __all__ = [
     "DirectoryStorage",
     "EndpointSettings",
     "EndpointStatus",
+    "ExportRunError",
     "PathDispatcher",
     "ServiceUnavailableException",
     "UserCache",

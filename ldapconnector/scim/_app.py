@@ -17,17 +17,23 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from wsgiref.util import application_uri
 
-from scim2_models import ScimProvider, UnauthorizedException
+from scim2_models import InvalidValueException, ScimProvider, UnauthorizedException
 from scim2_server.applications.wsgi import WSGIApplication, send_response
 from scim2_server.requests import ScimRequest
 from scim2_server.responses import ScimResponse
 from scim2_server.routing import Operation
 from scim2_server.service import ScimService
 
+from ldapconnector.errors import LdapConnectorError, TransportError
 from ldapconnector.scim._log import KeyedLocks, RequestRecord, recording
 from ldapconnector.scim._quirks import normalize_filter, normalize_patch, normalize_resource
-from ldapconnector.scim._storage import RETRY_AFTER_SECONDS, DirectoryStorage
+from ldapconnector.scim._storage import (
+    RETRY_AFTER_SECONDS,
+    DirectoryStorage,
+    ServiceUnavailableException,
+)
 from ldapconnector.scim._token import BearerToken
+from ldapconnector.scim._worker import ExportRunError
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
@@ -146,6 +152,16 @@ class BridgeApplication(WSGIApplication):
                 record.reason = str(response.body.get("detail") or "")[:500] or None
             response.headers["X-Request-Id"] = record.request_id
         return response
+
+    def handle_exception(self, request: ScimRequest, exception: Exception) -> ScimResponse:
+        """The library's errors as SCIM errors: the directory unreachable is a 503, any
+        other refusal a 400 with its reason (never a 500 for what the directory said)."""
+        if isinstance(exception, TransportError | ExportRunError):
+            detail = f"The directory cannot be reached: {exception}"
+            exception = ServiceUnavailableException(detail=detail)
+        elif isinstance(exception, LdapConnectorError):
+            exception = InvalidValueException(detail=str(exception))
+        return super().handle_exception(request, exception)
 
     def finalize_response(self, request: ScimRequest, response: ScimResponse) -> ScimResponse:
         """Add ``Retry-After`` to a 503 (the first import is still running)."""

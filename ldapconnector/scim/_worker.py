@@ -35,9 +35,19 @@ from ldapconnector.profiles import (
 from ldapconnector.scim._convert import CachedUser
 from ldapconnector.space import Link, LinkState, LinkStore, SqliteLinkStore
 
-__all__ = ["ConnectorWorker", "is_disabled"]
+__all__ = ["ConnectorWorker", "ExportRunError", "is_disabled"]
 
 log = logging.getLogger("ldapconnector.scim")
+
+
+class ExportRunError(LdapConnectorError):
+    """An export run failed as a whole (the server was lost and did not come back).
+
+    The bridge answers such a request with 503 and ``Retry-After``: nothing was written
+    for it, and the same request may succeed once the directory is back.
+    """
+
+
 T = TypeVar("T")
 
 
@@ -211,7 +221,7 @@ class ConnectorWorker:
                     store.put(link)
             report = run_export(self.request, [record])
             if report.error is not None:
-                raise LdapConnectorError(report.error)
+                raise ExportRunError(report.error)
             return report.results[0]
 
         return self.call(job)
