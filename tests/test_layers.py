@@ -52,7 +52,12 @@ IO_LAYERS: dict[str, frozenset[str]] = {
     "testing": frozenset(
         {"errors", "config", "model", "escaping", "dn", "_ldif_io", "detect", "schema"}
     ),
-    "cli": _EVERY_PURE | {"connection", "profiles", "connector", "testing"},
+    # The SCIM bridge (extra `[scim]`): on top of the connector; only `serve`/`check` import it.
+    "scim": frozenset(
+        {"errors", "model", "escaping", "dn", "config", "anchors", "schema", "mapping", "space"}
+    )
+    | {"profiles", "connector"},
+    "cli": _EVERY_PURE | {"connection", "profiles", "connector", "testing", "scim"},
     "__main__": frozenset({"cli"}),
     "<top>": _EVERY_PURE | {"connection", "profiles", "connector", "testing"},
 }
@@ -265,3 +270,22 @@ def test_the_docs_map_marks_exactly_the_pure_layers() -> None:
         if line.startswith("◦ ")
     }
     assert marked == {layer for layer in PURE_LAYERS if not layer.startswith("_")}
+
+
+SCIM_LIBRARIES = frozenset({"scim2_models", "scim2_server", "cheroot", "cryptography"})
+
+
+def test_only_the_scim_bridge_imports_the_scim_extra() -> None:
+    """The ``[scim]`` extra's libraries are imported by ``ldapconnector.scim`` alone, and
+    the bridge itself only by the ``serve`` and ``check`` commands: the core stays light."""
+    wrong = sorted(
+        f"{module} imports {target}"
+        for module, target in IMPORTS
+        if (target.split(".")[0] in SCIM_LIBRARIES and layer_of(module) != "scim")
+        or (
+            layer_of(target) == "scim"
+            and layer_of(module) != "scim"
+            and module not in {"ldapconnector.cli._serve", "ldapconnector.cli._check"}
+        )
+    )
+    assert wrong == []

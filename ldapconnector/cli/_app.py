@@ -24,9 +24,20 @@ Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], No
 
 def _registrars() -> list[Registrar]:
     # Imported when the parser is built, so `import ldapconnector.cli` alone stays cheap.
-    from ldapconnector.cli import _demo, _eval, _export, _fingerprint, _import, _probe, _schema
+    from ldapconnector.cli import (
+        _check,
+        _demo,
+        _eval,
+        _export,
+        _fingerprint,
+        _import,
+        _probe,
+        _schema,
+        _serve,
+    )
 
     return [
+        _check.register,
         _demo.register,
         _eval.register,
         _export.register,
@@ -34,6 +45,7 @@ def _registrars() -> list[Registrar]:
         _import.register,
         _probe.register,
         _schema.register,
+        _serve.register,
     ]
 
 
