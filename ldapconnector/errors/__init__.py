@@ -11,7 +11,7 @@ other layer can raise from it. The tree::
     ├── ConfigurationError            bad configuration; lists every problem with its key path
     ├── FullImportRequiredError       the watermark is older than the change log
     ├── InsecureOperationError        refused for safety (clear-text simple bind, ...)
-    ├── UnsupportedFeatureError       an optional part is missing (gssapi for Kerberos, ...)
+    ├── UnsupportedFeatureError       an optional part or feature is missing
     ├── LdifError                     malformed LDIF input; names the line
     ├── SchemaError                   not a subschema at all, or an unknown object class
     ├── SourceFileError               a JSON Lines source file with bad lines (all listed)
