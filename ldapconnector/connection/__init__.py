@@ -27,6 +27,7 @@ from ldapconnector.connection._dirsync import (
     decode_dirsync_response,
     encode_dirsync_request,
 )
+from ldapconnector.connection._pipeline import Pipeline, Reply, Waiter
 from ldapconnector.connection._reconnect import Reconnector
 
 # The values this layer takes and returns live in ldapconnector.model; they are named
@@ -61,13 +62,16 @@ __all__ = [
     "LdapConnection",
     "Modification",
     "ModifyOp",
+    "Pipeline",
     "Reconnector",
+    "Reply",
     "ResponseControl",
     "SearchPage",
     "SearchScope",
     "ServerCertificate",
     "StageResult",
     "Value",
+    "Waiter",
     "certificate_from_der",
     "decode_dirsync_response",
     "encode_dirsync_request",

@@ -15,6 +15,7 @@ from ldapconnector.config import ConnectivityConfig, Secret
 from ldapconnector.connection._certificate import certificate_of
 from ldapconnector.connection._errors import translate_errors
 from ldapconnector.connection._open import bind, connect, discard
+from ldapconnector.connection._pipeline import Pipeline
 from ldapconnector.connection._post_read import post_read_control, post_read_entry
 from ldapconnector.connection._response_controls import response_controls
 from ldapconnector.connection._scope import LDAP3_SCOPE
@@ -72,6 +73,7 @@ class LdapConnection:
     _ldap: ldap3.Connection
     certificate: ServerCertificate | None = None
     _requests_sent: int = 0
+    _pipeline: Pipeline | None = None
 
     def __repr__(self) -> str:
         # The ldap3 connection's own repr contains the bind password: never show it.
@@ -98,6 +100,9 @@ class LdapConnection:
 
     def close(self) -> None:
         """Unbind and close the socket; closing twice is harmless."""
+        if self._pipeline is not None:
+            self._pipeline.discard(f"the connection to {self.settings.host} was closed")
+            self._pipeline = None
         if not self._ldap.closed:
             log.debug("closing the connection to %s", self.settings.host)
             discard(self._ldap)
@@ -105,10 +110,26 @@ class LdapConnection:
     @property
     def requests_sent(self) -> int:
         """How many LDAP requests (searches pages, writes, extended operations) were sent."""
-        return self._requests_sent
+        pipelined = self._pipeline.sent if self._pipeline is not None else 0
+        return self._requests_sent + pipelined
+
+    def pipeline(self) -> Pipeline:
+        """The connection's pipeline, for many write requests in flight (made on first use).
+
+        While it has requests out, every other method of the connection first waits for
+        their answers, so a read sees every write sent before it.
+        """
+        if self._pipeline is None:
+            self._pipeline = Pipeline(
+                self._ldap, self.settings.host, self.settings.effective_port,
+                self.settings.timeout,
+            )  # fmt: skip
+        return self._pipeline
 
     def _request(self, operation: str, dn: str | None = None) -> AbstractContextManager[None]:
         # Every operation goes through here once per request, so it also counts them.
+        if self._pipeline is not None and self._pipeline.in_flight:
+            self._pipeline.drain()  # ldap3 must never read a pipelined request's answer
         self._requests_sent += 1
         return translate_errors(
             operation=operation,
