@@ -31,6 +31,7 @@ from ldapconnector.errors import (
     InvalidRequestError,
     LdapConnectorError,
     NoSuchObjectError,
+    OperationTimeoutError,
 )
 from ldapconnector.model import (
     DEFAULT_BINARY_ATTRIBUTES,
@@ -126,10 +127,27 @@ class LdapConnection:
             )  # fmt: skip
         return self._pipeline
 
+    def _settle_pipeline(self) -> None:
+        """Wait for the pipeline's answers: ldap3 must never read a pipelined one."""
+        pipeline = self._pipeline
+        if pipeline is None:
+            return
+        if pipeline.in_flight:
+            pipeline.drain()
+        if pipeline.abandoned:
+            # A timed-out request's answer may still come, and ldap3 would take it for the
+            # answer to its own request: drop the connection (the caller reconnects).
+            self.close()
+            raise OperationTimeoutError(
+                f"a request to {self.settings.host} timed out earlier; the connection was "
+                "closed so that its late answer cannot be taken for another's",
+                host=self.settings.host,
+            )
+
     def _request(self, operation: str, dn: str | None = None) -> AbstractContextManager[None]:
         # Every operation goes through here once per request, so it also counts them.
-        if self._pipeline is not None and self._pipeline.in_flight:
-            self._pipeline.drain()  # ldap3 must never read a pipelined request's answer
+        if self._pipeline is not None:
+            self._settle_pipeline()
         self._requests_sent += 1
         return translate_errors(
             operation=operation,

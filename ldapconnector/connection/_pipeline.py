@@ -176,6 +176,15 @@ class Pipeline:
     _pending: dict[int, _Request] = attrs.field(factory=dict)
     _buffer: bytearray = attrs.field(factory=bytearray)
     sent: int = attrs.field(default=0, init=False)
+    _abandoned: set[int] = attrs.field(factory=set, init=False)
+
+    @property
+    def abandoned(self) -> bool:
+        """Whether a request timed out: its late answer may still come on this connection.
+
+        Such a connection is not safe for ldap3's one-answer-at-a-time reading any more.
+        """
+        return bool(self._abandoned)
 
     @property
     def in_flight(self) -> int:
@@ -337,6 +346,7 @@ class Pipeline:
             if request.deadline > now:
                 break
             del self._pending[message_id]
+            self._abandoned.add(message_id)
             self.submit_abandon(message_id)
             error = OperationTimeoutError(
                 f"{self.host}:{self.port} did not answer the {request.name} of {request.dn} "
@@ -350,19 +360,20 @@ class Pipeline:
         self._queued.append((own, encode_message(own, encode_abandon(message_id)), None))
 
     def _dispatch(self) -> None:
-        buffer = bytes(self._buffer)
-        start = 0
-        while len(buffer) - start >= 2:
+        # Each message leaves the buffer before its waiter runs: a waiter may read from the
+        # connection, which drains this pipeline again (re-entrantly) from the same buffer.
+        buffer = self._buffer
+        while len(buffer) >= 2:
             try:
-                size, contents = read_length(buffer, start + 1)
+                size, contents = read_length(bytes(buffer[1:6]), 0)
             except IndexError:
-                break  # the length itself is cut short
-            end = contents + size
+                return  # the length itself is cut short
+            end = contents + 1 + size
             if end > len(buffer):
-                break
-            self._answer(buffer[start:end])
-            start = end
-        del self._buffer[:start]
+                return
+            message = bytes(buffer[:end])
+            del buffer[:end]
+            self._answer(message)
 
     def _answer(self, message: bytes) -> None:
         try:
@@ -375,6 +386,9 @@ class Pipeline:
                 f"{self.host}:{self.port} sent a malformed answer ({error})", host=self.host
             ))  # fmt: skip
         if request is None or reply is None:
+            if message_id in self._abandoned:
+                self._abandoned.discard(message_id)  # answered before the Abandon arrived
+                return
             self._unsolicited(message_id, message)
             return
         request.waiter.answered(reply)
