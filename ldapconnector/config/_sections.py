@@ -82,6 +82,8 @@ class GlobalConfig(_Validated):
             ``userCertificate;binary`` (RFC 4522), which schema discovery cannot see.
         single_value_overrides: multi-valued attributes to treat as single-valued
             ("Treat as single value"); never ``objectClass``.
+        write_window: how many objects' writes an export keeps in flight on its connection
+            (pipelining, docs/performance.md); 1 sends each write and waits for its answer.
     """
 
     _PATH: ClassVar[str] = "global"
@@ -104,6 +106,7 @@ class GlobalConfig(_Validated):
     single_value_overrides: tuple[str, ...] = attrs.field(
         default=(), metadata=_M(_c.unique, items=(_c.attribute_name, _c.not_object_class))
     )
+    write_window: int = attrs.field(default=32, metadata=_M(_c.positive))
 
     @classmethod
     def _cross_problems(cls, values: Mapping[str, Any]) -> _c.Problems:

@@ -26,7 +26,12 @@ import attrs
 
 from ldapconnector.anchors import Anchor, AnchorKind
 from ldapconnector.dn import parent_dn
-from ldapconnector.errors import AlreadyExistsError, InvalidRequestError, NoSuchObjectError
+from ldapconnector.errors import (
+    AlreadyExistsError,
+    InvalidRequestError,
+    LdapOperationError,
+    NoSuchObjectError,
+)
 from ldapconnector.expressions import EvaluationContext
 from ldapconnector.mapping import DesiredEntry, MappingFailure, source_id_of
 from ldapconnector.model import Entry
@@ -55,7 +60,7 @@ from ldapconnector.profiles.export._plan import plan_create, plan_update
 from ldapconnector.profiles.export._report import ExportOutcome, ObjectResult, failed
 from ldapconnector.profiles.export._request import ExportRequest
 from ldapconnector.profiles.export._send import final_dn
-from ldapconnector.profiles.export._sinks import CreateJob, Sink
+from ldapconnector.profiles.export._sinks import CreateJob, Outcome, Sink
 from ldapconnector.profiles.export._transitions import (
     RecordFlag,
     Step,
@@ -127,7 +132,7 @@ class RecordExporter:
     snapshot: Snapshot | None = None
     _parents: dict[str, bool] = attrs.field(factory=dict, init=False)
 
-    def export(self, record: Record, *, retried: bool = False) -> ObjectResult:
+    def export(self, record: Record, *, retried: bool = False) -> Outcome:
         """Export one record (may raise TransportError: the runner reconnects and retries)."""
         source_id = source_id_of(record)
         if source_id is None:
@@ -147,13 +152,13 @@ class RecordExporter:
         if intent is not None:
             heal_intent(self.request, intent)
 
-    def prune(self, link: Link, *, retried: bool = False) -> ObjectResult:
+    def prune(self, link: Link, *, retried: bool = False) -> Outcome:
         """Send a linked user missing from the input through the delete flow."""
         return self._take(link.source_id, {}, RecordFlag.DELETED, link, retried=retried)
 
     def _take(
         self, source_id: str, record: Record, flag: RecordFlag, link: Link | None, *, retried: bool
-    ) -> ObjectResult:
+    ) -> Outcome:
         """Find the entry, look the step up in the table, and take it."""
         status = link_status(link)
         entry = None
@@ -169,23 +174,26 @@ class RecordExporter:
 
     # ------------------------------------------------------------------ deprovisioning
 
-    def _deprovision(self, case: _Case) -> ObjectResult:
+    def _deprovision(self, case: _Case) -> Outcome:
         """Delete or disable: the flow's operations, then the link's new state."""
         link, entry = case.linked, case.found
         operations = plan_disable(case.flow, entry)
         if isinstance(operations, PlanFailure):
             return failed(case.source_id, operations, dn=entry.dn, anchor=link.anchor)
         deletes = any(isinstance(op, DeleteOperation) for op in operations)
-        self.sink.send(operations)
-        self._mark(link, LinkState.DELETED if deletes else LinkState.DISABLED, entry.dn)
-        if not operations:
-            outcome = ExportOutcome.UNCHANGED
-        else:
-            outcome = ExportOutcome.DELETED if deletes else ExportOutcome.DISABLED
-        return ObjectResult(
-            id=case.source_id, outcome=outcome, dn=entry.dn, anchor=link.anchor,
-            operations=operations,
-        )  # fmt: skip
+
+        def done() -> ObjectResult:  # once the directory confirmed the operations
+            self._mark(link, LinkState.DELETED if deletes else LinkState.DISABLED, entry.dn)
+            if not operations:
+                outcome = ExportOutcome.UNCHANGED
+            else:
+                outcome = ExportOutcome.DELETED if deletes else ExportOutcome.DISABLED
+            return ObjectResult(
+                id=case.source_id, outcome=outcome, dn=entry.dn, anchor=link.anchor,
+                operations=operations,
+            )  # fmt: skip
+
+        return self.sink.send(operations, done)
 
     def _mark_deleted(self, case: _Case) -> ObjectResult:
         """The entry is gone already: deleting it is done, the link says so."""
@@ -202,7 +210,7 @@ class RecordExporter:
 
     # ------------------------------------------------------------------ update / join
 
-    def _update_linked(self, case: _Case) -> ObjectResult:
+    def _update_linked(self, case: _Case) -> Outcome:
         return self._update(case.source_id, case.record, case.found, case.link)
 
     def _desired(
@@ -245,25 +253,28 @@ class RecordExporter:
         link: Link | None,
         *,
         joined: bool = False,
-    ) -> ObjectResult:
+    ) -> Outcome:
         anchor = self.request.anchor_of(entry)
         planned = self._planned_update(source_id, record, entry, link)
         if isinstance(planned, MappingFailure | PlanFailure):
             return failed(source_id, planned, dn=entry.dn, anchor=anchor)
         desired, operations, enabled = planned
-        self.sink.send(operations)
         dn = final_dn(entry.dn, operations)
         if anchor.kind is AnchorKind.DN:
             anchor = Anchor.from_directory(AnchorKind.DN, dn)
-        fresh = current_link(source_id, anchor, dn, desired, link)
-        if fresh is not None:
-            self.links.put(fresh)
-        return ObjectResult(
-            id=source_id, outcome=_update_outcome(operations, joined=joined, enabled=enabled),
-            dn=dn, anchor=anchor, operations=operations,
-        )  # fmt: skip
 
-    def _create_or_join(self, case: _Case) -> ObjectResult:
+        def done() -> ObjectResult:  # once the directory confirmed the operations
+            fresh = current_link(source_id, anchor, dn, desired, link)
+            if fresh is not None:
+                self.links.put(fresh)
+            return ObjectResult(
+                id=source_id, outcome=_update_outcome(operations, joined=joined, enabled=enabled),
+                dn=dn, anchor=anchor, operations=operations,
+            )  # fmt: skip
+
+        return self.sink.send(operations, done)
+
+    def _create_or_join(self, case: _Case) -> Outcome:
         desired = self._desired(case.source_id, case.record, own_dn=None, creating=True)
         if isinstance(desired, MappingFailure):
             return failed(case.source_id, desired)
@@ -280,6 +291,7 @@ class RecordExporter:
         structural = self.request.schema.structural_class_of(desired.object_classes)
         object_class = structural.name if structural is not None else None
         if self.snapshot is not None and not retried:
+            self.sink.before_correlate(desired, object_class)
             return self.snapshot.correlate(desired, object_class=object_class)
         return correlate(
             self.request.connection(), self.request.search_bases, desired,
@@ -287,7 +299,7 @@ class RecordExporter:
             attributes=self.request.read_attributes,
         )  # fmt: skip
 
-    def _join(self, source_id: str, record: Record, entry: Entry) -> ObjectResult:
+    def _join(self, source_id: str, record: Record, entry: Entry) -> Outcome:
         anchor = self.request.anchor_of(entry)
         holder = self.request.store.get_by_anchor(anchor)
         if (
@@ -308,7 +320,7 @@ class RecordExporter:
 
     def _create(
         self, source_id: str, record: Record, desired: DesiredEntry, *, retried: bool
-    ) -> ObjectResult:
+    ) -> Outcome:
         planned = plan_create(desired, self.request.schema, options=self.request.options)
         if isinstance(planned, PlanFailure):
             return failed(source_id, planned, dn=desired.dn)
@@ -323,15 +335,19 @@ class RecordExporter:
                 "never created implicitly",
                 dn=add.dn,
             )  # fmt: skip
-        try:
-            return self.sink.create(
-                CreateJob(source_id=source_id, desired=desired, add=add, planned=planned)
-            )
-        except AlreadyExistsError as error:
-            return self._exists(source_id, record, add, error, retried=retried)
-        except NoSuchObjectError:
-            self._parents.pop(parent_dn(add.dn).lower(), None)
-            return failed(source_id, f"the parent container of {add.dn} does not exist", dn=add.dn)
+        job = CreateJob(source_id=source_id, desired=desired, add=add, planned=planned)
+
+        def refused(error: LdapOperationError) -> Outcome:  # the add made nothing
+            if isinstance(error, AlreadyExistsError):
+                return self._exists(source_id, record, add, error, retried=retried)
+            if isinstance(error, NoSuchObjectError):
+                self._parents.pop(parent_dn(add.dn).lower(), None)
+                return failed(
+                    source_id, f"the parent container of {add.dn} does not exist", dn=add.dn
+                )
+            return ObjectResult(id=source_id, outcome=ExportOutcome.FAILED, error=str(error))
+
+        return self.sink.create(job, refused)
 
     def _exists(
         self,
@@ -341,7 +357,7 @@ class RecordExporter:
         error: AlreadyExistsError,
         *,
         retried: bool,
-    ) -> ObjectResult:
+    ) -> Outcome:
         """An add met "already exists": join our own add whose reply was lost, else fail."""
         entry = self.request.connection().read_entry(add.dn, self.request.read_attributes)
         if retried and entry is not None:
@@ -410,7 +426,7 @@ def _update_outcome(
 
 
 #: Each step of the transition table and what takes it.
-_STEPS: Mapping[Step, Callable[[RecordExporter, _Case], ObjectResult]] = MappingProxyType(
+_STEPS: Mapping[Step, Callable[[RecordExporter, _Case], Outcome]] = MappingProxyType(
     {
         Step.UPDATE: RecordExporter._update_linked,
         Step.CREATE_OR_JOIN: RecordExporter._create_or_join,
