@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
 import attrs
@@ -39,8 +39,10 @@ from ldapconnector.errors import (
     TransportError,
 )
 from ldapconnector.mapping import DesiredEntry
-from ldapconnector.model import Entry
+from ldapconnector.model import Entry, Value
 from ldapconnector.profiles.export._correlate import Snapshot
+from ldapconnector.profiles.export._diff import current_values
+from ldapconnector.profiles.export._equality import value_key
 from ldapconnector.profiles.export._intents import intent_for
 from ldapconnector.profiles.export._links import LinkWriter, StoreLinks
 from ldapconnector.profiles.export._operations import (
@@ -208,7 +210,7 @@ class PipelinedSender:
     window: int = 32
     _busy: dict[str, int] = attrs.field(factory=dict, init=False)
     _intents: list[Intent] = attrs.field(factory=list, init=False)
-    _adding: Snapshot | None = attrs.field(default=None, init=False)
+    _adding: set[tuple[str, object]] = attrs.field(factory=set, init=False)
     _current: Pipeline | None = attrs.field(default=None, init=False)
 
     def pipeline(self) -> Pipeline:
@@ -249,9 +251,7 @@ class PipelinedSender:
         waiter = _Create(self, pending, job, intent, refused, _keys([job.add]))
         self._claim(waiter.keys)
         if self.snapshot is not None:
-            if self._adding is None:
-                self._adding = Snapshot(self.snapshot.schema, self.snapshot.matching)
-            self._adding.add(job.source_id, Entry(job.add.dn, job.add.attributes))
+            self._adding.update(self._matching(job.add.attributes))
         submit_operation(
             self.pipeline(), self.request.server_info, job.add, waiter,
             read_back=self.request.read_attributes, before=self._commit_intents,
@@ -299,12 +299,29 @@ class PipelinedSender:
         chain.next()
         return None
 
-    def before_correlate(self, desired: DesiredEntry, object_class: str | None) -> None:
-        """Wait for the adds in flight when one of them would match ``desired``."""
-        if self._adding is None:
+    def _matching(self, attributes: Mapping[str, Sequence[Value]]) -> Iterator[tuple[str, object]]:
+        """The snapshot's index keys of an entry's matching values (its equality rules)."""
+        if self.snapshot is None:
             return
-        if self._adding.correlate(desired, object_class=object_class) is not None:
-            self.settle()
+        schema = self.snapshot.schema
+        for attribute in self.snapshot.matching:
+            compare = value_key(schema, attribute)
+            for value in current_values(attributes, schema, attribute):
+                yield attribute.lower(), compare(value)
+
+    def before_correlate(self, desired: DesiredEntry, object_class: str | None) -> None:
+        """Wait for the adds in flight when one of them could match ``desired``.
+
+        Looked up by value only (any object class): at worst a wait too many.
+        """
+        if not self._adding or self.snapshot is None:
+            return
+        schema = self.snapshot.schema
+        for attribute, values in desired.matching:
+            compare = value_key(schema, attribute)
+            if any((attribute.lower(), compare(value)) in self._adding for value in values):
+                self.settle()
+                return
 
     def throttle(self) -> None:
         """When ``window`` records have operations in flight, wait until half have answers.
@@ -319,4 +336,4 @@ class PipelinedSender:
         """Wait for every answer (the entries being added are in the snapshot after)."""
         if self._current is not None and self._current.in_flight:
             self._current.drain()
-        self._adding = None
+        self._adding.clear()

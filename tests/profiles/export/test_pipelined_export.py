@@ -298,3 +298,25 @@ def test_a_pipelined_add_whose_answer_is_lost_is_linked_not_added_again() -> Non
     assert not report.failed, report.failed
     assert len(found) == 20
     assert all(not dn.startswith("cn=") or "-2," not in dn for dn in found)
+
+
+def test_a_record_matching_an_entry_still_being_added_waits_for_it() -> None:
+    """A record whose mail is that of a user added just before joins it, as sequentially.
+
+    The earlier user's add is still in flight when the later record is correlated with the
+    snapshot; the later record waits for it, finds the entry (linked to the other id) and
+    fails instead of adding a second person with the same mail.
+    """
+    records = users(110)
+    twin = {**records[7], "id": "twin", "userPrincipalName": "twin@contoso.lab"}
+    with OpenLDAPServer() as server, SqliteLinkStore.in_memory() as store:
+        data = posix_example(server.connectivity(security="ldaps"), people_dn=server.people_dn)
+        data["global"] = {"write_window": 32}
+        config = ConnectorConfig.from_dict(data, allow_literal_password=True)
+        with Connector(config, store=store) as connector:
+            report = connector.export([*records[:8], twin, *records[8:]])
+        found = ldapsearch(server, "mail")
+    (result,) = [r for r in report.results if r.id == "twin"]
+    assert result.outcome is ExportOutcome.FAILED
+    assert "linked to source id 'src-000007'" in (result.error or "")
+    assert len(found) == 110
