@@ -1,21 +1,27 @@
 """Export throughput (creates and modifies per second) against ldapadd/ldapmodify.
 
 One throwaway slapd; the connector exports N generated users into ``ou=people`` (the
-seed's POSIX example), then N display-name changes. The same changes, taken from the
-connector's own plan as LDIF and moved to ``ou=bench,ou=people``, are sent with
-``ldapadd``/``ldapmodify`` over LDAPS as the same service account. Prints figures and the
-ratios; asserts nothing about time. The link store is in memory, or with ``--file`` a
-SQLite file (WAL), where each create also commits its intent before the add.
+seed's POSIX example), then N display-name changes, then the same records again unchanged.
+The same changes, taken from the connector's own plan as LDIF and moved to
+``ou=bench,ou=people``, are sent with ``ldapadd``/``ldapmodify`` over LDAPS as the same
+service account. Prints ops/s, the ratio to the C tool (wall time; below 1.0 the
+connector is faster), the client's CPU time per phase and the peak RSS; asserts nothing
+about time. The link store is in memory, or with ``--file`` a SQLite file (WAL), where each
+create also commits its intent before the add. ``--window W`` sets ``[global]
+write_window`` (1: one write at a time, as before pipelining).
 
-    .venv/bin/python benchmarks/bench_export.py [N] [--file]
+    .venv/bin/python benchmarks/bench_export.py [N] [--file] [--window W]
+    .venv/bin/python benchmarks/bench_export.py 10000 --file      # the issue's target size
 """
 
 from __future__ import annotations
 
+import resource
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from ldapconnector.cli._demo_data import posix_example, users
@@ -42,10 +48,11 @@ def _moved(report: ExportReport, people: str) -> str:
     return report.ldif().replace(f",{people}", f",ou=bench,{people}")
 
 
-def _timed(run: object) -> tuple[ExportReport, float]:
-    started = time.perf_counter()
-    report: ExportReport = run()  # type: ignore[operator]
-    return report, time.perf_counter() - started
+def _timed(run: Callable[[], ExportReport]) -> tuple[ExportReport, float, float]:
+    """The report, the wall seconds and the client's CPU seconds of one export."""
+    started, cpu = time.perf_counter(), time.process_time()
+    report = run()
+    return report, time.perf_counter() - started, time.process_time() - cpu
 
 
 def _store(folder: str | None) -> SqliteLinkStore:
@@ -54,7 +61,14 @@ def _store(folder: str | None) -> SqliteLinkStore:
     return SqliteLinkStore.open(Path(folder) / "state.sqlite")
 
 
-def main(count: int, *, file: bool = False) -> None:
+def _line(name: str, count: int, wall: float, cpu: float, tool: float | None = None) -> str:
+    text = f"  {name:<10} {count / wall:7.0f}/s  ({wall:6.2f} s, client CPU {cpu:5.2f} s)"
+    if tool is not None:
+        text += f"  ratio {wall / tool:.2f}x"
+    return text
+
+
+def main(count: int, *, file: bool = False, window: int | None = None) -> None:
     """Run the benchmark with ``count`` users and print the figures."""
     with (
         tempfile.TemporaryDirectory() as folder,
@@ -64,31 +78,45 @@ def main(count: int, *, file: bool = False) -> None:
         people = server.people_dn
         server.add_ldif(f"dn: ou=bench,{people}\nobjectClass: organizationalUnit\nou: bench\n")
         data = posix_example(server.connectivity(security="ldaps"), people_dn=people)
+        if window is not None:
+            data.setdefault("global", {})["write_window"] = window
         config = ConnectorConfig.from_dict(data, allow_literal_password=True)
         records = users(count)
         with Connector(config, store=store) as connector:
             add_plan = connector.plan(records)
-            created, create_seconds = _timed(lambda: connector.export(records))
+            created, create_wall, create_cpu = _timed(lambda: connector.export(records))
             for record in records:
                 record["displayName"] += " changed"
             modify_plan = connector.plan(records)
-            modified, modify_seconds = _timed(lambda: connector.export(records))
+            modified, modify_wall, modify_cpu = _timed(lambda: connector.export(records))
+            same, same_wall, same_cpu = _timed(lambda: connector.export(records))
         assert created.ok, created.failed[:3]
         assert modified.ok, modified.failed[:3]
+        assert same.ok, same.failed[:3]
         ldapadd = _tool(server, "ldapadd", _moved(add_plan, people))
         ldapmodify = _tool(server, "ldapmodify", _moved(modify_plan, people))
     where = "a SQLite file" if file else "memory"
-    print(f"export of {count} users on OpenLDAP (LDAPS, service account), links in {where}")
-    print(f"  creates:  {count / create_seconds:8.0f}/s  ({create_seconds:.2f} s)")
-    ratio = create_seconds / ldapadd
-    print(f"  ldapadd:  {count / ldapadd:8.0f}/s  ({ldapadd:.2f} s)  ratio {ratio:.1f}x")
-    print(f"  modifies: {count / modify_seconds:8.0f}/s  ({modify_seconds:.2f} s)")
     print(
-        f"  ldapmodify: {count / ldapmodify:6.0f}/s  ({ldapmodify:.2f} s)  "
-        f"ratio {modify_seconds / ldapmodify:.1f}x"
+        f"export of {count} users on OpenLDAP (LDAPS, service account), links in {where}, "
+        f"write_window {config.global_.write_window}"
     )
+    print(_line("creates", count, create_wall, create_cpu, ldapadd))
+    print(f"  ldapadd    {count / ldapadd:7.0f}/s  ({ldapadd:6.2f} s)")
+    print(_line("modifies", count, modify_wall, modify_cpu, ldapmodify))
+    print(f"  ldapmodify {count / ldapmodify:7.0f}/s  ({ldapmodify:6.2f} s)")
+    print(_line("unchanged", count, same_wall, same_cpu))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  peak RSS   {peak:.0f} MiB")
+
+
+def _option(name: str) -> int | None:
+    arguments = sys.argv[1:]
+    if name in arguments:
+        return int(arguments[arguments.index(name) + 1])
+    return None
 
 
 if __name__ == "__main__":
-    numbers = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
-    main(int(numbers[0]) if numbers else 2000, file="--file" in sys.argv[1:])
+    window = _option("--window")
+    numbers = [a for a in sys.argv[1:] if not a.startswith("--") and a != str(window)]
+    main(int(numbers[0]) if numbers else 2000, file="--file" in sys.argv[1:], window=window)

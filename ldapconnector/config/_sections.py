@@ -89,6 +89,8 @@ class GlobalConfig(_Validated):
         allow_ad_ds_export: export (and plan) to Active Directory Domain Services (Samba AD
             is detected as such) although Microsoft does not support provisioning into AD
             DS with the Generic LDAP connector (only AD LDS); refused unless true.
+        write_window: how many objects' writes an export keeps in flight on its connection
+            (pipelining, docs/performance.md); 1 sends each write and waits for its answer.
     """
 
     _PATH: ClassVar[str] = "global"
@@ -112,6 +114,7 @@ class GlobalConfig(_Validated):
         default=(), metadata=_M(_c.unique, items=(_c.attribute_name, _c.not_object_class))
     )
     allow_ad_ds_export: bool = False
+    write_window: int = attrs.field(default=32, metadata=_M(_c.positive))
 
     @classmethod
     def _cross_problems(cls, values: Mapping[str, Any]) -> _c.Problems:

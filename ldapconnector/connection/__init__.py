@@ -29,7 +29,7 @@ with warnings.catch_warnings():
     import ldap3  # noqa: F401
 
 from ldapconnector.connection._certificate import certificate_from_der
-from ldapconnector.connection._connection import LdapConnection, open_connection
+from ldapconnector.connection._connection import LdapConnection
 from ldapconnector.connection._diagnose import (
     ConnectionTestReport,
     StageResult,
@@ -40,6 +40,8 @@ from ldapconnector.connection._dirsync import (
     decode_dirsync_response,
     encode_dirsync_request,
 )
+from ldapconnector.connection._factory import open_connection
+from ldapconnector.connection._pipeline import Pipeline, Reply, Waiter
 from ldapconnector.connection._reconnect import Reconnector
 from ldapconnector.connection._referrals import ReferralPolicy
 
@@ -75,14 +77,17 @@ __all__ = [
     "LdapConnection",
     "Modification",
     "ModifyOp",
+    "Pipeline",
     "Reconnector",
     "ReferralPolicy",
+    "Reply",
     "ResponseControl",
     "SearchPage",
     "SearchScope",
     "ServerCertificate",
     "StageResult",
     "Value",
+    "Waiter",
     "certificate_from_der",
     "decode_dirsync_response",
     "encode_dirsync_request",

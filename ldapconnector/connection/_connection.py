@@ -12,9 +12,9 @@ import attrs
 import ldap3
 
 from ldapconnector.config import ConnectivityConfig, Secret
-from ldapconnector.connection._certificate import certificate_of
 from ldapconnector.connection._errors import translate_errors
-from ldapconnector.connection._open import bind, connect, discard
+from ldapconnector.connection._open import discard
+from ldapconnector.connection._pipeline import Pipeline
 from ldapconnector.connection._post_read import post_read_control, post_read_entry
 from ldapconnector.connection._referrals import (
     ReferralChaser,
@@ -31,12 +31,14 @@ from ldapconnector.connection._search_results import (
     raise_if_cut_short,
     vlv_window,
 )
+from ldapconnector.connection._subschema import SUBSCHEMA_ATTRIBUTES, read_subschema
 from ldapconnector.connection._vlv import encode_sort_request, encode_vlv_request
 from ldapconnector.dn import renamed_dn
 from ldapconnector.errors import (
     InvalidRequestError,
     LdapConnectorError,
     NoSuchObjectError,
+    OperationTimeoutError,
 )
 from ldapconnector.model import (
     DEFAULT_BINARY_ATTRIBUTES,
@@ -54,7 +56,7 @@ from ldapconnector.model import (
     as_values,
 )
 
-__all__ = ["LdapConnection", "open_connection"]
+__all__ = ["LdapConnection"]
 
 log = logging.getLogger("ldapconnector.connection")
 
@@ -87,7 +89,11 @@ class LdapConnection:
     @_chaser.default
     def _new_chaser(self) -> ReferralChaser:
         # A referred connection follows no referral of its own (one hop).
+        from ldapconnector.connection._factory import open_connection  # it builds this class
+
         return ReferralChaser(policy=self.referrals, settings=self.settings, opener=open_connection)
+
+    _pipeline: Pipeline | None = None
 
     def __repr__(self) -> str:
         # The ldap3 connection's own repr contains the bind password: never show it.
@@ -115,6 +121,9 @@ class LdapConnection:
     def close(self) -> None:
         """Unbind and close the socket; closing twice is harmless."""
         self._chaser.close()
+        if self._pipeline is not None:
+            self._pipeline.discard(f"the connection to {self.settings.host} was closed")
+            self._pipeline = None
         if not self._ldap.closed:
             log.debug("closing the connection to %s", self.settings.host)
             discard(self._ldap)
@@ -122,10 +131,36 @@ class LdapConnection:
     @property
     def requests_sent(self) -> int:
         """How many LDAP requests (searches pages, writes, extended operations) were sent."""
-        return self._requests_sent
+        pipelined = self._pipeline.sent if self._pipeline is not None else 0
+        return self._requests_sent + pipelined
+
+    def pipeline(self) -> Pipeline:
+        """The connection's pipeline, for many write requests in flight (made on first use).
+
+        While it has requests out, every other method of the connection first waits for
+        their answers, so a read sees every write sent before it.
+        """
+        if self._pipeline is None:
+            self._pipeline = Pipeline(
+                self._ldap, self.settings.host, self.settings.effective_port,
+                self.settings.timeout,
+            )  # fmt: skip
+        return self._pipeline
+
+    def _settle_pipeline(self) -> None:
+        """Wait for the pipeline's answers: ldap3 must never read a pipelined one."""
+        if self._pipeline is None:
+            return
+        try:
+            self._pipeline.settle()
+        except OperationTimeoutError:
+            self.close()  # a late answer could be taken for another's: the caller reconnects
+            raise
 
     def _request(self, operation: str, dn: str | None = None) -> AbstractContextManager[None]:
         # Every operation goes through here once per request, so it also counts them.
+        if self._pipeline is not None:
+            self._settle_pipeline()
         self._requests_sent += 1
         return translate_errors(
             operation=operation,
@@ -179,41 +214,10 @@ class LdapConnection:
         return entry
 
     def read_subschema(
-        self,
-        dn: str | None = None,
-        attributes: Sequence[str] = (
-            "objectClasses",
-            "attributeTypes",
-            "ldapSyntaxes",
-            "matchingRules",
-            "matchingRuleUse",
-            "dITContentRules",
-            "dITStructureRules",
-            "nameForms",
-        ),
+        self, dn: str | None = None, attributes: Sequence[str] = SUBSCHEMA_ATTRIBUTES
     ) -> Entry:
-        """Read the subschema subentry (RFC 4512 section 4.2).
-
-        Args:
-            dn: the subschema DN; by default the Root DSE's ``subschemaSubentry``.
-            attributes: asked for by name, since AD returns them only that way.
-        """
-        if dn is None:
-            root = self.read_root_dse(("subschemaSubentry",))
-            found = root.first("subschemaSubentry")
-            dn = found if isinstance(found, str) else "cn=Subschema"
-        entries = list(
-            self.search(
-                dn,
-                "(objectClass=subschema)",
-                scope=SearchScope.BASE,
-                attributes=attributes,
-                page_size=0,
-            )
-        )
-        if not entries:
-            raise LdapConnectorError(f"no subschema entry at {dn!r} on {self.settings.host}")
-        return entries[0]
+        """Read the subschema subentry (RFC 4512 section 4.2); see :func:`read_subschema`."""
+        return read_subschema(self, dn, attributes)
 
     def search(
         self,
@@ -472,28 +476,3 @@ class LdapConnection:
             text = result.decode("utf-8") if isinstance(result, bytes) else result
             return Secret(text)
         return None
-
-
-def open_connection(
-    settings: ConnectivityConfig, *, referrals: ReferralPolicy | None = None
-) -> LdapConnection:
-    """Connect, secure and bind as ``settings`` say, and return the connection.
-
-    Args:
-        settings: where and how to connect and bind.
-        referrals: which referrals to follow (``[global] follow_referrals`` and
-            ``allowed_referral_hosts``); by default none: a referral is an error.
-
-    Raises:
-        InsecureOperationError: a simple bind over clear text was not allowed.
-        TransportError: the server could not be reached or TLS failed (``stage`` tells).
-        AuthenticationFailedError: the credentials were refused.
-    """
-    raw = connect(settings)
-    try:
-        certificate = certificate_of(raw.socket)
-        bind(raw, settings)
-    except BaseException:
-        discard(raw)
-        raise
-    return LdapConnection(settings, raw, certificate, referrals=referrals or ReferralPolicy())

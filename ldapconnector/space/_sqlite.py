@@ -256,6 +256,31 @@ class SqliteLinkStore:
 
     # -- intents ----------------------------------------------------------------------------
 
+    def put_intents(self, intents: Sequence[Intent]) -> None:
+        """Record (replace) several intents durably, in one commit.
+
+        As :meth:`put_intent` for each, with one transaction instead of one per intent (a
+        pipelined export commits the intents of the adds it is about to write together).
+        """
+        rows = [
+            (
+                intent.source_id,
+                intent.dn,
+                " ".join(sorted(intent.fingerprint)),
+                intent.attributes_hash,
+                _utc_text(intent.created),
+            )
+            for intent in intents
+        ]
+        if not rows:
+            return
+        if self._depth == 0:
+            with self.batch():
+                self._db.executemany(_UPSERT_INTENT, rows)
+            return
+        self._db.executemany(_UPSERT_INTENT, rows)
+        self._commit_open_batch()
+
     def put_intent(self, intent: Intent) -> None:
         """Record (replace) the intent of ``intent.source_id`` durably.
 

@@ -101,6 +101,15 @@ if where in ("link", "created-link"):  # dies after the n-th link, before its ba
     SqliteLinkStore.put = counting(where, SqliteLinkStore.put)
 if where == "intent":  # dies after the n-th intent is committed, before its add is sent
     SqliteLinkStore.put_intent = counting("intent", SqliteLinkStore.put_intent)
+    real_batch = SqliteLinkStore.put_intents
+
+    def put_intents(self, intents):  # a pipelined export commits a window's intents at once
+        real_batch(self, intents)
+        seen["intent"] += len(intents)
+        if seen["intent"] >= at:
+            os._exit(9)
+
+    SqliteLinkStore.put_intents = put_intents
 
 def died_at_result(result, counter=[0]):
     counter[0] += 1

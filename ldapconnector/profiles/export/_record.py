@@ -62,7 +62,7 @@ from ldapconnector.profiles.export._plan import needs_create_only_values, plan_c
 from ldapconnector.profiles.export._report import ExportOutcome, ObjectResult, failed
 from ldapconnector.profiles.export._request import ExportRequest
 from ldapconnector.profiles.export._send import final_dn
-from ldapconnector.profiles.export._sinks import CreateJob, Sink
+from ldapconnector.profiles.export._sinks import CreateJob, Outcome, Sink
 from ldapconnector.profiles.export._transitions import (
     RecordFlag,
     Step,
@@ -134,7 +134,7 @@ class RecordExporter:
     snapshot: Snapshot | None = None
     _parents: dict[str, bool] = attrs.field(factory=dict, init=False)
 
-    def export(self, record: Record, *, retried: bool = False) -> ObjectResult:
+    def export(self, record: Record, *, retried: bool = False) -> Outcome:
         """Export one record (may raise TransportError: the runner reconnects and retries)."""
         source_id = source_id_of(record)
         if source_id is None:
@@ -154,13 +154,13 @@ class RecordExporter:
         if intent is not None:
             heal_intent(self.request, intent)
 
-    def prune(self, link: Link, *, retried: bool = False) -> ObjectResult:
+    def prune(self, link: Link, *, retried: bool = False) -> Outcome:
         """Send a linked user missing from the input through the delete flow."""
         return self._take(link.source_id, {}, RecordFlag.DELETED, link, retried=retried)
 
     def _take(
         self, source_id: str, record: Record, flag: RecordFlag, link: Link | None, *, retried: bool
-    ) -> ObjectResult:
+    ) -> Outcome:
         """Find the entry, look the step up in the table, and take it."""
         status = link_status(link)
         entry = None
@@ -176,30 +176,33 @@ class RecordExporter:
 
     # ------------------------------------------------------------------ deprovisioning
 
-    def _deprovision(self, case: _Case) -> ObjectResult:
+    def _deprovision(self, case: _Case) -> Outcome:
         """Delete or disable: the flow's operations, then the link's new state."""
         link, entry = case.linked, case.found
         operations = plan_disable(case.flow, entry)
         if isinstance(operations, PlanFailure):
             return failed(case.source_id, operations, dn=entry.dn, anchor=link.anchor)
         deletes = any(isinstance(op, DeleteOperation) for op in operations)
-        try:
-            self.sink.send(operations)
-        except LdapOperationError as error:
+
+        def done() -> ObjectResult:  # once the directory confirmed the operations
+            self._mark(link, LinkState.DELETED if deletes else LinkState.DISABLED, entry.dn)
+            if not operations:
+                outcome = ExportOutcome.UNCHANGED
+            else:
+                outcome = ExportOutcome.DELETED if deletes else ExportOutcome.DISABLED
+            return ObjectResult(
+                id=case.source_id, outcome=outcome, dn=entry.dn, anchor=link.anchor,
+                operations=operations,
+            )  # fmt: skip
+
+        def refused(error: LdapOperationError) -> ObjectResult:
             # The server refused the disable or delete: the result names the entry it
             # concerns (a lost connection is not caught: the runner reconnects and retries).
             return failed(
                 case.source_id, error, dn=entry.dn, anchor=link.anchor, operations=operations
             )
-        self._mark(link, LinkState.DELETED if deletes else LinkState.DISABLED, entry.dn)
-        if not operations:
-            outcome = ExportOutcome.UNCHANGED
-        else:
-            outcome = ExportOutcome.DELETED if deletes else ExportOutcome.DISABLED
-        return ObjectResult(
-            id=case.source_id, outcome=outcome, dn=entry.dn, anchor=link.anchor,
-            operations=operations,
-        )  # fmt: skip
+
+        return self.sink.send(operations, done, refused)
 
     def _mark_deleted(self, case: _Case) -> ObjectResult:
         """The entry is gone already: deleting it is done, the link says so."""
@@ -216,7 +219,7 @@ class RecordExporter:
 
     # ------------------------------------------------------------------ update / join
 
-    def _update_linked(self, case: _Case) -> ObjectResult:
+    def _update_linked(self, case: _Case) -> Outcome:
         return self._update(case.source_id, case.record, case.found, case.link)
 
     def _desired(
@@ -270,25 +273,28 @@ class RecordExporter:
         link: Link | None,
         *,
         joined: bool = False,
-    ) -> ObjectResult:
+    ) -> Outcome:
         anchor = self.request.anchor_of(entry)
         planned = self._planned_update(source_id, record, entry, link)
         if isinstance(planned, MappingFailure | PlanFailure):
             return failed(source_id, planned, dn=entry.dn, anchor=anchor)
         desired, operations, enabled = planned
-        self.sink.send(operations)
         dn = final_dn(entry.dn, operations)
         if anchor.kind is AnchorKind.DN:
             anchor = Anchor.from_directory(AnchorKind.DN, dn)
-        fresh = current_link(source_id, anchor, dn, desired, link)
-        if fresh is not None:
-            self.links.put(fresh)
-        return ObjectResult(
-            id=source_id, outcome=_update_outcome(operations, joined=joined, enabled=enabled),
-            dn=dn, anchor=anchor, operations=operations,
-        )  # fmt: skip
 
-    def _create_or_join(self, case: _Case) -> ObjectResult:
+        def done() -> ObjectResult:  # once the directory confirmed the operations
+            fresh = current_link(source_id, anchor, dn, desired, link)
+            if fresh is not None:
+                self.links.put(fresh)
+            return ObjectResult(
+                id=source_id, outcome=_update_outcome(operations, joined=joined, enabled=enabled),
+                dn=dn, anchor=anchor, operations=operations,
+            )  # fmt: skip
+
+        return self.sink.send(operations, done)
+
+    def _create_or_join(self, case: _Case) -> Outcome:
         desired = self._desired(case.source_id, case.record, own_dn=None, creating=True)
         if isinstance(desired, MappingFailure):
             return failed(case.source_id, desired)
@@ -306,6 +312,7 @@ class RecordExporter:
         structural = self.request.schema.structural_class_of(desired.object_classes)
         object_class = structural.name if structural is not None else None
         if self.snapshot is not None and not retried:
+            self.sink.before_correlate(desired, object_class)
             return self.snapshot.correlate(desired, object_class=object_class)
         return correlate(
             self.request.connection(), self.request.search_bases, desired,
@@ -313,7 +320,7 @@ class RecordExporter:
             attributes=self.request.read_attributes,
         )  # fmt: skip
 
-    def _join(self, source_id: str, record: Record, entry: Entry) -> ObjectResult:
+    def _join(self, source_id: str, record: Record, entry: Entry) -> Outcome:
         anchor = self.request.anchor_of(entry)
         holder = self.request.store.get_by_anchor(anchor)
         if (
@@ -334,7 +341,7 @@ class RecordExporter:
 
     def _create(
         self, source_id: str, record: Record, desired: DesiredEntry, *, retried: bool
-    ) -> ObjectResult:
+    ) -> Outcome:
         planned = plan_create(desired, self.request.schema, options=self.request.options)
         if isinstance(planned, PlanFailure):
             return failed(source_id, planned, dn=desired.dn)
@@ -349,15 +356,19 @@ class RecordExporter:
                 "never created implicitly",
                 dn=add.dn,
             )  # fmt: skip
-        try:
-            return self.sink.create(
-                CreateJob(source_id=source_id, desired=desired, add=add, planned=planned)
-            )
-        except AlreadyExistsError as error:
-            return self._exists(source_id, record, add, error, retried=retried)
-        except NoSuchObjectError:
-            self._parents.pop(parent_dn(add.dn).lower(), None)
-            return failed(source_id, f"the parent container of {add.dn} does not exist", dn=add.dn)
+        job = CreateJob(source_id=source_id, desired=desired, add=add, planned=planned)
+
+        def refused(error: LdapOperationError) -> Outcome:  # the add made nothing
+            if isinstance(error, AlreadyExistsError):
+                return self._exists(source_id, record, add, error, retried=retried)
+            if isinstance(error, NoSuchObjectError):
+                self._parents.pop(parent_dn(add.dn).lower(), None)
+                return failed(
+                    source_id, f"the parent container of {add.dn} does not exist", dn=add.dn
+                )
+            return ObjectResult(id=source_id, outcome=ExportOutcome.FAILED, error=str(error))
+
+        return self.sink.create(job, refused)
 
     def _exists(
         self,
@@ -367,7 +378,7 @@ class RecordExporter:
         error: AlreadyExistsError,
         *,
         retried: bool,
-    ) -> ObjectResult:
+    ) -> Outcome:
         """An add met "already exists": join our own add whose reply was lost, else fail."""
         entry = self.request.connection().read_entry(add.dn, self.request.read_attributes)
         if retried and entry is not None:
@@ -436,7 +447,7 @@ def _update_outcome(
 
 
 #: Each step of the transition table and what takes it.
-_STEPS: Mapping[Step, Callable[[RecordExporter, _Case], ObjectResult]] = MappingProxyType(
+_STEPS: Mapping[Step, Callable[[RecordExporter, _Case], Outcome]] = MappingProxyType(
     {
         Step.UPDATE: RecordExporter._update_linked,
         Step.CREATE_OR_JOIN: RecordExporter._create_or_join,

@@ -62,6 +62,8 @@ class ExportRequest:
         close: drops the connection (the runner reconnects with ``close`` then
             ``connection``).
         resolve: the entry an anchor names now, reading the given attributes, or None.
+        write_window: ``[global] write_window``: how many records' writes may be in
+            flight at once (1: each write waits for its answer).
     """
 
     mappings: MappingSet
@@ -80,6 +82,7 @@ class ExportRequest:
     connection: Callable[[], LdapConnection]
     close: Callable[[], None]
     resolve: Callable[[Anchor, Sequence[str]], Entry | None]
+    write_window: int = 1
 
     def flow_for(self, flag: RecordFlag) -> DeprovisionFlow:
         """The flow a record's flag selects (a ``none`` flow for a record without one)."""
@@ -198,5 +201,5 @@ def export_request(target: ExportTarget) -> ExportRequest:
         max_deletes=config.deprovisioning.max_deletes, page_size=config.global_.page_size,
         tree_delete=config.global_.tree_delete,
         store=target.store, connection=lambda: target.connection, close=target.close,
-        resolve=target.resolve,
+        resolve=target.resolve, write_window=config.global_.write_window,
     )  # fmt: skip

@@ -20,6 +20,8 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 
+import attrs
+
 from ldapconnector.connection import LdapConnection, Reconnector
 from ldapconnector.errors import (
     InvalidRequestError,
@@ -36,7 +38,7 @@ from ldapconnector.profiles.export._links import LinkWriter, NoLinks, StoreLinks
 from ldapconnector.profiles.export._record import RecordExporter
 from ldapconnector.profiles.export._report import ExportOutcome, ExportReport, ObjectResult, failed
 from ldapconnector.profiles.export._request import ExportRequest
-from ldapconnector.profiles.export._sinks import Recorder, Sender, Sink
+from ldapconnector.profiles.export._sinks import Outcome, Recorder, Sender, Sink
 from ldapconnector.profiles.export._transitions import (
     COUNTABLE_FLAGS,
     RecordFlag,
@@ -44,6 +46,7 @@ from ldapconnector.profiles.export._transitions import (
     link_status,
     record_flag,
 )
+from ldapconnector.profiles.export._window import PipelinedSender
 from ldapconnector.space import Link, LinkState
 
 __all__ = ["run_export"]
@@ -74,6 +77,11 @@ def _exporter(
     links: LinkWriter
     if plan_only:
         sink, links = Recorder(), NoLinks()
+    elif request.write_window > 1:
+        links = StoreLinks(store=request.store)
+        sink = PipelinedSender(
+            request=request, links=links, snapshot=snapshot, window=request.write_window
+        )
     else:
         links = StoreLinks(store=request.store)
         sink = Sender(request=request, links=links, snapshot=snapshot)
@@ -207,16 +215,18 @@ def _refused(records: list[Record], pruned: list[Link], message: str, plan: bool
 
 
 def _attempt(
-    export: Callable[[bool], ObjectResult],
+    export: Callable[[bool], Outcome],
     source_id: str | None,
     reconnect: Reconnector[LdapConnection],
-) -> ObjectResult:
+    *,
+    retried: bool = False,
+) -> Outcome:
     """Export one record; on a lost connection reconnect and start the record again."""
     for attempt in range(_ATTEMPTS):
         if reconnect.lost is not None:
             break
         try:
-            return export(attempt > 0)
+            return export(retried or attempt > 0)
         except TransportError as error:
             log.warning("connection lost while exporting %s: %s", source_id, error)
             if not reconnect(error):
@@ -225,6 +235,60 @@ def _attempt(
             return ObjectResult(id=source_id, outcome=ExportOutcome.FAILED, error=str(error))
     reason = reconnect.lost or "the connection kept failing; gave up on this record"
     return ObjectResult(id=source_id, outcome=ExportOutcome.FAILED, error=reason)
+
+
+def _waited(wait: Callable[[], None], reconnect: Reconnector[LdapConnection]) -> None:
+    """Wait for answers; a lost connection is reopened (its records are marked lost)."""
+    try:
+        wait()
+    except TransportError as error:
+        log.warning("connection lost with writes in flight: %s", error)
+        reconnect(error)
+
+
+Job = Callable[[bool], Outcome]
+
+
+def _final(
+    outcome: Outcome,
+    job: Job,
+    source_id: str | None,
+    reconnect: Reconnector[LdapConnection],
+    sink: Sink,
+) -> ObjectResult:
+    """The record's result once its operations are answered; a lost record starts again."""
+    for _ in range(_ATTEMPTS):
+        if isinstance(outcome, ObjectResult):
+            return outcome
+        final = outcome.final()
+        if isinstance(final, ObjectResult):
+            return final if final.id == source_id else attrs.evolve(final, id=source_id)
+        # Lost with the connection (or, defensively, never answered): export it again,
+        # live, as the sequential path does after a reconnect.
+        if reconnect.lost is not None:
+            break
+        outcome = _attempt(job, source_id, reconnect, retried=True)
+        _waited(sink.settle, reconnect)
+    reason = reconnect.lost or "the connection kept failing; gave up on this record"
+    return ObjectResult(id=source_id, outcome=ExportOutcome.FAILED, error=reason)
+
+
+def _run_window(
+    exporter: RecordExporter,
+    jobs: list[tuple[str | None, Job]],
+    reconnect: Reconnector[LdapConnection],
+) -> list[ObjectResult]:
+    """Export a window of records: plan and send each, then collect the answers."""
+    sink = exporter.sink
+    outcomes = []
+    for source_id, job in jobs:
+        outcomes.append(_attempt(job, source_id, reconnect))
+        _waited(sink.throttle, reconnect)
+    _waited(sink.settle, reconnect)
+    return [
+        _final(outcome, job, source_id, reconnect, sink)
+        for (source_id, job), outcome in zip(jobs, outcomes, strict=True)
+    ]
 
 
 def _run_all(
@@ -240,21 +304,18 @@ def _run_all(
     results: list[ObjectResult] = []
     for start in range(0, len(jobs), _BATCH):
         with exporter.request.store.batch():
-            for source_id, job in jobs[start : start + _BATCH]:
-                result = _attempt(job, source_id, reconnect)
+            for result in _run_window(exporter, jobs[start : start + _BATCH], reconnect):
                 results.append(result)
                 if progress is not None:
                     progress(result)
     return results
 
 
-def _record_job(
-    exporter: RecordExporter, record: Record, refused: Mapping[str, str]
-) -> Callable[[bool], ObjectResult]:
+def _record_job(exporter: RecordExporter, record: Record, refused: Mapping[str, str]) -> Job:
     source_id = source_id_of(record)
     reason = refused.get(source_id) if source_id is not None else None
 
-    def job(retried: bool) -> ObjectResult:
+    def job(retried: bool) -> Outcome:
         if reason is not None:
             return failed(source_id, reason)
         return exporter.export(record, retried=retried)
@@ -262,8 +323,8 @@ def _record_job(
     return job
 
 
-def _prune_job(exporter: RecordExporter, link: Link) -> Callable[[bool], ObjectResult]:
-    def job(retried: bool) -> ObjectResult:
+def _prune_job(exporter: RecordExporter, link: Link) -> Job:
+    def job(retried: bool) -> Outcome:
         return exporter.prune(link, retried=retried)
 
     return job

@@ -13,10 +13,10 @@ from __future__ import annotations
 import logging
 import secrets
 import string
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ldapconnector.config import Secret
-from ldapconnector.connection import LdapConnection
+from ldapconnector.connection import LdapConnection, Pipeline, Waiter
 from ldapconnector.detect import ServerInfo, Vendor
 from ldapconnector.errors import NoSuchObjectError, NotAllowedOnNonLeafError
 from ldapconnector.model import (
@@ -26,6 +26,7 @@ from ldapconnector.model import (
     Modification,
     ModifyOp,
     SearchScope,
+    Value,
 )
 from ldapconnector.profiles.export._operations import (
     AddOperation,
@@ -36,7 +37,13 @@ from ldapconnector.profiles.export._operations import (
     PasswordSetOperation,
 )
 
-__all__ = ["final_dn", "random_password", "send_operation", "supports_password"]
+__all__ = [
+    "final_dn",
+    "random_password",
+    "send_operation",
+    "submit_operation",
+    "supports_password",
+]
 
 log = logging.getLogger("ldapconnector.export")
 
@@ -64,20 +71,25 @@ def supports_password(info: ServerInfo) -> bool:
     return info.vendor is not Vendor.AD_LDS
 
 
-def _send_password(connection: LdapConnection, info: ServerInfo, op: PasswordSetOperation) -> None:
+def _password_change(info: ServerInfo, op: PasswordSetOperation) -> tuple[Secret, Value | None]:
+    """A fresh password, and the value a modify sets (None: the RFC 3062 operation)."""
     password = random_password()
     if info.vendor in _AD_FAMILY and op.attribute.lower() == "unicodepwd":
         # MS-ADTS 3.1.1.3.1.5.1: the quoted password in UTF-16LE, over an encrypted connection.
-        value = f'"{password.reveal()}"'.encode("utf-16-le")
-        connection.modify(op.dn, [Modification(ModifyOp.REPLACE, op.attribute, (value,))])
-    elif op.attribute.lower() == "userpassword" and any(
+        return password, f'"{password.reveal()}"'.encode("utf-16-le")
+    if op.attribute.lower() == "userpassword" and any(
         named.oid == PASSWORD_MODIFY_OID for named in info.supported_extensions
     ):
+        return password, None
+    return password, password.reveal()
+
+
+def _send_password(connection: LdapConnection, info: ServerInfo, op: PasswordSetOperation) -> None:
+    password, value = _password_change(info, op)
+    if value is None:
         connection.password_modify(op.dn, password)
     else:
-        connection.modify(
-            op.dn, [Modification(ModifyOp.REPLACE, op.attribute, (password.reveal(),))]
-        )
+        connection.modify(op.dn, [Modification(ModifyOp.REPLACE, op.attribute, (value,))])
     log.debug("initial password set for %s", op.dn)
 
 
@@ -119,6 +131,41 @@ _NON_LEAF_REASON = {
     # The control was sent: the server refused the subtree delete (a child it protects).
     (True, True): "the server refused the Tree Delete control's subtree delete",
 }
+
+
+def submit_operation(
+    pipeline: Pipeline,
+    info: ServerInfo,
+    operation: Operation,
+    waiter: Waiter,
+    *,
+    read_back: Sequence[str] = (),
+    before: Callable[[], None] | None = None,
+) -> None:
+    """Queue one planned operation on the pipeline (the pipelined :func:`send_operation`).
+
+    Args:
+        read_back: for an add, attributes to read in the same round trip (Post-Read).
+        before: for an add, run before the request is written (the intent's commit).
+    """
+    if isinstance(operation, AddOperation):
+        pipeline.add(operation.dn, operation.attributes, waiter, read_back=read_back, before=before)
+    elif isinstance(operation, ModifyOperation):
+        pipeline.modify(operation.dn, operation.changes, waiter)
+    elif isinstance(operation, ModifyDnOperation):
+        pipeline.modify_dn(
+            operation.dn, operation.new_rdn, waiter, delete_old_rdn=operation.delete_old_rdn,
+            new_superior=operation.new_superior,
+        )  # fmt: skip
+    elif isinstance(operation, DeleteOperation):
+        pipeline.delete(operation.dn, waiter)
+    else:
+        password, value = _password_change(info, operation)
+        if value is None:
+            pipeline.password_modify(operation.dn, password, waiter)
+        else:
+            change = Modification(ModifyOp.REPLACE, operation.attribute, (value,))
+            pipeline.modify(operation.dn, [change], waiter)
 
 
 def send_operation(

@@ -14,7 +14,7 @@ the server refused closes its intent with no link; a lost connection leaves it o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import attrs
@@ -31,7 +31,7 @@ from ldapconnector.profiles.export._request import ExportRequest
 from ldapconnector.profiles.export._send import send_operation
 from ldapconnector.space import Intent, Link
 
-__all__ = ["CreateJob", "Recorder", "Sender", "Sink"]
+__all__ = ["CreateJob", "Outcome", "Pending", "Recorder", "Refused", "Sender", "Sink"]
 
 
 @attrs.frozen(kw_only=True)
@@ -51,24 +51,80 @@ class CreateJob:
     planned: tuple[Operation, ...]
 
 
+@attrs.define
+class Pending:
+    """A record's result while its operations are in flight on a pipelined connection.
+
+    The window resolves it: with a result, with another pending one to follow (a refused
+    add that turned into a join), or as lost (the connection went: the runner reconnects
+    and exports the record again).
+
+    Attributes:
+        source_id: the record's id.
+        lost: the connection failure that stopped the record's operations, if any.
+    """
+
+    source_id: str | None
+    lost: TransportError | None = None
+    _result: ObjectResult | None = None
+    _then: Pending | None = None
+
+    def resolve(self, outcome: Outcome) -> None:
+        """Settle with a result, or with a pending result to follow."""
+        if isinstance(outcome, Pending):
+            self._then = outcome
+        else:
+            self._result = outcome
+
+    def final(self) -> ObjectResult | TransportError | None:
+        """The result, the loss, or None while the operations are still out."""
+        if self._then is not None:
+            return self._then.final()
+        return self._result or self.lost
+
+
+#: What exporting a record gives: its result, or a result still in flight.
+Outcome = ObjectResult | Pending
+
+#: The record's result when the server refused one of its operations.
+Refused = Callable[[LdapOperationError], ObjectResult]
+
+
 class Sink(Protocol):
     """Where a step's operations go."""
 
-    def send(self, operations: Sequence[Operation]) -> None:
-        """Send the operations, in order.
+    def send(
+        self,
+        operations: Sequence[Operation],
+        then: Callable[[], ObjectResult],
+        refused: Refused | None = None,
+    ) -> Outcome:
+        """Send the operations, in order, then take ``then``'s result (links written there).
+
+        ``refused`` (when given) makes the record's result of an operation the server
+        refused, e.g. one that names the entry a failed disable concerns.
 
         Raises:
             LdapConnectorError: the server refused one, or the connection failed.
         """
         ...
 
-    def create(self, job: CreateJob) -> ObjectResult:
-        """Create the entry; the result of the record.
+    def create(self, job: CreateJob, refused: Callable[[LdapOperationError], Outcome]) -> Outcome:
+        """Create the entry; the result of the record (``refused``'s when the add is refused:
+        an entry at its DN, no parent; nothing was made)."""
+        ...
 
-        Raises:
-            AlreadyExistsError: the add met an entry at its DN (nothing was made).
-            NoSuchObjectError: the add's parent does not exist (nothing was made).
-        """
+    def before_correlate(self, desired: DesiredEntry, object_class: str | None) -> None:
+        """Called before a record is correlated with the snapshot: an entry still being
+        added must be there first."""
+        ...
+
+    def throttle(self) -> None:
+        """Wait while the window of operations in flight is full."""
+        ...
+
+    def settle(self) -> None:
+        """Wait until every operation sent has its answer."""
         ...
 
 
@@ -76,14 +132,29 @@ class Sink(Protocol):
 class Recorder:
     """The sink of a plan: sends nothing, reports the create as planned."""
 
-    def send(self, operations: Sequence[Operation]) -> None:
+    def send(
+        self,
+        operations: Sequence[Operation],
+        then: Callable[[], ObjectResult],
+        refused: Refused | None = None,
+    ) -> Outcome:
         """Send nothing (the operations are in the record's result)."""
+        return then()
 
-    def create(self, job: CreateJob) -> ObjectResult:
+    def create(self, job: CreateJob, refused: Callable[[LdapOperationError], Outcome]) -> Outcome:
         """The planned create (no anchor: the server has not made one)."""
         return ObjectResult(
             id=job.source_id, outcome=ExportOutcome.CREATED, dn=job.add.dn, operations=job.planned
         )
+
+    def before_correlate(self, desired: DesiredEntry, object_class: str | None) -> None:
+        """Nothing is in flight."""
+
+    def throttle(self) -> None:
+        """Nothing is in flight."""
+
+    def settle(self) -> None:
+        """Nothing is in flight."""
 
 
 @attrs.frozen(kw_only=True)
@@ -101,15 +172,29 @@ class Sender:
     links: LinkWriter
     snapshot: Snapshot | None = None
 
-    def send(self, operations: Sequence[Operation]) -> None:
-        """Send each operation (a delete of a missing entry counts as done)."""
+    def send(
+        self,
+        operations: Sequence[Operation],
+        then: Callable[[], ObjectResult],
+        refused: Refused | None = None,
+    ) -> Outcome:
+        """Send each operation (a delete of a missing entry counts as done), then ``then``."""
+        try:
+            self._send(operations)
+        except LdapOperationError as error:
+            if refused is None:
+                raise
+            return refused(error)
+        return then()
+
+    def _send(self, operations: Sequence[Operation]) -> None:
         for operation in operations:
             send_operation(
                 self.request.connection(), self.request.server_info, operation,
                 tree_delete=self.request.tree_delete,
             )  # fmt: skip
 
-    def create(self, job: CreateJob) -> ObjectResult:
+    def create(self, job: CreateJob, refused: Callable[[LdapOperationError], Outcome]) -> Outcome:
         """Intent, add, read back, link, then the initial password (see :class:`Sink`)."""
         intent = intent_for(job.source_id, job.add, job.desired)
         self.links.intend(intent)
@@ -120,10 +205,21 @@ class Sender:
             )  # fmt: skip
         except TransportError:
             raise  # the add may have happened: the intent stays open for the retry
-        except LdapConnectorError:
+        except LdapConnectorError as error:
             self.links.settle(job.source_id, None)  # refused: nothing was added
+            if isinstance(error, LdapOperationError):
+                return refused(error)
             raise
         return self._created(job, intent, made)
+
+    def before_correlate(self, desired: DesiredEntry, object_class: str | None) -> None:
+        """Nothing is in flight: every answer came before the call returned."""
+
+    def throttle(self) -> None:
+        """Nothing is in flight."""
+
+    def settle(self) -> None:
+        """Nothing is in flight."""
 
     def _created(self, job: CreateJob, intent: Intent, made: Entry | None) -> ObjectResult:
         dn = job.add.dn
@@ -141,7 +237,7 @@ class Sender:
         if self.snapshot is not None:
             self.snapshot.add(anchor.key, entry)
         try:
-            self.send(job.planned[1:])
+            self._send(job.planned[1:])
         except LdapOperationError as error:
             message = f"created, but the initial password could not be set: {error}"
             return failed(

@@ -11,7 +11,7 @@ import attrs
 
 from ldapconnector.anchors import Anchor, AnchorKind
 from ldapconnector.mapping import DesiredEntry
-from ldapconnector.profiles import AddOperation, ExportOutcome, PasswordSetOperation
+from ldapconnector.profiles import AddOperation, ExportOutcome, ObjectResult, PasswordSetOperation
 from ldapconnector.profiles.export._links import (
     NoLinks,
     StoreLinks,
@@ -43,8 +43,11 @@ def test_the_recorder_sends_nothing_and_reports_the_create_as_planned() -> None:
     add = AddOperation(dn=DN, attributes={"objectClass": ("inetOrgPerson",), "sn": ("Ann",)})
     planned = (add, PasswordSetOperation(dn=DN, attribute="userPassword"))
     recorder = Recorder()
-    recorder.send(planned)
-    result = recorder.create(CreateJob(source_id="1", desired=_desired(), add=add, planned=planned))
+    done = ObjectResult(id="1", outcome=ExportOutcome.UPDATED)
+    assert recorder.send(planned, lambda: done) is done
+    job = CreateJob(source_id="1", desired=_desired(), add=add, planned=planned)
+    result = recorder.create(job, lambda error: done)
+    assert isinstance(result, ObjectResult)
     assert result.outcome is ExportOutcome.CREATED
     assert (result.id, result.dn, result.anchor, result.operations) == ("1", DN, None, planned)
 

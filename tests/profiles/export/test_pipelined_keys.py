@@ -1,0 +1,36 @@
+"""The pipelined sender's DN keys: its fast path agrees with ``dn_key`` on any DN."""
+
+from __future__ import annotations
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from ldapconnector.dn import Rdn, dn_key, format_dn
+from ldapconnector.errors import InvalidRequestError
+from ldapconnector.profiles.export._window import _key
+
+_type = st.from_regex(r"[A-Za-z][A-Za-z0-9-]{0,8}", fullmatch=True)
+_value = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12)
+_rdn = st.lists(st.tuples(_type, _value), min_size=1, max_size=2).map(
+    lambda pairs: Rdn(pairs=tuple(pairs))
+)
+_written = st.lists(_rdn, min_size=1, max_size=4).map(format_dn)
+# DNs as people write them: any case, spaces, no escapes.
+_typed = st.lists(
+    st.tuples(_type, st.from_regex(r"[ A-Za-z0-9äßİ.-]{1,10}", fullmatch=True)),
+    min_size=1,
+    max_size=4,
+).map(lambda pairs: ",".join(f"{kind}={value}" for kind, value in pairs))
+
+
+@given(dn=st.one_of(_written, _typed))
+@example(dn="CN=B  Simon,OU=People,DC=x")
+@example(dn="cn=a\\,b,dc=x")
+@example(dn="cn=a+sn=b, dc=x")
+def test_the_fast_key_is_the_dn_key(dn: str) -> None:
+    """Two DNs share a key exactly when ``dn_key`` says they name one entry."""
+    try:
+        expected = dn_key(dn)
+    except InvalidRequestError:
+        return  # not a DN
+    assert _key(dn) == expected
