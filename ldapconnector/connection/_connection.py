@@ -13,17 +13,18 @@ import ldap3
 
 from ldapconnector.config import ConnectivityConfig, Secret
 from ldapconnector.connection._certificate import certificate_of
+from ldapconnector.connection._entry_decoder import EntryDecoder
 from ldapconnector.connection._errors import translate_errors
 from ldapconnector.connection._open import bind, connect, discard
 from ldapconnector.connection._post_read import post_read_control, post_read_entry
 from ldapconnector.connection._response_controls import response_controls
-from ldapconnector.connection._scope import LDAP3_SCOPE
 from ldapconnector.connection._search_results import (
     SearchRequest,
     next_cookie,
     raise_if_cut_short,
     vlv_window,
 )
+from ldapconnector.connection._search_send import collect_search, send_search
 from ldapconnector.connection._vlv import encode_sort_request, encode_vlv_request
 from ldapconnector.dn import renamed_dn
 from ldapconnector.errors import (
@@ -57,6 +58,14 @@ _LDAP3_MODIFY = {
     ModifyOp.REPLACE: ldap3.MODIFY_REPLACE,
     ModifyOp.INCREMENT: ldap3.MODIFY_INCREMENT,
 }
+
+
+@attrs.frozen
+class _Pending:
+    """A search request sent and not yet answered (or the error that kept it from going)."""
+
+    message_id: int
+    error: LdapConnectorError | None = None
 
 
 @attrs.define(repr=False)
@@ -110,6 +119,9 @@ class LdapConnection:
     def _request(self, operation: str, dn: str | None = None) -> AbstractContextManager[None]:
         # Every operation goes through here once per request, so it also counts them.
         self._requests_sent += 1
+        return self._translate(operation, dn)
+
+    def _translate(self, operation: str, dn: str | None) -> AbstractContextManager[None]:
         return translate_errors(
             operation=operation,
             host=self.settings.host,
@@ -231,20 +243,21 @@ class LdapConnection:
         """
         if page_size < 0:
             raise InvalidRequestError(f"page_size must be >= 0, got {page_size}")
-        self._ldap.strategy.binary_attributes = binary_attributes
         request = SearchRequest(base, search_filter, scope, tuple(attributes), size_limit)
-        cookie: bytes | None = None
-        while True:
-            entries, result = self._send_search(
-                request,
-                paged_size=page_size or None,
-                paged_cookie=cookie,
-                controls=list(controls) or None,
-            )
-            yield from entries
-            cookie = next_cookie(result) if page_size else None
-            if not cookie:
-                return
+        decoder = EntryDecoder(binary_attributes, base)
+        pending: _Pending | None = self._start(request, controls, page_size)
+        try:
+            while pending is not None:
+                raw, result = self._finish(request, pending)
+                cookie = next_cookie(result) if page_size else None
+                # Ask for the next page before handing out this one: the server works on
+                # it while the caller processes these entries.
+                pending = self._start(request, controls, page_size, cookie) if cookie else None
+                for message in raw:
+                    yield decoder.decode(message)
+        finally:
+            if pending is not None and pending.error is None:
+                self._ldap.strategy.forget(pending.message_id)
 
     def search_page(
         self,
@@ -261,9 +274,8 @@ class LdapConnection:
         For protocols whose state comes back in a response control (AD DirSync's cookie);
         the arguments are those of :meth:`search`.
         """
-        self._ldap.strategy.binary_attributes = binary_attributes
         request = SearchRequest(base, search_filter, scope, tuple(attributes), 0)
-        entries, result = self._send_search(request, controls=list(controls) or None)
+        entries, result = self._send_search(request, controls, binary_attributes)
         return SearchPage(entries=tuple(entries), controls=response_controls(result))
 
     def search_vlv(
@@ -293,13 +305,12 @@ class LdapConnection:
         """
         if page_size < 1:
             raise InvalidRequestError(f"page_size must be >= 1, got {page_size}")
-        self._ldap.strategy.binary_attributes = binary_attributes
         request = SearchRequest(base, search_filter, scope, tuple(attributes), 0)
         offset, total, context = 1, 0, None
         sort = (SORT_REQUEST_OID, True, encode_sort_request(sort_key))
         while True:
             vlv = (VLV_REQUEST_OID, True, encode_vlv_request(offset, page_size, total, context))
-            entries, result = self._send_search(request, controls=[sort, vlv])
+            entries, result = self._send_search(request, (sort, vlv), binary_attributes)
             window = vlv_window(result, base)
             yield from entries
             offset += page_size
@@ -307,26 +318,48 @@ class LdapConnection:
             if not entries or offset > total:
                 return
 
-    def _send_search(
-        self, request: SearchRequest, **options: Any
-    ) -> tuple[list[Entry], Mapping[str, Any]]:
-        """Send one search request; return its entries and its result."""
-        with self._request("search", request.base):
-            self._ldap.search(
-                request.base,
-                request.search_filter,
-                search_scope=LDAP3_SCOPE[request.scope],
-                attributes=list(request.attributes),
-                size_limit=request.size_limit,
-                **options,
-            )
-        result = self._ldap.result
+    def _start(
+        self,
+        request: SearchRequest,
+        controls: Sequence[Control],
+        page_size: int = 0,
+        cookie: bytes | None = None,
+    ) -> _Pending:
+        """Send one search request without waiting for its answer."""
+        try:
+            with self._request("search", request.base):
+                message_id = send_search(
+                    self._ldap, request, list(controls), page_size=page_size, cookie=cookie
+                )
+        except LdapConnectorError as error:
+            # Raised when the answer is collected: a page read ahead is handed out first.
+            return _Pending(message_id=0, error=error)
+        self._ldap.strategy.expect(message_id)
+        return _Pending(message_id=message_id)
+
+    def _finish(
+        self, request: SearchRequest, pending: _Pending
+    ) -> tuple[list[bytes], Mapping[str, Any]]:
+        """Collect a search's answer: its raw entries and its result."""
+        if pending.error is not None:
+            raise pending.error
+        with self._translate("search", request.base):
+            raw, result = collect_search(self._ldap, pending.message_id)
         # Check the result before handing out any entry of a search that was cut short.
         raise_if_cut_short(result, request.base, request.size_limit)
-        entries = [
-            item["entry"] for item in self._ldap.response if item["type"] == "searchResEntry"
-        ]
-        return entries, result
+        return raw, result
+
+    def _send_search(
+        self,
+        request: SearchRequest,
+        controls: Sequence[Control],
+        binary_attributes: frozenset[str],
+    ) -> tuple[list[Entry], Mapping[str, Any]]:
+        """Send one search request; return its entries and its result."""
+        pending = self._start(request, controls)
+        raw, result = self._finish(request, pending)
+        decoder = EntryDecoder(binary_attributes, request.base)
+        return [decoder.decode(message) for message in raw], result
 
     def add(
         self,
