@@ -10,11 +10,14 @@ the objects already handed out (by anchor): each object reaches the caller once.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
+from typing import cast
 
 import attrs
 
@@ -142,8 +145,17 @@ def _anchor_of(entry: Entry, plan: ImportPlan) -> Anchor | None:
     return anchor
 
 
+def _texts(entry: Entry, name: str) -> tuple[str, ...]:
+    """``entry.texts(name)``, without building a new tuple when every value is text."""
+    values = entry.get(name)
+    for value in values:
+        if not isinstance(value, str):
+            return entry.texts(name)
+    return cast(tuple[str, ...], values)
+
+
 def _matching_values(entry: Entry, plan: ImportPlan) -> dict[str, tuple[str, ...]]:
-    return {name: entry.texts(name) for name in plan.matching_attributes if entry.get(name)}
+    return {name: _texts(entry, name) for name in plan.matching_attributes if entry.get(name)}
 
 
 def _record_page(
@@ -173,7 +185,7 @@ def _to_imported(entry: Entry, anchor: Anchor) -> ImportedEntry:
     return ImportedEntry(
         anchor=anchor,
         dn=entry.dn,
-        object_classes=entry.texts("objectClass"),
+        object_classes=_texts(entry, "objectClass"),
         attributes=entry.attributes,
     )
 
@@ -206,6 +218,23 @@ def _search(connection: LdapConnection, plan: ImportPlan, base: str) -> Iterator
                 "without one"
             ]
         ) from None
+
+
+@contextlib.contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while one page is read and recorded.
+
+    A page is a few thousand short-lived containers that hold no cycles; letting the
+    collector run through them a dozen times per page costs about a sixth of the import's
+    CPU. The caller's own code (between pages) runs with the collector as it was.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @attrs.define(kw_only=True)
@@ -267,9 +296,13 @@ class _Reader:
 
     def _read(self, base: str) -> Iterator[ImportedEntry]:
         entries = _search(self.connection, self.plan, base)
-        while raw_page := list(itertools.islice(entries, self.plan.page_size)):
-            page, raw = self._new(raw_page)
-            self.counts.renamed += _record_page(self.store, page, self.plan, raw)
+        while True:
+            with _collection_paused():
+                raw_page = list(itertools.islice(entries, self.plan.page_size))
+                page, raw = self._new(raw_page)
+                self.counts.renamed += _record_page(self.store, page, self.plan, raw)
+            if not raw_page:
+                return
             if self.store is None:
                 self.handed_out.update(obj.anchor for obj in page)
             self.counts.objects += len(page)
