@@ -16,8 +16,9 @@ import itertools
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from typing import cast
+from typing import Protocol, cast, runtime_checkable
 
 import attrs
 
@@ -158,6 +159,20 @@ def _matching_values(entry: Entry, plan: ImportPlan) -> dict[str, tuple[str, ...
     return {name: _texts(entry, name) for name in plan.matching_attributes if entry.get(name)}
 
 
+@runtime_checkable
+class _ImportBatching(Protocol):
+    """A store with a cheaper transaction for import pages (``SqliteLinkStore``'s)."""
+
+    def import_batch(self) -> AbstractContextManager[None]: ...
+
+
+def _page_batch(store: LinkStore) -> AbstractContextManager[None]:
+    """The transaction one page is recorded in: the store's import batch where it has one."""
+    if isinstance(store, _ImportBatching):
+        return store.import_batch()
+    return store.batch()
+
+
 def _record_page(
     store: LinkStore | None, page: list[ImportedEntry], plan: ImportPlan, raw: list[Entry]
 ) -> int:
@@ -169,7 +184,7 @@ def _record_page(
         for obj, e in zip(page, raw, strict=True)
     ]
     renamed = 0
-    with store.batch():
+    with _page_batch(store):
         store.record_imports(imported)
         links = store.live_links_by_anchor(obj.anchor for obj in page)
         now = datetime.now(UTC)
