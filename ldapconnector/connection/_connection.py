@@ -221,8 +221,12 @@ class LdapConnection:
         """Stream the entries a search finds, one page at a time.
 
         Pages are requested with the paged-results control (RFC 2696) as the caller
-        consumes entries, so memory holds one page at most. Continuation references are
-        skipped. Values placed in ``search_filter`` must already be escaped (RFC 4515).
+        consumes entries, one page ahead: the next page is asked for when the current one
+        has arrived, so the server prepares it while the caller reads, and memory holds
+        about two pages. Other operations on this connection meanwhile get their own
+        answers; a search left early drops the answers of its page read ahead.
+        Continuation references are skipped. Values placed in ``search_filter`` must
+        already be escaped (RFC 4515).
 
         Args:
             base: the search base DN.
