@@ -188,7 +188,7 @@ def _record_page(
         store.record_imports(imported)
         links = store.live_links_by_anchor(obj.anchor for obj in page)
         now = datetime.now(UTC)
-        for obj in page:
+        for obj in page if links else ():  # most imports follow no rename: skip the hashing
             link = links.get(obj.anchor)
             if link is not None and link.dn != obj.dn:
                 store.put(attrs.evolve(link, dn=obj.dn, updated=now))
@@ -334,13 +334,15 @@ class _Reader:
         """The entries of a page not handed out before (a resumed search reads them again)."""
         page: list[ImportedEntry] = []
         raw: list[Entry] = []
+        # Before any reconnect, with a store, nothing can come twice: no lookup per entry.
+        check = self.store is None or self.resumed
         for entry in raw_page:
             anchor = _anchor_of(entry, self.plan)
             if anchor is None:
                 if entry.dn not in self.skipped_dns:
                     self.skipped_dns.add(entry.dn)
                     self.counts.skipped += 1
-            elif not self._handed_out(anchor):
+            elif not check or not self._handed_out(anchor):
                 page.append(_to_imported(entry, anchor))
                 raw.append(entry)
         return page, raw
@@ -348,8 +350,7 @@ class _Reader:
     def _handed_out(self, anchor: Anchor) -> bool:
         if self.store is None:
             return anchor in self.handed_out
-        # Before any reconnect nothing can come twice: skip the lookup.
-        return self.resumed and self.store.get_imported(anchor) is not None
+        return self.store.get_imported(anchor) is not None
 
 
 def run_full_import(
