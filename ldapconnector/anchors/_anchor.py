@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from ldapconnector.anchors._fast import FAST_CANONICAL
 from ldapconnector.anchors._strategy import (
     ANCHOR_STRATEGIES,
     AnchorKind,
@@ -94,6 +95,10 @@ class Anchor:
             ValueError: ``kind`` names no anchor kind.
         """
         anchor_kind = AnchorKind(kind)
+        fast = FAST_CANONICAL.get(anchor_kind)
+        canonical = fast(raw_value) if fast is not None else None
+        if canonical is not None:
+            return _canonical_anchor(anchor_kind, canonical)
         value = ANCHOR_STRATEGIES[anchor_kind].codec.decode(raw_value)
         return cls(kind=anchor_kind, value=value)
 
@@ -192,6 +197,18 @@ class Anchor:
         return f"{self.kind.value}={self.value}"
 
 
+def _canonical_anchor(kind: AnchorKind, value: str) -> Anchor:
+    """An anchor whose value is canonical by construction (:data:`FAST_CANONICAL`).
+
+    Skips the constructor's check, which would parse the value again (two ``uuid.UUID``
+    objects per anchor on the full import's hot path) only to find it canonical.
+    """
+    anchor = object.__new__(Anchor)
+    object.__setattr__(anchor, "kind", kind)
+    object.__setattr__(anchor, "value", value)
+    return anchor
+
+
 def anchor_of_entry(entry: Entry, strategy: AnchorStrategy) -> Anchor | None:
     """The anchor an entry read from the directory carries, or None when it has none.
 
@@ -204,6 +221,10 @@ def anchor_of_entry(entry: Entry, strategy: AnchorStrategy) -> Anchor | None:
     raw = entry.first(strategy.attribute)
     if raw is None:
         return None
+    fast = FAST_CANONICAL.get(strategy.kind)
+    canonical = fast(raw) if fast is not None else None
+    if canonical is not None:
+        return _canonical_anchor(strategy.kind, canonical)
     try:
         return Anchor.from_directory(strategy.kind, raw)
     except InvalidRequestError:

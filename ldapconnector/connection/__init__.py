@@ -6,8 +6,11 @@ traffic (a simple bind over clear text, unless allowed by name), opens the socke
 LDAPS or StartTLS and certificate verification, binds (anonymous, simple, SASL EXTERNAL
 with a client certificate, or Kerberos), and returns an :class:`LdapConnection`. Its
 methods read the Root DSE and subschema, stream paged searches as frozen :class:`Entry`
-values, and write (add, modify, modify DN, delete, password modify). No ldap3 type or
-exception leaves this package: failures become :mod:`ldapconnector.errors` classes.
+values (the next page asked for while the current one is read, each entry decoded in one
+pass straight from its BER bytes), and write (add, modify, modify DN, delete, password
+modify), one at a time or many in flight (:class:`Pipeline`, from
+:meth:`LdapConnection.pipeline`, with the connection's own request encoder). No ldap3 type
+or exception leaves this package: failures become :mod:`ldapconnector.errors` classes.
 :func:`test_connection` walks the same steps and reports which one failed. Control values
 (sort and VLV, Post-Read, DirSync) are encoded and decoded with one BER codec; the DirSync
 one (:func:`encode_dirsync_request`, :func:`decode_dirsync_response`) is exported for the

@@ -12,6 +12,7 @@ import attrs
 import ldap3
 
 from ldapconnector.config import ConnectivityConfig, Secret
+from ldapconnector.connection._entry_decoder import EntryDecoder
 from ldapconnector.connection._errors import translate_errors
 from ldapconnector.connection._open import discard
 from ldapconnector.connection._pipeline import Pipeline
@@ -21,18 +22,16 @@ from ldapconnector.connection._referrals import (
     ReferralPolicy,
     referral_refused,
     referral_urls,
-    search_references,
 )
 from ldapconnector.connection._response_controls import response_controls
-from ldapconnector.connection._scope import LDAP3_SCOPE
 from ldapconnector.connection._search_results import (
     SearchRequest,
     next_cookie,
     raise_if_cut_short,
-    vlv_window,
+    vlv_windows,
 )
+from ldapconnector.connection._search_send import collect_search, send_search
 from ldapconnector.connection._subschema import SUBSCHEMA_ATTRIBUTES, read_subschema
-from ldapconnector.connection._vlv import encode_sort_request, encode_vlv_request
 from ldapconnector.dn import renamed_dn
 from ldapconnector.errors import (
     InvalidRequestError,
@@ -42,9 +41,7 @@ from ldapconnector.errors import (
 )
 from ldapconnector.model import (
     DEFAULT_BINARY_ATTRIBUTES,
-    SORT_REQUEST_OID,
     TREE_DELETE_OID,
-    VLV_REQUEST_OID,
     Control,
     Entry,
     Modification,
@@ -67,6 +64,14 @@ _LDAP3_MODIFY = {
     ModifyOp.REPLACE: ldap3.MODIFY_REPLACE,
     ModifyOp.INCREMENT: ldap3.MODIFY_INCREMENT,
 }
+
+
+@attrs.frozen
+class _Pending:
+    """A search request sent and not yet answered (or the error that kept it from going)."""
+
+    message_id: int
+    error: LdapConnectorError | None = None
 
 
 @attrs.define(repr=False)
@@ -162,6 +167,9 @@ class LdapConnection:
         if self._pipeline is not None:
             self._settle_pipeline()
         self._requests_sent += 1
+        return self._translate(operation, dn)
+
+    def _translate(self, operation: str, dn: str | None) -> AbstractContextManager[None]:
         return translate_errors(
             operation=operation,
             host=self.settings.host,
@@ -234,11 +242,14 @@ class LdapConnection:
         """Stream the entries a search finds, one page at a time.
 
         Pages are requested with the paged-results control (RFC 2696) as the caller
-        consumes entries, so memory holds one page at most. A referral (the base is held
-        by another server) and continuation references are followed to the allowed hosts
-        when ``referrals`` says so; otherwise a referral is an error and continuation
-        references are skipped. Values placed in ``search_filter`` must already be
-        escaped (RFC 4515).
+        consumes entries, one page ahead: the next page is asked for when the current one
+        has arrived, so the server prepares it while the caller reads, and memory holds
+        about two pages. Other operations on this connection meanwhile get their own
+        answers; a search left early drops the answers of its page read ahead. A referral
+        (the base is held by another server) and continuation references are followed to
+        the allowed hosts when ``referrals`` says so; otherwise a referral is an error and
+        continuation references are skipped. Values placed in ``search_filter`` must
+        already be escaped (RFC 4515).
 
         Args:
             base: the search base DN.
@@ -260,31 +271,31 @@ class LdapConnection:
         """
         if page_size < 0:
             raise InvalidRequestError(f"page_size must be >= 0, got {page_size}")
-        self._ldap.strategy.binary_attributes = binary_attributes
         request = SearchRequest(base, search_filter, scope, tuple(attributes), size_limit)
-        cookie: bytes | None = None
-        while True:
-            entries, result = self._send_search(
-                request,
-                referral_ok=True,
-                paged_size=page_size or None,
-                paged_cookie=cookie,
-                controls=list(controls) or None,
-            )
-            references = search_references(self._ldap.response)
-            if (urls := referral_urls(result)) is not None:  # the base is held elsewhere
-                yield from self._chaser.search(
-                    urls, request, page_size, binary_attributes, controls
-                )
-                return
-            yield from entries
-            for uris in references if self.referrals.follow else ():
-                yield from self._chaser.search(
-                    uris, request, page_size, binary_attributes, controls
-                )
-            cookie = next_cookie(result) if page_size else None
-            if not cookie:
-                return
+        decoder = EntryDecoder(binary_attributes, base)
+        pending: _Pending | None = self._start(request, controls, page_size)
+        try:
+            while pending is not None:
+                raw, result, references = self._finish(request, pending)
+                if (urls := referral_urls(result)) is not None:  # the base is held elsewhere
+                    pending = None
+                    yield from self._chaser.search(
+                        urls, request, page_size, binary_attributes, controls
+                    )
+                    return
+                cookie = next_cookie(result) if page_size else None
+                # Ask for the next page before handing out this one: the server works on
+                # it while the caller processes these entries.
+                pending = self._start(request, controls, page_size, cookie) if cookie else None
+                for message in raw:
+                    yield decoder.decode(message)
+                for uris in references if self.referrals.follow else ():
+                    yield from self._chaser.search(
+                        uris, request, page_size, binary_attributes, controls
+                    )
+        finally:
+            if pending is not None and pending.error is None:
+                self._ldap.strategy.forget(pending.message_id)
 
     def search_page(
         self,
@@ -301,9 +312,8 @@ class LdapConnection:
         For protocols whose state comes back in a response control (AD DirSync's cookie);
         the arguments are those of :meth:`search`.
         """
-        self._ldap.strategy.binary_attributes = binary_attributes
         request = SearchRequest(base, search_filter, scope, tuple(attributes), 0)
-        entries, result = self._send_search(request, controls=list(controls) or None)
+        entries, result = self._send_search(request, controls, binary_attributes)
         return SearchPage(entries=tuple(entries), controls=response_controls(result))
 
     def search_vlv(
@@ -319,9 +329,7 @@ class LdapConnection:
     ) -> Iterator[Entry]:
         """Stream a search window by window with Virtual List View and server-side sort.
 
-        For servers that offer VLV (draft-ietf-ldapext-ldapv3-vlv) but not paged results.
-        Windows are addressed by offset in the sorted listing: entries added or removed
-        while the listing is read can shift it, so prefer :meth:`search` where possible.
+        For servers with VLV but not paged results (changes while it is read can shift it).
 
         Args:
             sort_key: the attribute the server sorts the listing by (RFC 2891).
@@ -333,43 +341,56 @@ class LdapConnection:
         """
         if page_size < 1:
             raise InvalidRequestError(f"page_size must be >= 1, got {page_size}")
-        self._ldap.strategy.binary_attributes = binary_attributes
         request = SearchRequest(base, search_filter, scope, tuple(attributes), 0)
-        offset, total, context = 1, 0, None
-        sort = (SORT_REQUEST_OID, True, encode_sort_request(sort_key))
-        while True:
-            vlv = (VLV_REQUEST_OID, True, encode_vlv_request(offset, page_size, total, context))
-            entries, result = self._send_search(request, controls=[sort, vlv])
-            window = vlv_window(result, base)
-            yield from entries
-            offset += page_size
-            total, context = window.content_count, window.context_id
-            if not entries or offset > total:
-                return
+        return vlv_windows(
+            lambda vlv: self._send_search(request, vlv, binary_attributes),
+            base, sort_key, page_size,
+        )  # fmt: skip
 
-    def _send_search(
-        self, request: SearchRequest, *, referral_ok: bool = False, **options: Any
-    ) -> tuple[list[Entry], Mapping[str, Any]]:
-        """One search: its entries and result; a referral (10) raises unless ``referral_ok``."""
-        with self._request("search", request.base):
-            self._ldap.search(
-                request.base,
-                request.search_filter,
-                search_scope=LDAP3_SCOPE[request.scope],
-                attributes=list(request.attributes),
-                size_limit=request.size_limit,
-                **options,
-            )
-        result = self._ldap.result
+    def _start(
+        self,
+        request: SearchRequest,
+        controls: Sequence[Control],
+        page_size: int = 0,
+        cookie: bytes | None = None,
+    ) -> _Pending:
+        """Send one search request without waiting for its answer."""
+        try:
+            with self._request("search", request.base):
+                message_id = send_search(
+                    self._ldap, request, list(controls), page_size=page_size, cookie=cookie
+                )
+        except LdapConnectorError as error:
+            # Raised when the answer is collected: a page read ahead is handed out first.
+            return _Pending(message_id=0, error=error)
+        self._ldap.strategy.expect(message_id)
+        return _Pending(message_id=message_id)
+
+    def _finish(
+        self, request: SearchRequest, pending: _Pending
+    ) -> tuple[list[bytes], Mapping[str, Any], list[tuple[str, ...]]]:
+        """Collect a search's answer: its raw entries, its result, its continuation refs."""
+        if pending.error is not None:
+            raise pending.error
+        with self._translate("search", request.base):
+            raw, result, references = collect_search(self._ldap, pending.message_id)
         # Check the result before handing out any entry of a search that was cut short.
         raise_if_cut_short(result, request.base, request.size_limit)
-        urls = referral_urls(result)
-        if urls is not None and not referral_ok:
+        return raw, result, references
+
+    def _send_search(
+        self,
+        request: SearchRequest,
+        controls: Sequence[Control],
+        binary_attributes: frozenset[str],
+    ) -> tuple[list[Entry], Mapping[str, Any]]:
+        """Send one search request; its entries and result (a referral is an error)."""
+        pending = self._start(request, controls)
+        raw, result, _references = self._finish(request, pending)
+        if (urls := referral_urls(result)) is not None:
             raise referral_refused(self.referrals, urls, operation="search", dn=request.base)
-        entries = [
-            item["entry"] for item in self._ldap.response if item["type"] == "searchResEntry"
-        ]
-        return entries, result
+        decoder = EntryDecoder(binary_attributes, request.base)
+        return [decoder.decode(message) for message in raw], result
 
     def add(
         self,

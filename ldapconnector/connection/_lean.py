@@ -1,37 +1,72 @@
-"""A lean reader for search results: straight from the BER bytes to :class:`Entry`.
+"""A lean reader for search results: raw searchResEntry messages, read ahead of need.
 
 ldap3 decodes every message into generic nested tuples and then builds two
 case-insensitive dicts per entry (FIELD_NOTES: ~29 % of a search in BER decoding, ~59 % in
 the dicts). The connector needs neither: it wants the DN and the raw values and decides
-text versus binary itself. This strategy keeps ldap3's socket handling, framing and every
-other message type, and reads ``searchResEntry`` messages (RFC 4511 section 4.5.2) with a
-small purpose-built parser; anything it does not recognise goes down ldap3's own path.
+text versus binary itself. This strategy keeps ldap3's socket, request encoding and every
+other message type; it frames messages itself (:mod:`._receive`), hands a search's
+``searchResEntry`` messages (RFC 4511 section 4.5.2) back undecoded for the connection to
+parse as its caller reads (:func:`parse_search_entry`), and keeps the messages of a
+request sent ahead of time (the next page) apart from those of the request waited for.
 Long-form lengths are read with the BER codec's raw :func:`read_length`; short-form ones
 are read inline in the loop over attributes (a call per element would cost more).
 """
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
-from ldap3.core.exceptions import LDAPSocketReceiveError
+from ldap3 import DIGEST_MD5
+from ldap3.core.exceptions import (
+    LDAPExceptionError,
+    LDAPSocketReceiveError,
+    communication_exception_factory,
+)
 from ldap3.strategy.base import RESPONSE_COMPLETE, SESSION_TERMINATED_BY_SERVER, TRANSACTION_ERROR
 from ldap3.strategy.sync import SyncStrategy
 from ldap3.utils.asn1 import decode_message_fast
 
 from ldapconnector.connection._ber import Tag, TagClass, make_tag, read_length
-from ldapconnector.model import DEFAULT_BINARY_ATTRIBUTES, Entry, entry_from_raw
+from ldapconnector.connection._receive import receive_messages
 
-__all__ = ["LeanSyncStrategy", "parse_search_entry", "use_lean_decoder"]
+__all__ = [
+    "RAW_ENTRIES",
+    "LeanSyncStrategy",
+    "message_header",
+    "parse_search_entry",
+    "use_lean_decoder",
+]
 
+#: The response type under which a search's undecoded entries come back.
+RAW_ENTRIES = "searchResEntry raw"
 # Plain ints, not the enum members: each message's header is compared against them.
 _SEQUENCE = int(Tag.SEQUENCE)
 _INTEGER = int(Tag.INTEGER)
 _SEARCH_RESULT_ENTRY = make_tag(TagClass.APPLICATION, 4, constructed=True)  # 0x64
 # Responses after which more messages follow for the same request.
 _NOT_FINAL_TYPES = frozenset({"searchResEntry", "searchResRef", "intermediateResponse"})
+_NOT_FINAL_TAGS = frozenset(
+    {
+        _SEARCH_RESULT_ENTRY,
+        make_tag(TagClass.APPLICATION, 19, constructed=True),  # searchResRef
+        make_tag(TagClass.APPLICATION, 25, constructed=True),  # intermediateResponse
+    }
+)
 _NOTICE_OF_DISCONNECTION = "1.3.6.1.4.1.1466.20036"
 _NOVELL_TRANSACTION_ERROR = "2.16.840.1.113719.1.27.103.4"
+
+
+def message_header(message: bytes) -> tuple[int, int]:
+    """An LDAPMessage's (message id, protocol operation tag byte); (-1, -1) if unreadable."""
+    try:
+        _, index = read_length(message, 1)
+        size, index = read_length(message, index + 1)
+        return int.from_bytes(message[index : index + size], "big", signed=True), message[
+            index + size
+        ]
+    except IndexError:
+        return -1, -1
 
 
 def parse_search_entry(
@@ -95,46 +130,102 @@ def _attributes(message: bytes, index: int, end: int) -> dict[bytes, list[bytes]
 
 
 class LeanSyncStrategy(SyncStrategy):  # type: ignore[misc]  # ldap3 ships no type hints
-    """ldap3's synchronous strategy with searchResEntry read straight into an Entry."""
+    """ldap3's synchronous strategy, reading search entries raw and requests in parallel.
 
-    binary_attributes: frozenset[str] = DEFAULT_BINARY_ATTRIBUTES
+    - ``searchResEntry`` messages are not decoded here: a search's entries come back as
+      one ``{"type": RAW_ENTRIES, "raw": [message, ...]}`` item, which the connection
+      decodes as its caller reads (:class:`~ldapconnector.connection._entry_decoder.EntryDecoder`).
+    - A request registered with :meth:`expect` (a search page asked for ahead of time) may
+      be answered while another request's responses are read: its messages are kept for
+      it, so reading ahead never disturbs the request being waited for.
+    - :meth:`forget` drops the answers of a request nobody will read any more.
+    """
 
-    def _entry(self, message: bytes, message_id: int) -> Entry | None:
+    def _lean_state(self) -> tuple[dict[int, list[bytes]], set[int]]:
+        # The class is swapped onto an existing ldap3 strategy, so the state is made here.
         try:
-            parsed = parse_search_entry(message, message_id)
-        except IndexError:
-            return None  # malformed for this parser: let ldap3's decoder judge it
-        if parsed is None:
-            return None
-        dn, raw = parsed
-        attributes = {name.decode("utf-8"): values for name, values in raw.items()}
-        return entry_from_raw(dn.decode("utf-8"), attributes, self.binary_attributes)
+            return self._kept, self._dropped
+        except AttributeError:
+            self._kept: dict[int, list[bytes]] = {}
+            self._dropped: set[int] = set()
+            return self._kept, self._dropped
+
+    def expect(self, message_id: int) -> None:
+        """Keep the messages of ``message_id`` when they arrive while others are read."""
+        self._lean_state()[0].setdefault(message_id, [])
+
+    def forget(self, message_id: int) -> None:
+        """Discard the answers of ``message_id``, kept and still to come."""
+        kept, dropped = self._lean_state()
+        if self._outstanding:  # ldap3 sets it to None when the connection closes
+            self._outstanding.pop(message_id, None)
+        if kept.pop(message_id, None) is not None:
+            dropped.add(message_id)
+
+    def receiving(self) -> list[bytes]:
+        """Read whole messages from the socket (64 KiB reads; see :mod:`._receive`)."""
+        connection = self.connection
+        if connection.sasl_mechanism == DIGEST_MD5 and connection._digest_md5_kis:
+            return super().receiving()  # type: ignore[no-any-return]  # signed SASL framing
+        try:
+            return receive_messages(connection.socket.recv)
+        except (OSError, AttributeError) as error:
+            connection.last_error = f"error receiving data: {error}"
+            with contextlib.suppress(OSError, LDAPExceptionError):
+                self.close()
+            raise communication_exception_factory(LDAPSocketReceiveError, type(error)(str(error)))(
+                connection.last_error
+            ) from None
+
+    def _set_aside(self, message: bytes, received_id: int, operation: int) -> bool:
+        """Keep or drop a message of another request; False when it is nobody's."""
+        kept, dropped = self._lean_state()
+        if received_id in kept:
+            kept[received_id].append(message)
+            return True
+        if received_id in dropped:
+            if operation not in _NOT_FINAL_TAGS:
+                dropped.discard(received_id)
+            return True
+        return False
 
     def _get_response(self, message_id: int, timeout: Any) -> Any:
         """Collect the responses to one request, as ldap3's SyncStrategy does.
 
-        Returns the response dicts, the result dict and ``RESPONSE_COMPLETE``, or one of
-        ldap3's markers when the server ended the session.
+        Returns the raw entries item, the other response dicts, the result dict and
+        ``RESPONSE_COMPLETE``, or one of ldap3's markers when the server ended the session.
         """
-        responses: list[Any] = []
-        while True:
-            received = self.receiving()
-            if not received:
-                return SESSION_TERMINATED_BY_SERVER
-            for message in received:
+        kept, _ = self._lean_state()
+        entries: list[bytes] = []
+        responses: list[Any] = [{"type": RAW_ENTRIES, "raw": entries}]
+        batch = kept.pop(message_id, None) or self.receiving()
+        while batch:
+            for position, message in enumerate(batch):
                 if not message:
                     continue
-                entry = self._entry(message, message_id)
-                if entry is not None:
-                    responses.append({"type": "searchResEntry", "entry": entry})
+                received_id, operation = message_header(message)
+                if received_id != message_id and self._set_aside(message, received_id, operation):
+                    continue
+                if received_id == message_id and operation == _SEARCH_RESULT_ENTRY:
+                    entries.append(message)
                     continue
                 response = self._general(message, message_id)
                 if isinstance(response, str):
                     return response
                 responses.append(response)
                 if response["type"] not in _NOT_FINAL_TYPES:
+                    self._keep_rest(batch[position + 1 :])
                     responses.append(RESPONSE_COMPLETE)
                     return responses
+            batch = self.receiving()
+        return SESSION_TERMINATED_BY_SERVER
+
+    def _keep_rest(self, rest: list[bytes]) -> None:
+        """Messages read past the end of a response belong to requests read ahead."""
+        for message in rest:
+            received_id, operation = message_header(message)
+            if not self._set_aside(message, received_id, operation):
+                self._lean_state()[0].setdefault(received_id, []).append(message)
 
     def _general(self, message: bytes, message_id: int) -> Any:
         """Decode any other message with ldap3's decoder and apply its checks."""

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 
-from ldapconnector.connection._vlv import VlvWindow, decode_vlv_response
+from ldapconnector.connection._vlv import (
+    VlvWindow,
+    decode_vlv_response,
+    encode_sort_request,
+    encode_vlv_request,
+)
 from ldapconnector.errors import LdapConnectorError, error_class_for_code
-from ldapconnector.model import PAGED_RESULTS_OID, VLV_RESPONSE_OID, SearchScope
+from ldapconnector.model import (
+    PAGED_RESULTS_OID,
+    SORT_REQUEST_OID,
+    VLV_REQUEST_OID,
+    VLV_RESPONSE_OID,
+    Control,
+    Entry,
+    SearchScope,
+)
 
-__all__ = ["SearchRequest", "next_cookie", "raise_if_cut_short", "vlv_window"]
+__all__ = ["SearchRequest", "next_cookie", "raise_if_cut_short", "vlv_window", "vlv_windows"]
 
 #: The paged-results control (RFC 2696).
 
@@ -67,3 +80,30 @@ def next_cookie(result: Mapping[str, Any]) -> bytes | None:
         return None
     cookie = control.get("value", {}).get("cookie")
     return bytes(cookie) if cookie else None
+
+
+def vlv_windows(
+    send: Callable[[Sequence[Control]], tuple[list[Entry], Mapping[str, Any]]],
+    base: str,
+    sort_key: str,
+    page_size: int,
+) -> Iterator[Entry]:
+    """Read a sorted listing window by window (VLV by offset) until its end.
+
+    Args:
+        send: sends the search with the given controls; its entries and result.
+        base: the search base, for messages.
+        sort_key: the attribute the server sorts by.
+        page_size: entries per window.
+    """
+    offset, total, context = 1, 0, None
+    sort = (SORT_REQUEST_OID, True, encode_sort_request(sort_key))
+    while True:
+        vlv = (VLV_REQUEST_OID, True, encode_vlv_request(offset, page_size, total, context))
+        entries, result = send((sort, vlv))
+        window = vlv_window(result, base)
+        yield from entries
+        offset += page_size
+        total, context = window.content_count, window.context_id
+        if not entries or offset > total:
+            return

@@ -91,7 +91,10 @@ def test_service_account_pages_past_the_size_limit(bulk: Bulk) -> None:
 
 
 def test_search_streams_before_the_last_page(bulk: Bulk) -> None:
-    """The first entry is yielded after one page request, before the rest are asked for."""
+    """The first entry comes after two page requests (one answered, one read ahead).
+
+    The rest of the pages are asked for only as the caller reads on.
+    """
     settings = bulk.server.connectivity_config(security="ldaps", binding="simple")
     with open_connection(settings) as conn:
         before = conn.requests_sent
@@ -106,9 +109,39 @@ def test_search_streams_before_the_last_page(bulk: Bulk) -> None:
         rest = sum(1 for _ in results)
         after_all = conn.requests_sent
     assert first.first("uid") is not None
-    assert after_first - before == 1
+    assert after_first - before == 2
     assert rest == bulk.count - 1
     assert after_all - before == bulk.count // 100 + bulk.extra_page_requests
+
+
+def test_other_operations_while_a_page_is_read_ahead(bulk: Bulk) -> None:
+    """Reads on the same connection mid-search get their own answers; no entry is lost."""
+    settings = bulk.server.connectivity_config(security="ldaps", binding="simple")
+    with open_connection(settings) as conn:
+        seen = 0
+        for entry in conn.search(
+            bulk.base, "(objectClass=inetOrgPerson)", attributes=["uid"], page_size=100
+        ):
+            seen += 1
+            if seen % 150 == 1:  # now and then, while the next page is on its way
+                again = conn.read_entry(entry.dn, ["uid"])
+                assert again is not None
+                assert again.first("uid") == entry.first("uid")
+    assert seen == bulk.count
+
+
+def test_a_search_left_early_does_not_disturb_the_next(bulk: Bulk) -> None:
+    """Stopping mid-search (a page still read ahead) leaves the connection usable."""
+    settings = bulk.server.connectivity_config(security="ldaps", binding="simple")
+    with open_connection(settings) as conn:
+        results = conn.search(bulk.base, "(objectClass=inetOrgPerson)", page_size=100)
+        for _ in range(150):
+            next(results)
+        results.close()
+        count = sum(1 for _ in conn.search(bulk.base, "(objectClass=inetOrgPerson)"))
+        who = conn.who_am_i()
+    assert count == bulk.count
+    assert who
 
 
 def test_binary_attributes_stay_bytes(directory_server: DirectoryUnderTest) -> None:

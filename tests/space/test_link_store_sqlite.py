@@ -62,6 +62,32 @@ def test_wal_mode_is_on(tmp_path: Path) -> None:
         assert store.journal_mode == "memory"
 
 
+def test_import_batch_skips_the_fsync_and_nothing_else(tmp_path: Path) -> None:
+    """An import page commits at NORMAL; every other write still waits for the disk."""
+    path = tmp_path / "links.sqlite"
+
+    def fail_inside(store: SqliteLinkStore) -> None:
+        with store.import_batch():
+            store.record_import(Anchor.parse("entryUUID", str(ANCHOR.value)), "uid=b,dc=x", {})
+            raise KeyError("stop")
+
+    with SqliteLinkStore.open(path) as store:
+        assert store.synchronous == 2
+        with store.import_batch():
+            assert store.synchronous == 1
+            store.record_import(ANCHOR, "uid=a,dc=x", {"mail": ["a@x"]})
+        assert store.synchronous == 2
+        with store.batch(), store.import_batch():
+            assert store.synchronous == 2  # inside a batch: that batch's durability
+        with pytest.raises(KeyError):
+            fail_inside(store)
+        assert store.synchronous == 2
+    with SqliteLinkStore.open(path) as store:
+        imported = store.get_imported(ANCHOR)
+        assert imported is not None
+        assert imported.dn == "uid=a,dc=x"
+
+
 def test_meta_table_records_the_version(tmp_path: Path) -> None:
     """A new file carries its format version in the meta table."""
     path = tmp_path / "links.sqlite"

@@ -5,6 +5,7 @@ Renames, moves and anchors on all three servers are in ``test_full_import_matrix
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from typing import Any
 
@@ -64,6 +65,24 @@ def _config(server: OpenLDAPServer, **connectivity: Any) -> ConnectorConfig:
         },
         allow_literal_password=True,
     )
+
+
+@pytest.mark.parametrize("enabled", [True, False], ids=["gc-on", "gc-off"])
+def test_collector_left_as_it_was_for_the_caller(server: OpenLDAPServer, enabled: bool) -> None:
+    """The garbage collector, paused while a page is read, is as the caller had it between
+    pages and after the import (on stays on, off stays off)."""
+    states: set[bool] = set()
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with Connector(_config(server)) as connector:
+            for _ in connector.full_import():
+                states.add(gc.isenabled())
+        after = gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert states == {enabled}
+    assert after is enabled
 
 
 def test_progress_and_streaming(server: OpenLDAPServer) -> None:

@@ -1,0 +1,107 @@
+"""From a searchResEntry message to an :class:`Entry`, with the names decoded once a search.
+
+A search returns the same few attribute names in every entry, so what each name means
+(its text, whether its values stay bytes) is worked out the first time it is seen and
+looked up afterwards. Values follow :func:`~ldapconnector.model.entry_from_raw`'s rule
+exactly: binary attributes keep bytes; any other value is decoded as UTF-8 and kept as
+bytes only when it is not valid UTF-8.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from ldapconnector.connection._ber import read_length
+from ldapconnector.errors import LdapConnectorError
+from ldapconnector.model import DEFAULT_BINARY_ATTRIBUTES, Entry, Value
+
+__all__ = ["EntryDecoder"]
+
+
+_LONG = 0x80  # a length byte with this bit set is the long form's count of bytes
+
+
+@attrs.define
+class EntryDecoder:
+    """Decodes the entries of one search (it caches the attribute names it met).
+
+    Attributes:
+        binary_attributes: lower-case names whose values stay bytes (``;binary`` always).
+        base: the search base, named in errors.
+    """
+
+    binary_attributes: frozenset[str] = DEFAULT_BINARY_ATTRIBUTES
+    base: str = ""
+    _names: dict[bytes, tuple[str, bool]] = attrs.field(factory=dict)
+    _decoded: int = 0
+
+    def _name(self, raw: bytes) -> tuple[str, bool]:
+        name = raw.decode("utf-8", "replace")
+        lowered = name.lower()
+        # RFC 4522: the ";binary" transfer option always means raw bytes.
+        binary = ";binary" in lowered or lowered.split(";", 1)[0] in self.binary_attributes
+        self._names[raw] = (name, binary)
+        return name, binary
+
+    def decode(self, message: bytes) -> Entry:
+        """The entry a searchResEntry message carries (its header already checked).
+
+        One pass over the message: lengths in short form are read inline and values are
+        decoded as they are cut out (a call per element would cost more than the parsing).
+
+        Raises:
+            LdapConnectorError: the message is not a well-formed searchResEntry (the error
+                names the search base and the entry's position in the search).
+        """
+        self._decoded += 1
+        try:
+            return self._decode(message)
+        except (IndexError, ValueError):
+            raise LdapConnectorError(
+                f"the server sent a malformed search result entry (entry {self._decoded} of "
+                f"the search of {self.base!r})"
+            ) from None
+
+    def _decode(self, message: bytes) -> Entry:
+        first = message[1]  # LDAPMessage SEQUENCE, then the messageID INTEGER
+        index = 2 if first < _LONG else 2 + (first & 0x7F)
+        size, index = read_length(message, index + 1)
+        index += size
+        first = message[index + 1]  # [APPLICATION 4] searchResEntry
+        index += 2 if first < _LONG else 2 + (first & 0x7F)
+        size, index = read_length(message, index + 1)  # objectName
+        dn = message[index : index + size].decode("utf-8", "replace")
+        size, index = read_length(message, index + size + 1)  # PartialAttributeList
+        if index + size > len(message):
+            raise ValueError("truncated")
+        return Entry(dn, self._attributes(message, index, index + size))
+
+    def _attributes(self, message: bytes, index: int, end: int) -> dict[str, tuple[Value, ...]]:
+        names = self._names
+        attributes: dict[str, tuple[Value, ...]] = {}
+        while index < end:
+            first = message[index + 1]  # PartialAttribute SEQUENCE: skip its header
+            index += 2 if first < _LONG else 2 + (first & 0x7F)
+            size = message[index + 1]  # type
+            size, index = (size, index + 2) if size < _LONG else read_length(message, index + 1)
+            raw_name = message[index : index + size]
+            index += size
+            name, binary = names.get(raw_name) or self._name(raw_name)
+            size = message[index + 1]  # SET OF value
+            size, index = (size, index + 2) if size < _LONG else read_length(message, index + 1)
+            values_end = index + size
+            values: list[Value] = []
+            while index < values_end:
+                size = message[index + 1]
+                size, index = (size, index + 2) if size < _LONG else read_length(message, index + 1)
+                value = message[index : index + size]
+                index += size
+                if binary:
+                    values.append(value)
+                    continue
+                try:
+                    values.append(value.decode("utf-8"))
+                except UnicodeDecodeError:
+                    values.append(value)
+            attributes[name] = tuple(values)
+        return attributes

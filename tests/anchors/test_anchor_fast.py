@@ -1,0 +1,76 @@
+"""The fast path of anchor decoding gives exactly what the codecs give, or stands aside."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ldapconnector.anchors import ANCHOR_STRATEGIES, Anchor, AnchorKind
+from ldapconnector.anchors._fast import FAST_CANONICAL
+from ldapconnector.errors import InvalidRequestError
+
+_HEX = "0123456789abcdefABCDEF"
+uuid_texts = st.uuids().map(str) | st.uuids().map(lambda u: str(u).upper())
+ns_unique_ids = st.lists(
+    st.text(alphabet=_HEX, min_size=8, max_size=8), min_size=4, max_size=4
+).map("-".join)
+# Values the codecs accept in another spelling, or refuse: the fast path must not guess.
+odd_texts = (
+    uuid_texts.map(lambda text: "{" + text + "}")
+    | uuid_texts.map(lambda text: f" {text} ")
+    | st.text(max_size=40)
+)
+values = (
+    st.binary(min_size=16, max_size=16)
+    | st.binary(max_size=40)
+    | uuid_texts
+    | uuid_texts.map(str.encode)
+    | ns_unique_ids
+    | odd_texts
+    | odd_texts.map(lambda text: text.encode("utf-8"))
+)
+
+
+def _slow(kind: AnchorKind, raw: str | bytes) -> str | None:
+    try:
+        return ANCHOR_STRATEGIES[kind].codec.decode(raw)
+    except InvalidRequestError:
+        return None
+
+
+@given(kind=st.sampled_from(sorted(FAST_CANONICAL, key=lambda k: k.value)), raw=values)
+def test_fast_path_agrees_with_the_codec(kind: AnchorKind, raw: str | bytes) -> None:
+    """Whenever the fast path answers, the codec gives the same canonical value."""
+    fast = FAST_CANONICAL[kind](raw)
+    if fast is not None:
+        assert fast == _slow(kind, raw)
+
+
+@given(raw=st.binary(min_size=16, max_size=16))
+def test_guids_take_the_fast_path(raw: bytes) -> None:
+    """Binary GUIDs and RFC 4122 strings always decode without the codec, as uuid does."""
+    assert FAST_CANONICAL[AnchorKind.OBJECT_GUID](raw) == str(uuid.UUID(bytes_le=raw))
+    assert FAST_CANONICAL[AnchorKind.EDIRECTORY_GUID](raw) == str(uuid.UUID(bytes=raw))
+    text = str(uuid.UUID(bytes=raw)).upper().encode()
+    assert FAST_CANONICAL[AnchorKind.ENTRY_UUID](text) == str(uuid.UUID(bytes=raw))
+
+
+@given(raw=values)
+def test_anchors_from_the_fast_path_equal_checked_ones(raw: str | bytes) -> None:
+    """An anchor built on the fast path equals (and hashes as) one built with checks."""
+    fast = FAST_CANONICAL[AnchorKind.ENTRY_UUID](raw)
+    if fast is None:
+        return
+    anchor = Anchor.from_directory(AnchorKind.ENTRY_UUID, raw)
+    checked = Anchor(kind=AnchorKind.ENTRY_UUID, value=fast)
+    assert anchor == checked
+    assert hash(anchor) == hash(checked)
+
+
+def test_unusable_values_still_raise() -> None:
+    """A value the fast path leaves alone is refused by the codec as before."""
+    with pytest.raises(InvalidRequestError, match="not a valid objectGUID"):
+        Anchor.from_directory(AnchorKind.OBJECT_GUID, b"short")

@@ -1,0 +1,77 @@
+"""The one-pass entry decoder and the framing reader, against hand-built BER messages."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ldapconnector.connection._entry_decoder import EntryDecoder
+from ldapconnector.connection._lean import message_header, parse_search_entry
+from ldapconnector.connection._receive import RECEIVE_SIZE, frame_messages, receive_messages
+from ldapconnector.errors import LdapConnectorError
+from ldapconnector.model import entry_from_raw
+from tests.connection.test_lean_parser import entry_message
+
+NAMES = st.sampled_from([b"cn", b"jpegPhoto", b"userCertificate;binary", b"mail", b"CN", b"o"])
+
+
+@given(
+    st.integers(min_value=1, max_value=32000),
+    st.text(max_size=300),
+    st.dictionaries(NAMES, st.lists(st.binary(max_size=300), max_size=4), max_size=5),
+)
+def test_decodes_as_entry_from_raw_does(
+    message_id: int, dn: str, attributes: dict[bytes, list[bytes]]
+) -> None:
+    """Text, invalid UTF-8 and binary attributes come out as entry_from_raw makes them."""
+    message = entry_message(message_id, dn.encode(), attributes)
+    parsed = parse_search_entry(message, message_id)
+    assert parsed is not None
+    raw = {name.decode(): values for name, values in parsed[1].items()}
+    expected = entry_from_raw(dn, raw)
+    assert EntryDecoder().decode(message) == expected
+    assert message_header(message) == (message_id, 0x64)
+
+
+def test_a_cut_entry_is_an_error_naming_its_position() -> None:
+    """A truncated entry raises LdapConnectorError with the base and the entry's number."""
+    decoder = EntryDecoder(base="ou=people,dc=x")
+    good = entry_message(3, b"uid=a,dc=x", {b"cn": [b"A"]})
+    decoder.decode(good)
+    with pytest.raises(LdapConnectorError, match=r"entry 2 of the search of 'ou=people,dc=x'"):
+        decoder.decode(good[:-3])
+
+
+def test_framing_keeps_an_incomplete_message_for_later() -> None:
+    """Whole messages are cut out; the incomplete one's start and full size come back."""
+    first = entry_message(1, b"dc=x", {b"o": [b"x"]})
+    big = entry_message(2, b"dc=x", {b"jpegPhoto": [bytes(300)]})
+    messages: list[bytes] = []
+    assert frame_messages(first + big[:10], messages) == (len(first), len(big))
+    assert messages == [first]
+    assert frame_messages(big[:1], []) == (0, 0)
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 100, RECEIVE_SIZE])
+def test_receive_reassembles_messages_split_anywhere(chunk: int) -> None:
+    """Messages delivered in pieces of any size, across pieces, come back whole, in order."""
+    sent = [entry_message(i, b"dc=x", {b"cn": [bytes(i * 37 % 700)]}) for i in range(1, 40)]
+    stream = b"".join(sent)
+    position = 0
+
+    def recv(size: int) -> bytes:
+        nonlocal position
+        piece = stream[position : position + min(size, chunk)]
+        position += len(piece)
+        return piece
+
+    received: list[bytes] = []
+    while position < len(stream):
+        received.extend(receive_messages(recv))
+    assert received == sent
+
+
+def test_receive_returns_nothing_when_the_peer_closed() -> None:
+    """An empty read (the server closed the connection) gives no messages."""
+    assert receive_messages(lambda _size: b"") == []
