@@ -118,7 +118,13 @@ def fixture_served(
         time.sleep(0.2)  # the first import is running: 503 with Retry-After
     yield served
     process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=60)
+    try:
+        out, err = process.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        # Never leave a bridge behind: a leaked process would fail later tests' teardown.
+        process.kill()
+        out, err = process.communicate()
+        pytest.fail("serve did not stop within 120 s of SIGINT; its stderr ends: " + err[-2000:])
     # The provisioning log went to stdout, one JSON object per request, without the token.
     lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
     assert any(line["operation"] == "create" and line["status"] == 201 for line in lines)
