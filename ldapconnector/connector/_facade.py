@@ -31,6 +31,7 @@ from ldapconnector.detect import (
     schema_attributes_to_request,
 )
 from ldapconnector.errors import ConfigurationError, LdapConnectorError
+from ldapconnector.expressions import FunctionRegistry, default_functions
 from ldapconnector.model import Entry
 from ldapconnector.profiles import (
     ExportReport,
@@ -118,10 +119,13 @@ class Connector:
         config: the connector configuration.
         store: the link store (connector space, links, watermarks); an in-memory store
             when omitted, which forgets everything when the connector closes.
+        functions: the expression functions the mappings may call (default: the
+            built-ins; ``default_functions().with_function(...)`` adds one).
     """
 
     config: ConnectorConfig
     store: LinkStore = attrs.field(factory=SqliteLinkStore.in_memory)
+    functions: FunctionRegistry = attrs.field(factory=default_functions, kw_only=True)
     _connection: LdapConnection | None = attrs.field(default=None, init=False)
     _server_info: ServerInfo | None = attrs.field(default=None, init=False)
     _schema: Schema | None = attrs.field(default=None, init=False)
