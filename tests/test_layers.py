@@ -48,7 +48,8 @@ IO_LAYERS: dict[str, frozenset[str]] = {
     "connection": frozenset({"errors", "model", "escaping", "dn", "config"}),
     "profiles": _EVERY_PURE | {"connection"},
     "connector": _EVERY_PURE | {"connection", "profiles"},
-    "testing": frozenset({"errors", "config", "model", "escaping", "dn"}),
+    # testing also ships the link-store contract suite, which builds links and anchors.
+    "testing": frozenset({"errors", "config", "model", "escaping", "dn", "anchors", "space"}),
     "cli": _EVERY_PURE | {"connection", "profiles", "connector", "testing"},
     "__main__": frozenset({"cli"}),
     "<top>": _EVERY_PURE | {"connection", "profiles", "connector", "testing"},
