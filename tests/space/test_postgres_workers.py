@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ import pytest
 from ldapconnector.cli._demo_data import posix_example, users
 from ldapconnector.config import ConnectorConfig
 from ldapconnector.connector import Connector
+from ldapconnector.errors import LinkStoreError
 from ldapconnector.profiles import ExportOutcome, ExportReport
 from ldapconnector.space import LinkState, PostgresLinkStore
 from ldapconnector.testing import OpenLDAPServer, PostgreSQLServer
@@ -36,8 +38,10 @@ def _uids(server: OpenLDAPServer) -> Counter[str]:
     return Counter(line[5:] for line in done.stdout.splitlines() if line.startswith("uid: "))
 
 
-def _config(server: OpenLDAPServer) -> ConnectorConfig:
+def _config(server: OpenLDAPServer, *, delta: bool = False) -> ConnectorConfig:
     data = posix_example(server.connectivity(security="ldaps"), people_dn=server.people_dn)
+    if delta:
+        data["run_profiles"] = {**data.get("run_profiles", {}), "delta_import": True}
     return ConnectorConfig.from_dict(data, allow_literal_password=True)
 
 
@@ -131,3 +135,34 @@ def _toml(data: dict[str, object], schema: str) -> str:
     lines += ["[space]", 'backend = "postgresql"', 'dsn_env = "TEST_SPACE_DSN"']
     lines.append(f'schema = "{schema}"')
     return "\n".join(lines) + "\n"
+
+
+def test_one_delta_importer_at_a_time_and_a_dead_ones_lease_expires(
+    fresh_openldap_server: OpenLDAPServer, postgresql_server: PostgreSQLServer
+) -> None:
+    """A second delta import is refused while one runs or a live lease is held; an expired
+    lease (its worker died) is taken over."""
+    server = fresh_openldap_server
+    schema = f"delta_{next(_SPACES)}"
+    config = _config(server, delta=True)
+    dsn = postgresql_server.dsn()
+    first_store = PostgresLinkStore.connect(dsn, schema=schema)
+    second_store = PostgresLinkStore.connect(dsn, schema=schema)
+    with first_store, second_store, Connector(config, store=first_store) as first:
+        assert first.delta_import().baseline  # establishes the watermark, lease given back
+        first.export(users(2))
+        running = first.delta_import()
+        batches = iter(running)
+        assert next(batches).records  # the first run is under way, holding the lease
+        with Connector(config, store=second_store) as second:
+            with pytest.raises(LinkStoreError, match="another worker is running the delta"):
+                second.delta_import()
+            list(batches)  # the first run ends and gives the lease up
+            assert second.delta_import().drain().changes == 0
+            lease = "delta_import:delta_import"
+            assert first_store.acquire_lease(lease, "alive", timedelta(minutes=5))
+            with pytest.raises(LinkStoreError, match="another worker"):
+                second.delta_import()
+            first_store.release_lease(lease, "alive")
+            assert first_store.acquire_lease(lease, "dead", timedelta(seconds=-1))
+            assert second.delta_import().drain().changes == 0
