@@ -12,6 +12,7 @@ leases (the SQLite file, which one process holds) need none of this.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import uuid
@@ -23,6 +24,8 @@ from ldapconnector.errors import LinkStoreError
 from ldapconnector.space import Leasing, LinkStore
 
 __all__ = ["DELTA_LEASE_TTL", "DeltaLease"]
+
+log = logging.getLogger("ldapconnector.profiles")
 
 #: How long a delta import's lease lasts without a renewal (each batch renews it).
 DELTA_LEASE_TTL = timedelta(minutes=5)
@@ -61,6 +64,13 @@ class DeltaLease:
             )
 
     def release(self) -> None:
-        """Give the lease up (the run ended, or its reader was closed)."""
-        if isinstance(self.store, Leasing):
+        """Give the lease up (the run ended, or its reader was closed); never raises.
+
+        A lease that cannot be given back (the store was closed first) expires by itself.
+        """
+        if not isinstance(self.store, Leasing):
+            return
+        try:
             self.store.release_lease(self.name, self.holder)
+        except LinkStoreError as error:
+            log.info("delta import lease %s not released (it expires): %s", self.name, error)
