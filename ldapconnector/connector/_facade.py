@@ -51,7 +51,9 @@ from ldapconnector.profiles.delta import (
     DELTA_WATERMARK_KEY,
     DeltaImportRequest,
     DeltaImportResult,
+    ReaderRegistry,
     choose_delta_source,
+    default_readers,
     dirsync_permitted,
     start_delta_import,
 )
@@ -121,11 +123,17 @@ class Connector:
             when omitted, which forgets everything when the connector closes.
         functions: the expression functions the mappings may call (default: the
             built-ins; ``default_functions().with_function(...)`` adds one).
+        readers: the delta-import change readers (default: the shipped ones;
+            ``default_readers().with_reader(...)`` adds a reader for another source).
+        delta_source: read this source in delta imports instead of detection's choice
+            (it needs a reader in ``readers``).
     """
 
     config: ConnectorConfig
     store: LinkStore = attrs.field(factory=SqliteLinkStore.in_memory)
     functions: FunctionRegistry = attrs.field(factory=default_functions, kw_only=True)
+    readers: ReaderRegistry = attrs.field(factory=default_readers, kw_only=True)
+    delta_source: DeltaSource | None = attrs.field(default=None, kw_only=True)
     _connection: LdapConnection | None = attrs.field(default=None, init=False)
     _server_info: ServerInfo | None = attrs.field(default=None, init=False)
     _schema: Schema | None = attrs.field(default=None, init=False)
@@ -310,6 +318,7 @@ class Connector:
             ignore_actors=(user,) if ignore_own_writes and user else (),
             batch_size=batch_size,
             reset=reset,
+            readers=self.readers,
         )
         return start_delta_import(self.connection, request)
 
@@ -325,6 +334,8 @@ class Connector:
             stored=None if reset else self.store.get_watermark(DELTA_WATERMARK_KEY),
             dirsync_permitted=lambda: dirsync_permitted(self.connection, self.search_bases()),
             account=self.config.connectivity.user,
+            readers=self.readers,
+            configured=self.delta_source,
         )
         if choice.warning is not None:
             log.warning("%s", choice.warning)

@@ -81,7 +81,7 @@ class _Run:
             request.bases,
             request.object_class,
             request.ignore_actors,
-            dn_attribute=reader_spec(request.source).scope_dn_attribute,
+            dn_attribute=reader_spec(request.source, request.readers).scope_dn_attribute,
         )
 
     def acknowledge(self, value: str, records: Iterable[ChangeRecord] = ()) -> None:
@@ -170,6 +170,7 @@ def _reader(request: DeltaImportRequest) -> ChangeReader:
         object_class=request.object_class,
         known_dn=_known_dn(request.store),
         implied_overlays=request.implied_overlays,
+        readers=request.readers,
     )
 
 
