@@ -31,7 +31,7 @@ from ldapconnector.detect import (
     schema_attributes_to_request,
 )
 from ldapconnector.errors import ConfigurationError, LdapConnectorError
-from ldapconnector.expressions import FunctionRegistry, default_functions
+from ldapconnector.expressions import FunctionRegistry, installed_functions
 from ldapconnector.model import Entry
 from ldapconnector.profiles import (
     ExportReport,
@@ -53,8 +53,8 @@ from ldapconnector.profiles.delta import (
     DeltaImportResult,
     ReaderRegistry,
     choose_delta_source,
-    default_readers,
     dirsync_permitted,
+    installed_readers,
     start_delta_import,
 )
 from ldapconnector.schema import ACTIVE_DIRECTORY_SERVER_SUPPLIED, Schema, SchemaOptions
@@ -122,17 +122,19 @@ class Connector:
         store: the link store (connector space, links, watermarks); an in-memory store
             when omitted, which forgets everything when the connector closes.
         functions: the expression functions the mappings may call (default: the
-            built-ins; ``default_functions().with_function(...)`` adds one).
-        readers: the delta-import change readers (default: the shipped ones;
-            ``default_readers().with_reader(...)`` adds a reader for another source).
+            built-ins and those of installed packages' ``ldapconnector.functions`` entry
+            points; ``default_functions().with_function(...)`` builds one explicitly).
+        readers: the delta-import change readers (default: the shipped ones and those of
+            ``ldapconnector.readers`` entry points; ``default_readers().with_reader(...)``
+            adds a reader for another source explicitly).
         delta_source: read this source in delta imports instead of detection's choice
             (it needs a reader in ``readers``).
     """
 
     config: ConnectorConfig
     store: LinkStore = attrs.field(factory=SqliteLinkStore.in_memory)
-    functions: FunctionRegistry = attrs.field(factory=default_functions, kw_only=True)
-    readers: ReaderRegistry = attrs.field(factory=default_readers, kw_only=True)
+    functions: FunctionRegistry = attrs.field(factory=installed_functions, kw_only=True)
+    readers: ReaderRegistry = attrs.field(factory=installed_readers, kw_only=True)
     delta_source: DeltaSource | None = attrs.field(default=None, kw_only=True)
     _connection: LdapConnection | None = attrs.field(default=None, init=False)
     _server_info: ServerInfo | None = attrs.field(default=None, init=False)

@@ -7,7 +7,9 @@ are checked there, so those are compile errors) and turns the tree into nested P
 closures once. ``Expression.evaluate`` then only runs closures. The functions a call may
 name come from a :class:`FunctionRegistry` (immutable; :func:`default_functions` holds the
 built-ins, ``with_function`` makes a new one with a plug-in :class:`FunctionSpec`), passed
-to :func:`compile_expression`; there is no global table to patch. Pure: no I/O; what an
+to :func:`compile_expression`; there is no global table to patch. Installed packages
+contribute functions through the ``ldapconnector.functions`` entry points
+(:func:`installed_functions`). Pure: no I/O; what an
 evaluation needs from outside (clock, default domain, uniqueness check, randomness)
 comes in an :class:`EvaluationContext`.
 
@@ -23,6 +25,7 @@ from ldapconnector.expressions._expression import (
     compile_expression,
     evaluate_expression,
 )
+from ldapconnector.expressions._plugins import FUNCTIONS_ENTRY_POINT_GROUP, installed_functions
 from ldapconnector.expressions._registry import (
     CallMode,
     EvaluationContext,
@@ -41,6 +44,7 @@ from ldapconnector.expressions._values import to_text as expression_value_to_tex
 
 __all__ = [
     "DO_NOT_FLOW",
+    "FUNCTIONS_ENTRY_POINT_GROUP",
     "AppRoleAssignment",
     "CallMode",
     "DoNotFlow",
@@ -55,4 +59,5 @@ __all__ = [
     "evaluate_expression",
     "expression_value_to_json",
     "expression_value_to_text",
+    "installed_functions",
 ]

@@ -51,6 +51,7 @@ from ldapconnector.profiles.delta._dirsync_reader import (
     DirSyncReader,
     dirsync_permitted,
 )
+from ldapconnector.profiles.delta._plugins import READERS_ENTRY_POINT_GROUP, installed_readers
 from ldapconnector.profiles.delta._policy import (
     DeltaSourceChoice,
     choose_delta_source,
@@ -111,6 +112,7 @@ __all__ = [
     "DEFAULT_DELTA_BATCH_SIZE",
     "DELTA_WATERMARK_KEY",
     "IGNORED_ATTRIBUTES",
+    "READERS_ENTRY_POINT_GROUP",
     "READER_SPECS",
     "SUPPORTED_SOURCES",
     "AccesslogReader",
@@ -149,6 +151,7 @@ __all__ = [
     "default_readers",
     "deleted_objects_visible",
     "dirsync_permitted",
+    "installed_readers",
     "make_reader",
     "parse_changes",
     "reader_spec",
