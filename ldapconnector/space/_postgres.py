@@ -154,30 +154,35 @@ class PostgresLinkStore:
         self.close()
 
     def _run(self, name: str, params: Sequence[Any] = ()) -> Any:
+        return self._raw(self._sql[name], params, name)
+
+    def _raw(self, statement: str, params: Sequence[Any] = (), name: str | None = None) -> Any:
+        """Run one statement; a psycopg error becomes a LinkStoreError (at the boundary)."""
         try:
-            return self._db.execute(self._sql[name], params)
+            return self._db.execute(statement, params)
         except self._errors as error:
-            raise LinkStoreError(f"the PostgreSQL link store failed ({name}): {error}") from None
+            what = name or statement.split()[0].lower()
+            raise LinkStoreError(f"the PostgreSQL link store failed ({what}): {error}") from None
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
         """One transaction: committed when the block exits, rolled back if it raises."""
         depth = self._depth
-        self._db.execute("BEGIN" if depth == 0 else f"SAVEPOINT batch_{depth}")
+        self._raw("BEGIN" if depth == 0 else f"SAVEPOINT batch_{depth}")
         self._depth += 1
         try:
             yield
         except BaseException:
             self._depth = depth
             if depth == 0:
-                self._db.execute("ROLLBACK")
+                self._raw("ROLLBACK")
                 self._release_deferred()
             else:
-                self._db.execute(f"ROLLBACK TO batch_{depth}")
-                self._db.execute(f"RELEASE batch_{depth}")
+                self._raw(f"ROLLBACK TO batch_{depth}")
+                self._raw(f"RELEASE batch_{depth}")
             raise
         self._depth = depth
-        self._db.execute("COMMIT" if depth == 0 else f"RELEASE batch_{depth}")
+        self._raw("COMMIT" if depth == 0 else f"RELEASE batch_{depth}")
         if depth == 0:
             self._release_deferred()
 
@@ -187,14 +192,14 @@ class PostgresLinkStore:
         if self._depth == 0:
             yield
             return
-        self._db.execute("SAVEPOINT one_statement")
+        self._raw("SAVEPOINT one_statement")
         try:
             yield
         except BaseException:
-            self._db.execute("ROLLBACK TO one_statement")
+            self._raw("ROLLBACK TO one_statement")
             raise
         finally:
-            self._db.execute("RELEASE one_statement")
+            self._raw("RELEASE one_statement")
 
     # -- workers ------------------------------------------------------------------------------
 
@@ -211,7 +216,7 @@ class PostgresLinkStore:
         key = _int4(source_id)
         deadline = time.monotonic() + self.lock_timeout
         query = "SELECT pg_try_advisory_lock(%s, %s)"
-        while not self._db.execute(query, (self._space_key, key)).fetchone()[0]:
+        while not self._raw(query, (self._space_key, key)).fetchone()[0]:
             if time.monotonic() >= deadline:
                 raise LinkStoreError(
                     f"source id {source_id!r} is being exported by another worker "
@@ -227,7 +232,7 @@ class PostgresLinkStore:
                 self._deferred.append(key)
 
     def _unlock(self, key: int) -> None:
-        self._db.execute("SELECT pg_advisory_unlock(%s, %s)", (self._space_key, key))
+        self._raw("SELECT pg_advisory_unlock(%s, %s)", (self._space_key, key))
 
     def _release_deferred(self) -> None:
         keys, self._deferred = self._deferred, []
@@ -358,10 +363,10 @@ class PostgresLinkStore:
         )  # fmt: skip
         self._run("upsert_intent", row)
         if self._depth:
-            self._db.execute("COMMIT")  # advisory locks are per session: they stay held
-            self._db.execute("BEGIN")
+            self._raw("COMMIT")  # advisory locks are per session: they stay held
+            self._raw("BEGIN")
             for depth in range(1, self._depth):
-                self._db.execute(f"SAVEPOINT batch_{depth}")
+                self._raw(f"SAVEPOINT batch_{depth}")
 
     def get_intent(self, source_id: str) -> Intent | None:
         """The open intent of a source id, or None."""
@@ -414,9 +419,14 @@ class PostgresLinkStore:
         ]
         rows = [(o.anchor.key, o.anchor.kind.value, o.anchor.value, o.dn) for o in objects]
         with self.batch(), self._db.cursor() as cursor:
-            cursor.executemany(self._sql["forget_values"], [(o.anchor.key,) for o in objects])
-            cursor.executemany(self._sql["upsert_imported"], rows)
-            cursor.executemany(self._sql["insert_value"], values)
+            try:
+                cursor.executemany(self._sql["forget_values"], [(o.anchor.key,) for o in objects])
+                cursor.executemany(self._sql["upsert_imported"], rows)
+                cursor.executemany(self._sql["insert_value"], values)
+            except self._errors as error:
+                raise LinkStoreError(
+                    f"the PostgreSQL link store failed (record_imports): {error}"
+                ) from None
 
     def find_by_matching(self, attribute: str, value: str) -> tuple[Anchor, ...]:
         """Anchors of imported entries with that value, both compared case-insensitively."""
