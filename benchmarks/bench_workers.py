@@ -5,12 +5,14 @@ into its own container under ``ou=people`` with its own PostgreSQL schema, so no
 finds another's entries. Each worker is a
 child process exporting its shard (source ids by CRC-32); the time is from the first
 start to the last worker's exit, start-up (imports, bind, detection, schema) included.
-With ``--kill`` a seeded random worker is SIGKILLed every 1-3 s and restarted, and the
-audit (``ldapsearch``: each user once; every link's entry exists; no open intent) is
-printed. Prints users/s per worker count and the ratio to one worker; asserts nothing
-about time. This machine has 2 cores shared by slapd, PostgreSQL and the workers.
+With ``--kill`` a seeded random worker is SIGKILLed every 1-3 s (``--kills`` times at
+most) and restarted, and the audit (``ldapsearch``: each user once; every link's entry
+exists; no open intent) is printed. Prints users/s per worker count and the ratio to one
+worker; asserts nothing about time. This machine has 2 cores shared by slapd, PostgreSQL
+and the workers.
 
-    .venv/bin/python benchmarks/bench_workers.py [--users 20000] [--workers 1 2 4] [--kill]
+    .venv/bin/python benchmarks/bench_workers.py [--users 20000] [--workers 1 2 4]
+        [--kill] [--kills 20]
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ def _run(engine: ModuleType, server: OpenLDAPServer, dsn: str, args: argparse.Na
     spec_dir = tmp / schema
     spec_dir.mkdir()
     workers = engine.Workers(spec_dir, config, dsn, schema, args.users, count)
-    seconds = workers.run(random.Random(args.seed) if args.kill else None)
+    seconds = workers.run(random.Random(args.seed) if args.kill else None, max_kills=args.kills)
     if args.kill:
         found = engine.audit(server, dsn, schema, args.users, people_dn=ou)
         print(f"  {count} workers: {workers.kills} kills; {found}")
@@ -68,6 +70,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=20000)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--kill", action="store_true", help="kill workers at random")
+    parser.add_argument("--kills", type=int, default=20, help="at most this many kills")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     engine = load_engine()

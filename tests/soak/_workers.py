@@ -84,8 +84,14 @@ class Workers:
                 stdout=log, stderr=log, stdin=subprocess.DEVNULL, env=env,
             )  # fmt: skip
 
-    def run(self, rng: random.Random | None = None, *, kill_every: float = 3.0) -> float:
+    def run(
+        self, rng: random.Random | None = None, *, kill_every: float = 3.0, max_kills: int = 12
+    ) -> float:
         """Run every worker to success; with ``rng``, SIGKILL random ones meanwhile.
+
+        At most ``max_kills`` kills: once the last shards are all that is left, kills every
+        few seconds would restart them faster than they start up (a livelock of the
+        harness, not of the store), so the soak is bounded and then runs to completion.
 
         Returns:
             The wall-clock seconds until the last worker succeeded.
@@ -103,7 +109,8 @@ class Workers:
                     del running[shard]
                 elif status is not None:  # a worker that failed (not killed) runs again
                     running[shard] = self._start(shard)
-            if rng is not None and running and time.monotonic() >= next_kill:
+            due = self.kills < max_kills and time.monotonic() >= next_kill
+            if rng is not None and running and due:
                 shard = rng.choice(sorted(running))
                 running[shard].send_signal(signal.SIGKILL)
                 running[shard].wait()
