@@ -1,10 +1,10 @@
 """Export throughput with 1, 2 and 4 workers sharing one PostgreSQL connector space.
 
-One throwaway slapd and one throwaway PostgreSQL; each worker count exports the same generated users
-into its own container under ``ou=people`` with its own PostgreSQL schema, so no run
-finds another's entries. Each worker is a
-child process exporting its shard (source ids by CRC-32); the time is from the first
-start to the last worker's exit, start-up (imports, bind, detection, schema) included.
+One throwaway slapd and one throwaway PostgreSQL; each worker count exports the same
+generated users into its own container under ``ou=people`` with its own PostgreSQL
+schema, so no run finds another's entries. Each worker is a child process exporting its
+shard (source ids by CRC-32); the time is from the first start to the last worker's exit,
+start-up (imports, bind, detection, schema) included.
 With ``--kill`` a seeded random worker is SIGKILLed every 1-3 s (``--kills`` times at
 most) and restarted, and the audit (``ldapsearch``: each user once; every link's entry
 exists; no open intent) is printed. Prints users/s per worker count and the ratio to one
