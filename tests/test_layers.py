@@ -48,9 +48,21 @@ IO_LAYERS: dict[str, frozenset[str]] = {
     "connection": frozenset({"errors", "model", "escaping", "dn", "config"}),
     "profiles": _EVERY_PURE | {"connection"},
     "connector": _EVERY_PURE | {"connection", "profiles"},
-    # testing ships recorded vendor data with its detection answer and parsed schema.
+    # testing ships recorded vendor data (with its detection answer and parsed schema) and
+    # the link-store contract suite, which builds links and anchors.
     "testing": frozenset(
-        {"errors", "config", "model", "escaping", "dn", "_ldif_io", "detect", "schema"}
+        {
+            "errors",
+            "config",
+            "model",
+            "escaping",
+            "dn",
+            "_ldif_io",
+            "detect",
+            "schema",
+            "anchors",
+            "space",
+        }
     ),
     # The SCIM bridge (extra `[scim]`): on top of the connector; only `serve`/`check` import it.
     "scim": frozenset(

@@ -12,6 +12,7 @@ from ldapconnector.expressions import (
     EvaluationContext,
     compile_expression,
     expression_value_to_json,
+    installed_functions,
 )
 
 EXIT_USAGE = 2
@@ -90,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(context, str):
         return _usage_error(context)
     try:
-        expression = compile_expression(args.expression)
+        expression = compile_expression(args.expression, functions=installed_functions())
     except ExpressionSyntaxError as exc:
         return _usage_error(f"syntax error: {exc}")
     if args.explain:

@@ -4,6 +4,8 @@ The connector space persists by default, so a delta import continues where the l
 stopped and a repeated export finds its links: ``connector.toml`` keeps its state in
 ``connector.state.sqlite`` next to it. ``--state FILE`` overrides the config, and
 ``--state :memory:`` (like ``[space] in_memory = true``) keeps nothing between runs.
+``[space] backend = "postgresql"`` keeps the space in PostgreSQL (``dsn_env``/``dsn_file``,
+``schema``), where several workers may share it; ``--state`` still overrides it.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ldapconnector.config import ConnectorConfig
-from ldapconnector.space import SqliteLinkStore
+from ldapconnector.config import ConnectorConfig, SpaceBackend
+from ldapconnector.space import PostgresLinkStore, SqliteLinkStore
 
 __all__ = ["IN_MEMORY", "add_state_argument", "open_store", "state_path"]
 
@@ -49,11 +51,18 @@ def state_path(config: ConnectorConfig, config_file: str, override: str | None) 
     return str(Path(config_file).with_suffix(_DEFAULT_SUFFIX))
 
 
-def open_store(config: ConnectorConfig, args: argparse.Namespace) -> SqliteLinkStore:
+def open_store(
+    config: ConnectorConfig, args: argparse.Namespace
+) -> SqliteLinkStore | PostgresLinkStore:
     """Open the link store for ``args.config`` and ``args.state`` (see :func:`state_path`).
 
     Raises:
-        LinkStoreError: another run holds the file, or it cannot be opened.
+        LinkStoreError: another run holds the file, it cannot be opened, or PostgreSQL
+            refused the connection.
     """
-    path = state_path(config, args.config, getattr(args, "state", None))
+    override = getattr(args, "state", None)
+    space = config.space
+    if override is None and space.backend is SpaceBackend.POSTGRESQL and space.dsn is not None:
+        return PostgresLinkStore.connect(space.dsn.reveal(), schema=space.schema)
+    path = state_path(config, args.config, override)
     return SqliteLinkStore.in_memory() if path is None else SqliteLinkStore.open(path)

@@ -30,6 +30,7 @@ from ldapconnector.config._sections import (
     Paging,
     RunProfilesConfig,
     SetAttributeValue,
+    SpaceBackend,
     SpaceConfig,
 )
 from ldapconnector.config._targets import DN_TARGET
@@ -52,5 +53,6 @@ __all__ = [
     "Secret",
     "Security",
     "SetAttributeValue",
+    "SpaceBackend",
     "SpaceConfig",
 ]

@@ -7,6 +7,7 @@ module for how the classes validate themselves.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -14,6 +15,7 @@ import attrs
 
 from ldapconnector.config import _checks as _c
 from ldapconnector.config._checks import Validated as _Validated
+from ldapconnector.config._secret import Secret
 
 _M = _c.meta
 
@@ -157,26 +159,63 @@ class RunProfilesConfig(_Validated):
             )
 
 
+# A PostgreSQL schema name the store puts into its statements (quoted) as a name.
+_SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
+class SpaceBackend(enum.Enum):
+    """Where the connector space lives: one SQLite file, or PostgreSQL (several workers)."""
+
+    SQLITE = "sqlite"
+    POSTGRESQL = "postgresql"
+
+
 @attrs.frozen(kw_only=True)
 class SpaceConfig(_Validated):
     """The ``[space]`` section: where the connector space (links, watermarks) is kept.
 
     Attributes:
+        backend: ``sqlite`` (the default) or ``postgresql`` (extra ``postgresql``; a
+            space several workers share).
         path: the SQLite state file, relative to the config file's directory; None means
             the default, a file named after the config next to it (``connector.toml`` ->
             ``connector.state.sqlite``), which the command line chooses.
         in_memory: keep the space in memory only: nothing is remembered between runs.
+        dsn: the PostgreSQL connection string (libpq ``key=value`` or a URL), resolved
+            from ``dsn_env``/``dsn_file``: it may carry a password, so a literal is refused
+            in files, as for ``connectivity.password``.
+        dsn_env: the environment variable holding the DSN.
+        dsn_file: the file holding the DSN (trailing newline stripped).
+        schema: the PostgreSQL schema holding this connector's space (one per connector).
     """
 
     _PATH: ClassVar[str] = "space"
 
+    backend: SpaceBackend = SpaceBackend.SQLITE
     path: str | None = attrs.field(default=None, metadata=_M(_c.not_blank, location=True))
     in_memory: bool = False
+    dsn: Secret | None = attrs.field(default=None, metadata=_M(secret=True))
+    dsn_env: str | None = attrs.field(default=None, metadata=_M(_c.env_name))
+    dsn_file: str | None = attrs.field(default=None, metadata=_M(_c.not_blank, path=True))
+    schema: str = attrs.field(default="ldapconnector", metadata=_M(_c.not_blank))
 
     @classmethod
     def _cross_problems(cls, values: Mapping[str, Any]) -> _c.Problems:
         if values.get("in_memory") and values.get("path"):
             yield "in_memory", "give only one of path and in_memory = true"
+        if values.get("dsn_env") and values.get("dsn_file"):
+            yield "dsn_file", "give only one of dsn_env and dsn_file"
+        postgres = values.get("backend") is SpaceBackend.POSTGRESQL
+        if postgres and not (values.get("dsn_env") or values.get("dsn_file") or values.get("dsn")):
+            yield "dsn_env", 'required when backend is "postgresql": set dsn_env or dsn_file'
+        for key in ("path", "in_memory"):
+            if postgres and values.get(key):
+                yield key, 'applies to backend = "sqlite" only'
+        if not postgres and (values.get("dsn_env") or values.get("dsn_file")):
+            yield "backend", 'a dsn is given: set backend = "postgresql"'
+        schema = values.get("schema")
+        if isinstance(schema, str) and not _SCHEMA_NAME.fullmatch(schema):
+            yield "schema", "use lower-case letters, digits and _ (at most 63, no digit first)"
 
 
 @attrs.frozen(kw_only=True)

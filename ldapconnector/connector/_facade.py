@@ -39,6 +39,7 @@ from ldapconnector.detect import (
     schema_attributes_to_request,
 )
 from ldapconnector.errors import ConfigurationError, LdapConnectorError
+from ldapconnector.expressions import FunctionRegistry, installed_functions
 from ldapconnector.model import Entry
 from ldapconnector.profiles import (
     ExportReport,
@@ -58,8 +59,10 @@ from ldapconnector.profiles.delta import (
     DELTA_WATERMARK_KEY,
     DeltaImportRequest,
     DeltaImportResult,
+    ReaderRegistry,
     choose_delta_source,
     dirsync_permitted,
+    installed_readers,
     start_delta_import,
 )
 from ldapconnector.schema import ACTIVE_DIRECTORY_SERVER_SUPPLIED, Schema, SchemaOptions
@@ -142,11 +145,22 @@ class Connector:
             when omitted, which forgets everything when the connector closes.
         vendor_rules: the vendor rules detection evaluates; the built-in table when
             omitted (``default_rules().with_rule(...)`` adds an in-house product).
+        functions: the expression functions the mappings may call (default: the
+            built-ins and those of installed packages' ``ldapconnector.functions`` entry
+            points; ``default_functions().with_function(...)`` builds one explicitly).
+        readers: the delta-import change readers (default: the shipped ones and those of
+            ``ldapconnector.readers`` entry points; ``default_readers().with_reader(...)``
+            adds a reader for another source explicitly).
+        delta_source: read this source in delta imports instead of detection's choice
+            (it needs a reader in ``readers``).
     """
 
     config: ConnectorConfig
     store: LinkStore = attrs.field(factory=SqliteLinkStore.in_memory)
     vendor_rules: VendorRules | None = attrs.field(default=None, kw_only=True)
+    functions: FunctionRegistry = attrs.field(factory=installed_functions, kw_only=True)
+    readers: ReaderRegistry = attrs.field(factory=installed_readers, kw_only=True)
+    delta_source: DeltaSource | None = attrs.field(default=None, kw_only=True)
     _connection: LdapConnection | None = attrs.field(default=None, init=False)
     _server_info: ServerInfo | None = attrs.field(default=None, init=False)
     _schema: Schema | None = attrs.field(default=None, init=False)
@@ -343,6 +357,7 @@ class Connector:
             ignore_actors=(user,) if ignore_own_writes and user else (),
             batch_size=batch_size,
             reset=reset,
+            readers=self.readers,
         )
         return start_delta_import(self.connection, request)
 
@@ -358,6 +373,8 @@ class Connector:
             stored=None if reset else self.store.get_watermark(DELTA_WATERMARK_KEY),
             dirsync_permitted=lambda: dirsync_permitted(self.connection, self.search_bases()),
             account=self.config.connectivity.user,
+            readers=self.readers,
+            configured=self.delta_source,
         )
         if choice.warning is not None:
             log.warning("%s", choice.warning)

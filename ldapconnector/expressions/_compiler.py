@@ -1,28 +1,23 @@
 """Turn a node tree into nested Python closures, once.
 
-Binding happens here: function names are resolved (case-insensitively, with a
-did-you-mean for unknown ones), argument counts and required arguments are checked, and
-each call gets the implementation its binder chose. Calls whose arguments are all
-constants are folded; the closures for the rest take only the dynamic arguments.
+Binding happens here: function names are resolved against the registry in use
+(case-insensitively, with a did-you-mean from that registry for unknown ones), argument
+counts and required arguments are checked, and each call gets the implementation its
+binder chose. Calls whose arguments are all constants are folded; the closures for the
+rest take only the dynamic arguments.
 """
 
 from __future__ import annotations
 
 import copy
-import difflib
 import re
 from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from ldapconnector.errors import ExpressionError, ExpressionEvaluationError, ExpressionSyntaxError
-from ldapconnector.expressions import (
-    _functions_date,
-    _functions_ldap,
-    _functions_logic,
-    _functions_multi,
-    _functions_replace,
-    _functions_text,
-)
+from ldapconnector.expressions import _functions_logic
+from ldapconnector.expressions._builtins import default_functions
 from ldapconnector.expressions._nodes import (
     AttributeRef,
     Call,
@@ -39,21 +34,16 @@ from ldapconnector.expressions._registry import (
     CallMode,
     EvaluationContext,
     Evaluator,
+    FunctionRegistry,
     FunctionSpec,
     Impl,
-    lookup_table,
 )
 from ldapconnector.expressions._values import DO_NOT_FLOW, Redacted
 
-FUNCTIONS: dict[str, FunctionSpec] = lookup_table(
-    _functions_text.FUNCTIONS,
-    _functions_replace.FUNCTIONS,
-    _functions_date.FUNCTIONS,
-    _functions_logic.FUNCTIONS,
-    _functions_multi.FUNCTIONS,
-    _functions_ldap.FUNCTIONS,
+FUNCTIONS: Mapping[str, FunctionSpec] = MappingProxyType(
+    {spec.name.lower(): spec for spec in default_functions()}
 )
-"""Every function, keyed by lower-cased name."""
+"""Every built-in function, keyed by lower-cased name (read-only)."""
 
 # Python errors an implementation may hit on bad input; they become evaluation errors.
 _INPUT_ERRORS = (ValueError, TypeError, ArithmeticError, LookupError, re.error, RecursionError)
@@ -78,9 +68,12 @@ def _const(value: object) -> _Compiled:
 class Compiler:
     """Compile one expression's tree; see :func:`compile_tree`."""
 
-    def __init__(self, source: str, trace: Trace | None = None) -> None:
+    def __init__(
+        self, source: str, trace: Trace | None = None, functions: FunctionRegistry | None = None
+    ) -> None:
         self.source = source
         self.trace = trace
+        self.functions = functions if functions is not None else default_functions()
 
     def error(self, reason: str, node: Node) -> ExpressionSyntaxError:
         return ExpressionSyntaxError(reason, source=self.source, position=node.start)
@@ -121,11 +114,10 @@ class Compiler:
         return self._maybe_fold(_Compiled(comparison), (left, right), pure=True)
 
     def _resolve(self, node: Call, top: bool) -> FunctionSpec:
-        spec = FUNCTIONS.get(node.name.lower())
+        spec = self.functions.get(node.name)
         if spec is None:
-            names = sorted(s.name for s in FUNCTIONS.values())
-            close = difflib.get_close_matches(node.name, names, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]}?" if close else ""
+            close = self.functions.suggest(node.name)
+            hint = f"; did you mean {close}?" if close else ""
             raise self.error(f"unknown function {node.name!r}{hint}", node)
         problem = spec.arity_problem(len(node.args))
         if problem:
@@ -273,16 +265,22 @@ def _one_dynamic(impl: Impl, args: list[_Compiled], index: int) -> Evaluator:
     return lambda a, c: impl(*before, fn(a, c), *after)
 
 
-def compile_tree(source: str, tree: Node, trace: Trace | None = None) -> Evaluator:
+def compile_tree(
+    source: str,
+    tree: Node,
+    trace: Trace | None = None,
+    functions: FunctionRegistry | None = None,
+) -> Evaluator:
     """Compile ``tree`` (parsed from ``source``) into one evaluator closure.
 
     Args:
         source: the expression text, for error messages.
         tree: the parsed tree.
         trace: when given, every node's value is recorded in it (no folding).
+        functions: the registry calls are bound against (default: the built-ins).
 
     Raises:
         ExpressionSyntaxError: unknown function, wrong arity, a required argument left
             empty, a top-level-only function nested, or an invalid constant argument.
     """
-    return Compiler(source, trace).compile(tree, top=True).fn
+    return Compiler(source, trace, functions).compile(tree, top=True).fn

@@ -10,7 +10,12 @@ import attrs
 from ldapconnector.expressions._compiler import Trace, compile_tree
 from ldapconnector.expressions._nodes import AttributeRef, Call, Node, children, describe
 from ldapconnector.expressions._parser import parse
-from ldapconnector.expressions._registry import DEFAULT_CONTEXT, EvaluationContext, Evaluator
+from ldapconnector.expressions._registry import (
+    DEFAULT_CONTEXT,
+    EvaluationContext,
+    Evaluator,
+    FunctionRegistry,
+)
 from ldapconnector.expressions._values import to_json
 
 _NOT_EVALUATED = object()
@@ -23,11 +28,13 @@ class Expression:
     Attributes:
         source: the expression text.
         tree: the parsed node tree.
+        functions: the registry its calls were bound against (None: the built-ins).
     """
 
     source: str
     tree: Node = attrs.field(repr=False)
     _evaluator: Evaluator = attrs.field(repr=False, eq=False, alias="evaluator")
+    functions: FunctionRegistry | None = attrs.field(default=None, repr=False, eq=False)
 
     @property
     def attribute_names(self) -> frozenset[str]:
@@ -72,7 +79,8 @@ class Expression:
             ExpressionEvaluationError: as :meth:`evaluate` does.
         """
         trace: Trace = {}
-        compile_tree(self.source, self.tree, trace)(attributes, context or DEFAULT_CONTEXT)
+        evaluator = compile_tree(self.source, self.tree, trace, self.functions)
+        evaluator(attributes, context or DEFAULT_CONTEXT)
         lines: list[str] = []
         _render(self.tree, trace, lines, "", "", hidden=False)
         return "\n".join(lines)
@@ -105,11 +113,13 @@ def _render(
         )
 
 
-def compile_expression(source: str) -> Expression:
+def compile_expression(source: str, *, functions: FunctionRegistry | None = None) -> Expression:
     """Parse and compile an attribute-mapping expression.
 
     Args:
         source: the expression, e.g. ``Join("@", [mailNickname], "contoso.com")``.
+        functions: the functions calls may name (default: :func:`default_functions`,
+            the built-ins); an unknown name's did-you-mean comes from this registry.
 
     Returns:
         The compiled :class:`Expression`.
@@ -122,12 +132,12 @@ def compile_expression(source: str) -> Expression:
     if not isinstance(source, str):
         raise TypeError(f"an expression is a str, not {type(source).__name__}")
     tree = parse(source)
-    return Expression(source, tree, compile_tree(source, tree))
+    return Expression(source, tree, compile_tree(source, tree, None, functions), functions)
 
 
 @functools.lru_cache(maxsize=1024)
-def _cached(source: str) -> Expression:
-    return compile_expression(source)
+def _cached(source: str, functions: FunctionRegistry | None) -> Expression:
+    return compile_expression(source, functions=functions)
 
 
 def evaluate_expression(
@@ -135,11 +145,18 @@ def evaluate_expression(
     attributes: Mapping[str, object],
     *,
     context: EvaluationContext | None = None,
+    functions: FunctionRegistry | None = None,
 ) -> object:
-    """Compile ``source`` (cached) and evaluate it against ``attributes``.
+    """Compile ``source`` (cached per registry) and evaluate it against ``attributes``.
+
+    Args:
+        source: the expression text.
+        attributes: the source object's attributes.
+        context: see :meth:`Expression.evaluate`.
+        functions: see :func:`compile_expression`.
 
     Raises:
         ExpressionSyntaxError: see :func:`compile_expression`.
         ExpressionEvaluationError: see :meth:`Expression.evaluate`.
     """
-    return _cached(source).evaluate(attributes, context=context)
+    return _cached(source, functions).evaluate(attributes, context=context)

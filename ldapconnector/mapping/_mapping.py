@@ -12,6 +12,7 @@ from ldapconnector.expressions import (
     DO_NOT_FLOW,
     EvaluationContext,
     Expression,
+    FunctionRegistry,
     Redacted,
     compile_expression,
 )
@@ -69,15 +70,21 @@ class AttributeMapping:
     _evaluate: Evaluator = attrs.field(repr=False, eq=False, alias="evaluate")
 
     @classmethod
-    def from_config(cls, config: MappingConfig) -> AttributeMapping:
+    def from_config(
+        cls, config: MappingConfig, *, functions: FunctionRegistry | None = None
+    ) -> AttributeMapping:
         """Compile one ``[[mappings]]`` table (the expression is compiled here, once).
+
+        Args:
+            config: the mapping table.
+            functions: the expression functions (default: the built-ins).
 
         Raises:
             ExpressionSyntaxError: the expression does not compile.
         """
         expression = None
         if config.type is MappingType.EXPRESSION:
-            expression = compile_expression(config.expression or "")
+            expression = compile_expression(config.expression or "", functions=functions)
             evaluate = _expression(expression)
         elif config.type is MappingType.DIRECT:
             evaluate = _direct(config.source or "")
@@ -126,12 +133,14 @@ def _unwrap(value: object) -> object:
     return None if value is DO_NOT_FLOW else value
 
 
-def _compile_all(configs: Sequence[MappingConfig]) -> tuple[AttributeMapping, ...]:
+def _compile_all(
+    configs: Sequence[MappingConfig], functions: FunctionRegistry | None
+) -> tuple[AttributeMapping, ...]:
     compiled: list[AttributeMapping] = []
     problems: list[str] = []
     for index, config in enumerate(configs):
         try:
-            compiled.append(AttributeMapping.from_config(config))
+            compiled.append(AttributeMapping.from_config(config, functions=functions))
         except ExpressionSyntaxError as error:
             problems.append(f"mappings[{index}].expression: {error}")
     if problems:
@@ -163,6 +172,7 @@ class MappingSet:
         *,
         object_type: ObjectTypeConfig | None = None,
         flow_nulls: bool = False,
+        functions: FunctionRegistry | None = None,
     ) -> MappingSet:
         """Compile the ``[[mappings]]`` of a configuration.
 
@@ -171,12 +181,14 @@ class MappingSet:
             object_type: the ``[object_type]`` section: the object classes used when no
                 mapping targets ``objectClass``.
             flow_nulls: see the class attribute.
+            functions: the expression functions the mappings may call (default: the
+                built-ins).
 
         Raises:
             ConfigurationError: some expressions do not compile (every one is listed).
         """
         return cls(
-            mappings=_compile_all(tuple(configs)),
+            mappings=_compile_all(tuple(configs), functions),
             structural=object_type.target if object_type else None,
             auxiliary=object_type.auxiliary if object_type else (),
             flow_nulls=flow_nulls,

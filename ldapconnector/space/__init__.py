@@ -12,24 +12,42 @@ import saw of each entry (its DN and matching-attribute values only). The defaul
 directory confirmed the operation it records; an add is recorded first as an
 :class:`Intent` (committed before it is sent), so a crash before the link commit leaves
 an open intent that the next export resolves against the directory instead of adding
-the user again. The store holds no passwords.
+the user again. The store holds no passwords. :class:`PostgresLinkStore` (extra
+``postgresql``, psycopg 3) keeps the same space in PostgreSQL for several workers: it also
+implements :class:`SourceLocking` (one worker per source id at a time) and
+:class:`Leasing` (one delta importer at a time). ``ldapconnector.testing.link_store_contract``
+is the test suite every backend passes.
 """
 
 from ldapconnector.space._hash import attributes_hash
 from ldapconnector.space._model import ImportedObject, Intent, Link, LinkState, Watermark
+from ldapconnector.space._postgres import DEFAULT_POSTGRES_SCHEMA, PostgresLinkStore
+from ldapconnector.space._postgres_schema import POSTGRES_STORE_VERSION
 from ldapconnector.space._sqlite import SqliteLinkStore
 from ldapconnector.space._sqlite_schema import LINK_STORE_VERSION
-from ldapconnector.space._store import LinkStore, LinkStoreError
+from ldapconnector.space._store import (
+    Leasing,
+    LinkStore,
+    LinkStoreError,
+    SourceLocking,
+    source_lock,
+)
 
 __all__ = [
+    "DEFAULT_POSTGRES_SCHEMA",
     "LINK_STORE_VERSION",
+    "POSTGRES_STORE_VERSION",
     "ImportedObject",
     "Intent",
+    "Leasing",
     "Link",
     "LinkState",
     "LinkStore",
     "LinkStoreError",
+    "PostgresLinkStore",
+    "SourceLocking",
     "SqliteLinkStore",
     "Watermark",
     "attributes_hash",
+    "source_lock",
 ]

@@ -1,16 +1,20 @@
-"""The :class:`LinkStore` protocol every backend implements, and the store's error."""
+"""The :class:`LinkStore` protocol every backend implements, the store's error, and the
+two optional protocols of a store several workers share (:class:`SourceLocking`,
+:class:`Leasing`)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import Protocol
+from datetime import timedelta
+from typing import Protocol, runtime_checkable
 
 from ldapconnector.anchors import Anchor
 from ldapconnector.errors import LinkStoreError
 from ldapconnector.space._model import ImportedObject, Intent, Link, LinkState, Watermark
 
-__all__ = ["LinkStore", "LinkStoreError"]
+__all__ = ["Leasing", "LinkStore", "LinkStoreError", "SourceLocking", "source_lock"]
 
 
 class LinkStore(Protocol):
@@ -145,3 +149,44 @@ class LinkStore(Protocol):
     def close(self) -> None:
         """Release the storage; the store cannot be used afterwards."""
         ...
+
+
+@runtime_checkable
+class SourceLocking(Protocol):
+    """A store several workers share: one source id is exported by one worker at a time.
+
+    A single-process store (the SQLite file, which one process holds) needs no lock and
+    does not implement it; :func:`source_lock` then does nothing.
+    """
+
+    def lock_source(self, source_id: str) -> AbstractContextManager[None]:
+        """Hold the source id's lock for the block (inside a batch: until it commits).
+
+        Raises:
+            LinkStoreError: another worker kept the lock for the store's lock timeout.
+        """
+        ...
+
+
+@runtime_checkable
+class Leasing(Protocol):
+    """A store several workers share: named leases with an expiry (one delta importer).
+
+    A lease a worker does not renew expires, so a dead worker's successor takes it over.
+    """
+
+    def acquire_lease(self, name: str, holder: str, ttl: timedelta) -> bool:
+        """Take or renew the lease for ``holder`` until ``ttl`` from now; False if taken."""
+        ...
+
+    def release_lease(self, name: str, holder: str) -> None:
+        """Give up ``holder``'s lease (another holder's is left alone)."""
+        ...
+
+
+def source_lock(store: LinkStore, source_id: str) -> AbstractContextManager[None]:
+    """The store's lock of ``source_id`` when it has one (:class:`SourceLocking`), else a
+    no-op: what the export runner holds around each record."""
+    if isinstance(store, SourceLocking):
+        return store.lock_source(source_id)
+    return contextlib.nullcontext()

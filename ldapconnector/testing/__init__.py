@@ -8,9 +8,13 @@ on errors and on KeyboardInterrupt. :class:`OpenLDAPServer` runs the Debian ``sl
 :class:`DS389Server` a 389 Directory Server (``ns-slapd``, Retro Changelog) created with
 ``dscreate`` in a private prefix, and :class:`SambaADServer` a Samba AD DC (the AD-family
 server, on Samba's fixed ports, one at a time) copied from a domain provisioned once per
-process. The pytest plugin (:mod:`ldapconnector.testing.pytest_plugin`, a ``pytest11``
+process. :class:`PostgreSQLServer` is a throwaway PostgreSQL cluster (``initdb`` in a
+temp dir) for the PostgreSQL link store, and
+:mod:`ldapconnector.testing.link_store_contract` the test suite every link store backend
+passes. The pytest plugin (:mod:`ldapconnector.testing.pytest_plugin`, a ``pytest11``
 entry point) turns them into the ``openldap_server``, ``fresh_openldap_server``,
-``ds389_server`` and ``samba_ad_server`` fixtures. Each server describes itself as
+``ds389_server``, ``samba_ad_server``, ``postgresql_server`` and ``postgresql_database``
+fixtures. Each server describes itself as
 :class:`Endpoints`, from which ``connectivity()`` builds the ``[connectivity]`` settings.
 The servers' base entries, configuration LDIF and config files are package data
 (``ldapconnector/testing/data/*.in``) whose ``$names`` are filled in per server.
@@ -35,6 +39,7 @@ from ldapconnector.testing._ds389 import DS389Server
 from ldapconnector.testing._emulate import VendorEmulation, present_recorded_root_dse
 from ldapconnector.testing._openldap import OpenLDAPServer
 from ldapconnector.testing._ports import PortPicker, free_ports, port_is_free
+from ldapconnector.testing._postgres import PostgreSQLServer
 from ldapconnector.testing._process import (
     CommandProbe,
     ServerProcess,
@@ -60,6 +65,7 @@ __all__ = [
     "LdifEntry",
     "OpenLDAPServer",
     "PortPicker",
+    "PostgreSQLServer",
     "Provenance",
     "RecordedCapture",
     "RecordedServer",

@@ -7,6 +7,9 @@ Installing ldapconnector makes these fixtures available to any test suite:
 * ``fresh_openldap_server`` (function scope): a server of its own for one test (~0.25 s).
 * ``ds389_server`` (session scope): one :class:`~ldapconnector.testing.DS389Server`
   (~10 s to create).
+* ``postgresql_server`` (session scope): one :class:`~ldapconnector.testing.PostgreSQLServer`
+  (a throwaway cluster, ~1.5 s); ``postgresql_database`` (function scope): the DSN of a
+  new empty database on it, for one test.
 * ``samba_ad_server`` (session scope): one :class:`~ldapconnector.testing.SambaADServer`.
   Samba's ports are fixed, so there is never more than one; a port in use fails the
   test with a message naming it.
@@ -20,6 +23,7 @@ their tests.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from typing import NoReturn
@@ -28,15 +32,17 @@ import pytest
 
 from ldapconnector.testing._ds389 import DS389Server
 from ldapconnector.testing._openldap import OpenLDAPServer
+from ldapconnector.testing._postgres import PostgreSQLServer
 from ldapconnector.testing._samba import SambaADServer
 
-__all__ = ["in_ci", "require_ds389", "require_openldap", "require_samba"]
+__all__ = ["in_ci", "require_ds389", "require_openldap", "require_postgresql", "require_samba"]
 
 _MARKERS = (
     "integration: talks to a real directory server started by a fixture",
     "openldap: needs the throwaway OpenLDAP slapd",
     "ds389: needs the throwaway 389 Directory Server",
     "samba: needs the throwaway Samba AD DC",
+    "postgresql: needs the throwaway PostgreSQL server",
 )
 
 
@@ -139,6 +145,31 @@ def require_samba(
         )
 
 
+def require_postgresql(
+    *, missing: Sequence[str] | None = None, environ: Mapping[str, str] | None = None
+) -> None:
+    """Skip the current test when PostgreSQL or psycopg is missing, or fail it when in CI.
+
+    Args:
+        missing: the programs to treat as missing (default: what
+            :meth:`PostgreSQLServer.missing_programs` finds).
+        environ: the environment whose ``CI`` variable is read (default: ``os.environ``).
+
+    Raises:
+        pytest.skip.Exception: the programs or psycopg are missing (outside CI).
+        pytest.fail.Exception: the same, and ``CI`` is true.
+    """
+    found = PostgreSQLServer.missing_programs() if missing is None else missing
+    _require("PostgreSQL", "postgresql", found, environ)
+    try:
+        import psycopg  # noqa: F401 - only checking that it is installed
+    except ImportError:
+        _unavailable(
+            "the PostgreSQL link store needs psycopg: pip install 'ldapconnector[postgresql]'",
+            environ,
+        )
+
+
 def _serve() -> Iterator[OpenLDAPServer]:
     require_openldap()
     with OpenLDAPServer() as server:
@@ -171,3 +202,20 @@ def fixture_samba_ad_server() -> Iterator[SambaADServer]:
     require_samba()
     with SambaADServer() as server:
         yield server
+
+
+@pytest.fixture(scope="session", name="postgresql_server")
+def fixture_postgresql_server() -> Iterator[PostgreSQLServer]:
+    """A throwaway PostgreSQL server shared by the whole test session."""
+    require_postgresql()
+    with PostgreSQLServer() as server:
+        yield server
+
+
+_DATABASES = itertools.count(1)
+
+
+@pytest.fixture(name="postgresql_database")
+def fixture_postgresql_database(postgresql_server: PostgreSQLServer) -> str:
+    """The DSN (password included) of a new, empty database for one test."""
+    return postgresql_server.create_database(f"test_{os.getpid()}_{next(_DATABASES)}")

@@ -2,7 +2,8 @@
 
 Detection lists the sources a server offers, its preferred one first
 (:attr:`~ldapconnector.detect.ServerInfo.delta_source`, then ``delta_sources``). The run
-reads the first of them this version supports (:data:`SUPPORTED_SOURCES`), with two rules:
+reads the first of them the readers in use read (default: the shipped ones,
+:data:`SUPPORTED_SOURCES`; a configured source is read as it is), with two rules:
 
 * a stored watermark's source is kept while the server still offers it, so a source chosen
   once is not switched under its watermark (a reset forgets the watermark, and the rule);
@@ -20,7 +21,7 @@ import attrs
 
 from ldapconnector.detect import DeltaSource, ServerInfo
 from ldapconnector.errors import ConfigurationError
-from ldapconnector.profiles.delta._sources import READER_SPECS, SUPPORTED_SOURCES
+from ldapconnector.profiles.delta._sources import ReaderRegistry, default_readers
 from ldapconnector.profiles.delta._watermark import watermark_source
 from ldapconnector.space import Watermark
 
@@ -40,12 +41,12 @@ class DeltaSourceChoice:
     warning: str | None = None
 
 
-def _offered(info: ServerInfo) -> list[DeltaSource]:
-    """The sources the server offers that this version reads, detection's order kept."""
+def _offered(info: ServerInfo, readers: ReaderRegistry) -> list[DeltaSource]:
+    """The sources the server offers that ``readers`` read, detection's order kept."""
     listed = dict.fromkeys((info.delta_source, *info.delta_sources))
-    offered = [source for source in listed if source in SUPPORTED_SOURCES]
+    offered = [source for source in listed if source in readers.sources]
     if not offered:
-        readable = ", ".join(spec.label for spec in READER_SPECS.values())
+        readable = ", ".join(spec.label for spec in readers.specs.values())
         raise ConfigurationError(
             [f"run_profiles.delta_import: {info.product or info.vendor.value} offers no "
              f"change source this version reads ({readable})"]
@@ -59,6 +60,8 @@ def choose_delta_source(
     stored: Watermark | None,
     dirsync_permitted: bool | Callable[[], bool],
     account: str | None = None,
+    readers: ReaderRegistry | None = None,
+    configured: DeltaSource | None = None,
 ) -> DeltaSourceChoice:
     """Choose the change source to read (see the module docstring for the rules).
 
@@ -68,11 +71,19 @@ def choose_delta_source(
         dirsync_permitted: whether the bind account may use DirSync, or a function that
             asks the server (called at most once, and only when the answer matters).
         account: the bind DN, for the warning; None for an anonymous bind.
+        readers: the readers available (default: the shipped ones); a plug-in reader
+            makes its source choosable.
+        configured: a source the configuration names: read it (it must have a reader)
+            whatever detection offers.
 
     Raises:
-        ConfigurationError: the server offers no source this version reads.
+        ConfigurationError: the server offers no source the readers read, or the
+            configured source has no reader.
     """
-    offered = _offered(info)
+    readers = readers or default_readers()
+    if configured is not None:
+        return _configured(configured, readers)
+    offered = _offered(info, readers)
     kept = watermark_source(stored)
     if kept is not None and kept in offered:
         return DeltaSourceChoice(source=kept)
@@ -88,3 +99,12 @@ def choose_delta_source(
         "(docs/delta-import.md)"
     )
     return DeltaSourceChoice(source=offered[1], warning=warning)
+
+
+def _configured(source: DeltaSource, readers: ReaderRegistry) -> DeltaSourceChoice:
+    if readers.get(source) is None:
+        readable = ", ".join(spec.label for spec in readers.specs.values())
+        raise ConfigurationError(
+            [f"global.delta_source: no reader for {source.value!r} is registered ({readable})"]
+        )
+    return DeltaSourceChoice(source=source)

@@ -9,6 +9,7 @@ import attrs
 from ldapconnector.anchors import AnchorStrategy
 from ldapconnector.detect import DeltaSource
 from ldapconnector.errors import InvalidRequestError
+from ldapconnector.profiles.delta._sources import ReaderRegistry
 from ldapconnector.profiles.delta._watermark import DELTA_WATERMARK_KEY
 from ldapconnector.space import LinkStore
 
@@ -50,6 +51,7 @@ class DeltaImportRequest:
         reset: forget the stored watermark and establish a new one (after a full import).
         implied_overlays: accesslog only: the overlays whose unlogged writes are re-read
             (``memberof``, ``refint``; None: both, ``()``: none). See ``_implied.py``.
+        readers: the registry ``source`` is looked up in; None: the shipped readers.
 
     Raises:
         InvalidRequestError: ``batch_size`` is below 1.
@@ -68,3 +70,4 @@ class DeltaImportRequest:
     implied_overlays: tuple[str, ...] | None = attrs.field(
         default=None, converter=_optional_strings
     )
+    readers: ReaderRegistry | None = None

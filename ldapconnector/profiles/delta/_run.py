@@ -36,6 +36,7 @@ from ldapconnector.anchors import Anchor, AnchorStrategy
 from ldapconnector.connection import LdapConnection
 from ldapconnector.detect import DeltaSource
 from ldapconnector.profiles.delta._changes import ChangeRecord, ChangeType
+from ldapconnector.profiles.delta._lease import DeltaLease
 from ldapconnector.profiles.delta._reader import (
     ChangeReader,
     DeletesProbe,
@@ -69,6 +70,7 @@ class _Run:
     request: DeltaImportRequest
     reader: ChangeReader
     progress: DeltaProgress
+    lease: DeltaLease
     scope: ChangeScope = attrs.field(init=False)
 
     @scope.default
@@ -79,13 +81,14 @@ class _Run:
             request.bases,
             request.object_class,
             request.ignore_actors,
-            dn_attribute=reader_spec(request.source).scope_dn_attribute,
+            dn_attribute=reader_spec(request.source, request.readers).scope_dn_attribute,
         )
 
     def acknowledge(self, value: str, records: Iterable[ChangeRecord] = ()) -> None:
         """Store the watermark, and what the records tell of DNs, in one transaction."""
         store = self.request.store
         with store.batch():
+            self.lease.take()  # a run that lost its lease must not move the watermark
             for record in records:
                 follow_change(store, record)
             store.set_watermark(Watermark(profile=self.request.profile_key, value=value))
@@ -96,15 +99,18 @@ class _Run:
         started = time.perf_counter()
         items = self.reader.read(self.connection, state)
         progress = self.progress
-        while chunk := list(itertools.islice(items, self.request.batch_size)):
-            batch = self._batch(chunk)
-            progress.log_entries += batch.log_entries
-            if batch.records:
-                progress.batches += 1
-                progress.changes += len(batch.records)
-                yield batch  # the caller handles the batch while the generator waits here
-            self.acknowledge(batch.watermark, batch.records)
-            progress.seconds = time.perf_counter() - started
+        try:
+            while chunk := list(itertools.islice(items, self.request.batch_size)):
+                batch = self._batch(chunk)
+                progress.log_entries += batch.log_entries
+                if batch.records:
+                    progress.batches += 1
+                    progress.changes += len(batch.records)
+                    yield batch  # the caller handles the batch while the generator waits
+                self.acknowledge(batch.watermark, batch.records)
+                progress.seconds = time.perf_counter() - started
+        finally:
+            self.lease.release()
         progress.seconds = time.perf_counter() - started
         progress.finished = True
         log.info("delta import: %d changes in %.2f s", progress.changes, progress.seconds)
@@ -164,6 +170,7 @@ def _reader(request: DeltaImportRequest) -> ChangeReader:
         object_class=request.object_class,
         known_dn=_known_dn(request.store),
         implied_overlays=request.implied_overlays,
+        readers=request.readers,
     )
 
 
@@ -188,18 +195,32 @@ def start_delta_import(
         LdapOperationError, TransportError: the server failed (also while iterating).
     """
     reader = _reader(request)
+    lease = DeltaLease(request.store, request.profile_key)
+    lease.take()  # before the watermark is read: one delta importer per connector space
+    try:
+        return _start(connection, request, reader, lease)
+    except BaseException:
+        lease.release()
+        raise
+
+
+def _start(
+    connection: LdapConnection, request: DeltaImportRequest, reader: ChangeReader, lease: DeltaLease
+) -> DeltaImportResult:
     stored = None if request.reset else request.store.get_watermark(request.profile_key)
     covered = _deletes_covered(reader, connection)
     if stored is None:
-        run = _Run(connection, request, reader, DeltaProgress(watermark="", finished=True))
+        progress = DeltaProgress(watermark="", finished=True)
+        run = _Run(connection, request, reader, progress, lease)
         run.acknowledge(encode_watermark(request.source, reader.baseline(connection)))
+        lease.release()
         log.info("delta import: first run, watermark established at %s", run.progress.watermark)
         return DeltaImportResult(
             source=request.source, baseline=True, deletes_covered=covered, progress=run.progress
         )
     state = decode_watermark(request.source, stored.value)
     reader.check(connection, state)
-    run = _Run(connection, request, reader, DeltaProgress(watermark=stored.value))
+    run = _Run(connection, request, reader, DeltaProgress(watermark=stored.value), lease)
     return DeltaImportResult(
         source=request.source,
         baseline=False,

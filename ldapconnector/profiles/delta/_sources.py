@@ -5,6 +5,13 @@ says which of them this version *reads*, and for each: the reader factory, the c
 log's DN when neither the configuration nor detection names one, and what the source can
 tell (deletes, renames, who made a change). :func:`make_reader` looks a source up here;
 :data:`SUPPORTED_SOURCES` is the table's keys.
+
+The table is the default :class:`ReaderRegistry` (:func:`default_readers`); a reader for a
+source this version does not read (syncrepl, an in-house log) is one more
+:class:`ReaderSpec` row, added with :meth:`ReaderRegistry.with_reader` (a new registry:
+none is ever changed) and passed to the run (``DeltaImportRequest.readers``,
+``Connector(readers=...)``). ``ldapconnector.testing.change_reader_contract`` is the test
+suite a reader passes: at least once, resumable states, gap detection.
 """
 
 from __future__ import annotations
@@ -32,9 +39,12 @@ __all__ = [
     "READER_SPECS",
     "SUPPORTED_SOURCES",
     "DeleteCoverage",
+    "ReaderFactory",
     "ReaderOptions",
+    "ReaderRegistry",
     "ReaderSpec",
     "RenameEvidence",
+    "default_readers",
     "make_reader",
     "reader_spec",
 ]
@@ -195,13 +205,61 @@ SUPPORTED_SOURCES: frozenset[DeltaSource] = frozenset(READER_SPECS)
 """The change sources :func:`~ldapconnector.profiles.run_delta_import` reads."""
 
 
-def reader_spec(source: DeltaSource) -> ReaderSpec:
-    """The table row of a source.
+def _frozen_specs(value: Mapping[DeltaSource, ReaderSpec]) -> Mapping[DeltaSource, ReaderSpec]:
+    for source, spec in value.items():
+        if spec.source is not source:
+            raise ValueError(f"the {source.value} row holds the reader of {spec.source.value}")
+    return MappingProxyType(dict(value))
+
+
+@attrs.frozen(kw_only=True)
+class ReaderRegistry:
+    """An immutable set of change readers, one :class:`ReaderSpec` per source.
+
+    Attributes:
+        specs: the rows, keyed by source, in the order messages list them.
+    """
+
+    specs: Mapping[DeltaSource, ReaderSpec] = attrs.field(converter=_frozen_specs)
+
+    @property
+    def sources(self) -> frozenset[DeltaSource]:
+        """The sources these readers read."""
+        return frozenset(self.specs)
+
+    def get(self, source: DeltaSource) -> ReaderSpec | None:
+        """The row of ``source``, or None."""
+        return self.specs.get(source)
+
+    def with_reader(self, spec: ReaderSpec, *, replace: bool = False) -> ReaderRegistry:
+        """A new registry holding these readers and ``spec``.
+
+        Raises:
+            ValueError: a reader of that source exists and ``replace`` is False.
+        """
+        if spec.source in self.specs and not replace:
+            raise ValueError(
+                f"a reader of {spec.source.value!r} is registered already; "
+                "pass replace=True to replace it"
+            )
+        return ReaderRegistry(specs={**self.specs, spec.source: spec})
+
+
+_DEFAULT_READERS = ReaderRegistry(specs=READER_SPECS)
+
+
+def default_readers() -> ReaderRegistry:
+    """The readers this version ships (:data:`READER_SPECS`), as one immutable registry."""
+    return _DEFAULT_READERS
+
+
+def reader_spec(source: DeltaSource, readers: ReaderRegistry | None = None) -> ReaderSpec:
+    """The row of a source in ``readers`` (default: the shipped ones).
 
     Raises:
         ConfigurationError: the source is not supported (yet).
     """
-    spec = READER_SPECS.get(source)
+    spec = (readers or _DEFAULT_READERS).get(source)
     if spec is None:
         raise ConfigurationError(
             [f"delta import: the {source.value!r} change source is not supported (yet)"]
@@ -218,18 +276,20 @@ def make_reader(
     object_class: str | None = None,
     known_dn: KnownDn | None = None,
     implied_overlays: Iterable[str] | None = None,
+    readers: ReaderRegistry | None = None,
 ) -> ChangeReader:
     """The reader for a change source (its :data:`READER_SPECS` row's factory).
 
     ``known_dn`` (the connector space's last DN of an anchor) lets the USN, DirSync and
     timestamp readers, whose sources do not say "renamed", tell renames from modifies.
     ``implied_overlays`` (accesslog only; None: memberof and refint) names the overlays
-    whose unlogged writes are re-read (``_implied.py``).
+    whose unlogged writes are re-read (``_implied.py``). ``readers`` is the registry the
+    source is looked up in (default: the shipped readers).
 
     Raises:
         ConfigurationError: the source is not supported, or cannot name the anchor kind.
     """
-    spec = reader_spec(source)
+    spec = reader_spec(source, readers)
     options = ReaderOptions(
         anchor_strategy=anchor_strategy,
         bases=bases,

@@ -25,7 +25,7 @@ from ldapconnector.mapping import DesiredEntry
 from ldapconnector.model import Entry, Value
 from ldapconnector.profiles.export._operations import AddOperation
 from ldapconnector.profiles.export._request import ExportRequest
-from ldapconnector.space import Intent, Link, LinkState, attributes_hash
+from ldapconnector.space import Intent, Link, LinkState, attributes_hash, source_lock
 
 __all__ = ["fingerprint", "heal_intent", "heal_intents", "intent_for", "is_ours"]
 
@@ -119,14 +119,19 @@ def heal_intents(request: ExportRequest) -> dict[str, str]:
         TransportError: the connection failed (nothing can be exported either).
     """
     unresolved: dict[str, str] = {}
-    for intent in request.store.list_intents():
+    for listed in request.store.list_intents():
         try:
-            heal_intent(request, intent)
+            # Another worker may be adding this user right now (a store several workers
+            # share): wait for its lock, then heal only what is still open.
+            with source_lock(request.store, listed.source_id):
+                intent = request.store.get_intent(listed.source_id)
+                if intent is not None:
+                    heal_intent(request, intent)
         except TransportError:
             raise
         except LdapConnectorError as error:
-            unresolved[intent.source_id] = (
-                f"an interrupted add of this user at {intent.dn} could not be checked "
+            unresolved[listed.source_id] = (
+                f"an interrupted add of this user at {listed.dn} could not be checked "
                 f"({error}); nothing was written for this record"
             )
     return unresolved

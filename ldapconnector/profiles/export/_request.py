@@ -20,6 +20,7 @@ from ldapconnector.config import ConnectorConfig, DeprovisionAction, SetAttribut
 from ldapconnector.connection import LdapConnection
 from ldapconnector.detect import DisableMethod, ServerInfo
 from ldapconnector.errors import ConfigurationError, InvalidRequestError
+from ldapconnector.expressions import FunctionRegistry
 from ldapconnector.mapping import MappingSet, check_mappings_against_schema
 from ldapconnector.model import Entry
 from ldapconnector.profiles.export._extensible import extensible_problem
@@ -140,12 +141,13 @@ def _check_settable(attribute: str, schema: Schema, name: str) -> None:
         )  # fmt: skip
 
 
-def _compiled(config: ConnectorConfig) -> MappingSet:
+def _compiled(config: ConnectorConfig, functions: FunctionRegistry) -> MappingSet:
     if not config.run_profiles.export:
         raise ConfigurationError(["run_profiles.export: the profile is switched off"])
     return MappingSet.compile(
-        config.mappings, object_type=config.object_type, flow_nulls=config.global_.flow_nulls
-    )
+        config.mappings, object_type=config.object_type, flow_nulls=config.global_.flow_nulls,
+        functions=functions,
+    )  # fmt: skip
 
 
 def _check(mappings: MappingSet, schema: Schema) -> None:
@@ -181,7 +183,7 @@ def export_request(target: ExportTarget) -> ExportRequest:
             server is AD DS without ``[global] allow_ad_ds_export``.
     """
     config = target.config
-    mappings = _compiled(config)
+    mappings = _compiled(config, target.functions)
     schema = target.schema
     _check(mappings, schema)
     info = target.server_info

@@ -47,7 +47,7 @@ from ldapconnector.profiles.export._transitions import (
     record_flag,
 )
 from ldapconnector.profiles.export._window import PipelinedSender
-from ldapconnector.space import Link, LinkState
+from ldapconnector.space import Link, LinkState, source_lock
 
 __all__ = ["run_export"]
 
@@ -318,14 +318,19 @@ def _record_job(exporter: RecordExporter, record: Record, refused: Mapping[str, 
     def job(retried: bool) -> Outcome:
         if reason is not None:
             return failed(source_id, reason)
-        return exporter.export(record, retried=retried)
+        if source_id is None:  # refused by the exporter, which says why
+            return exporter.export(record, retried=retried)
+        # A store several workers share: no other worker exports this user meanwhile.
+        with source_lock(exporter.request.store, source_id):
+            return exporter.export(record, retried=retried)
 
     return job
 
 
 def _prune_job(exporter: RecordExporter, link: Link) -> Job:
     def job(retried: bool) -> Outcome:
-        return exporter.prune(link, retried=retried)
+        with source_lock(exporter.request.store, link.source_id):
+            return exporter.prune(link, retried=retried)
 
     return job
 

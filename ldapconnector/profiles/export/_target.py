@@ -9,6 +9,7 @@ from ldapconnector.anchors import Anchor, AnchorStrategy
 from ldapconnector.config import ConnectorConfig
 from ldapconnector.connection import LdapConnection
 from ldapconnector.detect import ServerInfo
+from ldapconnector.expressions import FunctionRegistry
 from ldapconnector.model import Entry
 from ldapconnector.schema import Schema
 from ldapconnector.space import LinkStore
@@ -30,6 +31,11 @@ class ExportTarget(Protocol):
     @property
     def config(self) -> ConnectorConfig:
         """The connector configuration."""
+        ...
+
+    @property
+    def functions(self) -> FunctionRegistry:
+        """The expression functions the mappings may call."""
         ...
 
     @property

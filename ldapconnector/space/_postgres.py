@@ -1,0 +1,468 @@
+"""The PostgreSQL link store: one connector space shared by several worker processes.
+
+Needs the optional extra ``postgresql`` (``psycopg`` 3). Links, watermarks, intents and
+the import cache live in one PostgreSQL schema; every write outside :meth:`batch` is its
+own transaction, a batch is one transaction (nested batches are savepoints), and a
+statement that fails inside a batch (an anchor linked elsewhere) is undone alone, under a
+savepoint, so one record's failure never aborts the records batched with it.
+
+Two coordination primitives serve several workers on one space:
+
+* :meth:`PostgresLinkStore.lock_source`: a session-level advisory lock per source id,
+  held until the outermost batch that took it commits (so a second worker reads the link
+  the first wrote, never the one before it). Taken with ``pg_try_advisory_lock`` in a
+  polling loop, so a wait never aborts a transaction and never deadlocks: after
+  ``lock_timeout`` seconds it raises :class:`~ldapconnector.errors.LinkStoreError`.
+* :meth:`PostgresLinkStore.acquire_lease`: a named lease with an expiry (the delta
+  import's "one worker at a time"); a dead worker's lease expires and its successor
+  takes it over. A killed worker's advisory locks go with its connection.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+import zlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import datetime, timedelta
+from types import TracebackType
+from typing import Any
+
+from ldapconnector.anchors import Anchor, AnchorKind
+from ldapconnector.space._model import ImportedObject, Intent, Link, LinkState, Watermark
+from ldapconnector.space._postgres_schema import check_schema_name, prepare
+from ldapconnector.space._postgres_sql import statements_for
+from ldapconnector.space._store import LinkStoreError
+
+__all__ = ["DEFAULT_POSTGRES_SCHEMA", "PostgresLinkStore"]
+
+#: The PostgreSQL schema a store uses unless told otherwise.
+DEFAULT_POSTGRES_SCHEMA = "ldapconnector"
+
+_FETCH = 256
+_LOCK_POLL = 0.02
+
+
+def _fold(text: str) -> str:
+    return text.casefold()
+
+
+def _int4(text: str) -> int:
+    """A stable signed 32-bit key for an advisory lock (CRC-32; a clash only serialises)."""
+    value = zlib.crc32(text.encode("utf-8"))
+    return value - (1 << 32) if value >= 1 << 31 else value
+
+
+def _link(row: Sequence[Any]) -> Link:
+    source_id, kind, value, dn, state, digest, updated = row
+    return Link(
+        source_id=source_id, anchor=Anchor(kind=AnchorKind(kind), value=value), dn=dn,
+        state=LinkState(state), attributes_hash=digest, updated=updated,
+    )  # fmt: skip
+
+
+def _intent(row: Sequence[Any]) -> Intent:
+    source_id, dn, fingerprint, digest, created = row
+    return Intent(
+        source_id=source_id, dn=dn, fingerprint=frozenset(fingerprint.split()),
+        attributes_hash=digest, created=created,
+    )  # fmt: skip
+
+
+def _import_psycopg() -> Any:
+    try:
+        import psycopg
+    except ImportError:
+        raise LinkStoreError(
+            "the PostgreSQL link store needs psycopg 3: pip install 'ldapconnector[postgresql]'"
+        ) from None
+    return psycopg
+
+
+class PostgresLinkStore:
+    """A :class:`~ldapconnector.space.LinkStore` in PostgreSQL, shareable by many workers.
+
+    Open it with :meth:`connect`; one store object is one database session, used by one
+    thread. Several processes (or several store objects) may open the same schema at
+    once: that is what the advisory locks and leases are for.
+
+    Attributes:
+        schema: the PostgreSQL schema holding the tables.
+        lock_timeout: seconds :meth:`lock_source` waits for another worker's lock.
+    """
+
+    def __init__(self, db: Any, *, schema: str, lock_timeout: float = 60.0) -> None:
+        """Wrap an open autocommit psycopg connection (use :meth:`connect` instead)."""
+        self._db = db
+        self._errors: type[Exception] = _import_psycopg().Error
+        self._sql = statements_for(schema)
+        self._depth = 0
+        self._deferred: list[int] = []
+        self.schema = schema
+        self.lock_timeout = lock_timeout
+        self._space_key = _int4(f"ldapconnector:{schema}")
+
+    @classmethod
+    def connect(
+        cls, dsn: str, *, schema: str = DEFAULT_POSTGRES_SCHEMA, lock_timeout: float = 60.0
+    ) -> PostgresLinkStore:
+        """Connect to PostgreSQL and open (creating when new) the link store in ``schema``.
+
+        Args:
+            dsn: a libpq connection string or URL (``host=... dbname=... user=...``);
+                give the password through the environment (``PGPASSWORD``, a
+                ``.pgpass`` file) or a secret, never a literal in a config file.
+            schema: the PostgreSQL schema for this connector space.
+            lock_timeout: see the class attribute.
+
+        Raises:
+            LinkStoreError: psycopg is missing, the server refused the connection, or the
+                schema holds tables of a newer ldapconnector.
+        """
+        psycopg = _import_psycopg()
+        check_schema_name(schema)
+        try:
+            db = psycopg.connect(dsn, autocommit=True)
+        except psycopg.Error as error:
+            raise LinkStoreError(f"cannot connect to the PostgreSQL link store: {error}") from None
+        try:
+            db.execute("SET TIME ZONE 'UTC'")
+            prepare(db, schema)
+        except psycopg.Error as error:
+            db.close()
+            raise LinkStoreError(f"schema {schema}: cannot open the link store: {error}") from None
+        except BaseException:
+            db.close()
+            raise
+        return cls(db, schema=schema, lock_timeout=lock_timeout)
+
+    # -- lifecycle and transactions ---------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the session (an open batch is rolled back; advisory locks are dropped)."""
+        self._db.close()
+
+    def __enter__(self) -> PostgresLinkStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _run(self, name: str, params: Sequence[Any] = ()) -> Any:
+        return self._raw(self._sql[name], params, name)
+
+    def _raw(self, statement: str, params: Sequence[Any] = (), name: str | None = None) -> Any:
+        """Run one statement; a psycopg error becomes a LinkStoreError (at the boundary)."""
+        try:
+            return self._db.execute(statement, params)
+        except self._errors as error:
+            what = name or statement.split()[0].lower()
+            raise LinkStoreError(f"the PostgreSQL link store failed ({what}): {error}") from None
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """One transaction: committed when the block exits, rolled back if it raises."""
+        depth = self._depth
+        self._raw("BEGIN" if depth == 0 else f"SAVEPOINT batch_{depth}")
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            self._depth = depth
+            if depth == 0:
+                self._raw("ROLLBACK")
+                self._release_deferred()
+            else:
+                self._raw(f"ROLLBACK TO batch_{depth}")
+                self._raw(f"RELEASE batch_{depth}")
+            raise
+        self._depth = depth
+        self._raw("COMMIT" if depth == 0 else f"RELEASE batch_{depth}")
+        if depth == 0:
+            self._release_deferred()
+
+    @contextlib.contextmanager
+    def _alone(self) -> Iterator[None]:
+        """Undo only the statement that fails inside a batch, not the batch (savepoint)."""
+        if self._depth == 0:
+            yield
+            return
+        self._raw("SAVEPOINT one_statement")
+        try:
+            yield
+        except BaseException:
+            self._raw("ROLLBACK TO one_statement")
+            raise
+        finally:
+            self._raw("RELEASE one_statement")
+
+    # -- workers ------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def lock_source(self, source_id: str) -> Iterator[None]:
+        """Hold the source id's advisory lock: no other worker exports it meanwhile.
+
+        Inside a batch the lock is kept until the outermost batch ends, so the next
+        holder sees what this one committed.
+
+        Raises:
+            LinkStoreError: another worker held the lock for ``lock_timeout`` seconds.
+        """
+        key = _int4(source_id)
+        deadline = time.monotonic() + self.lock_timeout
+        query = "SELECT pg_try_advisory_lock(%s, %s)"
+        while not self._raw(query, (self._space_key, key)).fetchone()[0]:
+            if time.monotonic() >= deadline:
+                raise LinkStoreError(
+                    f"source id {source_id!r} is being exported by another worker "
+                    f"(waited {self.lock_timeout:g} s for its lock)"
+                )
+            time.sleep(_LOCK_POLL)
+        try:
+            yield
+        finally:
+            if self._depth == 0:
+                self._unlock(key)
+            else:
+                self._deferred.append(key)
+
+    def _unlock(self, key: int) -> None:
+        self._raw("SELECT pg_advisory_unlock(%s, %s)", (self._space_key, key))
+
+    def _release_deferred(self) -> None:
+        keys, self._deferred = self._deferred, []
+        for key in keys:
+            self._unlock(key)
+
+    def acquire_lease(self, name: str, holder: str, ttl: timedelta) -> bool:
+        """Take (or renew) the lease ``name`` for ``holder`` until ``ttl`` from now.
+
+        Returns:
+            True when ``holder`` holds the lease now; False while another holder's lease
+            has not expired.
+        """
+        seconds = ttl.total_seconds()
+        with self._alone():
+            return self._run("take_lease", (name, holder, seconds)).fetchone() is not None
+
+    def lease_holder(self, name: str) -> tuple[str, datetime] | None:
+        """Who holds the lease ``name`` and until when (expired leases included), or None."""
+        row = self._run("lease_holder", (name,)).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def release_lease(self, name: str, holder: str) -> None:
+        """Give the lease up (only ``holder``'s own; another's is left alone)."""
+        self._run("drop_lease", (name, holder))
+
+    # -- links ------------------------------------------------------------------------------
+
+    def _one_link(self, name: str, *params: object) -> Link | None:
+        row = self._run(name, params).fetchone()
+        return None if row is None else _link(row)
+
+    def get_by_source(self, source_id: str) -> Link | None:
+        """The link of a source id, or None."""
+        return self._one_link("by_source", source_id)
+
+    def get_by_anchor(self, anchor: Anchor) -> Link | None:
+        """The link holding an anchor, preferring a live one over a deleted one."""
+        return self._one_link("by_anchor", anchor.key)
+
+    def get_by_dn(self, dn: str) -> Link | None:
+        """The link whose last DN matches case-insensitively (live preferred, then newest)."""
+        return self._one_link("by_dn", _fold(dn.strip()))
+
+    def put(self, link: Link) -> None:
+        """Insert or replace the link of ``link.source_id``.
+
+        Raises:
+            LinkStoreError: another source id holds the same anchor in a live link.
+        """
+        row = (
+            link.source_id, link.anchor.kind.value, link.anchor.value, link.anchor.key,
+            link.dn, _fold(link.dn.strip()), link.state.value, link.attributes_hash,
+            link.updated,
+        )  # fmt: skip
+        try:
+            with self._alone():
+                self._db.execute(self._sql["upsert_link"], row)
+        except self._errors as error:
+            if getattr(error, "sqlstate", None) != "23505":  # unique_violation
+                raise LinkStoreError(f"the PostgreSQL link store failed (put): {error}") from None
+            holder = self.get_by_anchor(link.anchor)
+            other = f" by source id {holder.source_id!r}" if holder is not None else ""
+            raise LinkStoreError(
+                f"anchor {link.anchor} is already linked{other}; cannot link it to source id "
+                f"{link.source_id!r} as well"
+            ) from None
+
+    def mark(self, source_id: str, state: LinkState) -> Link:
+        """Set a link's state (and its ``updated`` time) and return the updated link.
+
+        Raises:
+            LinkStoreError: no link for the source id, or its anchor is live elsewhere.
+        """
+        link = self.get_by_source(source_id)
+        if link is None:
+            raise LinkStoreError(f"no link for source id {source_id!r}")
+        changed = Link(
+            source_id=link.source_id, anchor=link.anchor, dn=link.dn, state=state,
+            attributes_hash=link.attributes_hash,
+        )  # fmt: skip
+        self.put(changed)
+        return changed
+
+    def remove(self, source_id: str) -> bool:
+        """Forget a link; return whether there was one."""
+        return int(self._run("remove_link", (source_id,)).rowcount) > 0
+
+    def _stream(self, name: str, params: Sequence[Any] = ()) -> Iterator[Sequence[Any]]:
+        # psycopg's client-side cursor holds the whole result, so the caller may run other
+        # statements on the session while iterating (a server-side cursor would need one
+        # transaction for the whole walk).
+        cursor = self._run(name, params)
+        while rows := cursor.fetchmany(_FETCH):
+            yield from rows
+
+    def iter_links(self, state: LinkState | None = None) -> Iterator[Link]:
+        """Every link (of one state), by source id."""
+        if state is None:
+            rows = self._stream("all_links")
+        else:
+            rows = self._stream("links_in_state", (state.value,))
+        yield from (_link(row) for row in rows)
+
+    def count(self, state: LinkState | None = None) -> int:
+        """How many links there are (of one state)."""
+        if state is None:
+            return int(self._run("count").fetchone()[0])
+        return int(self._run("count_in_state", (state.value,)).fetchone()[0])
+
+    def live_links_by_anchor(self, anchors: Iterable[Anchor]) -> dict[Anchor, Link]:
+        """The live (not deleted) links of these anchors, in one query."""
+        wanted = {anchor.key: anchor for anchor in anchors}
+        rows = self._run("live_by_anchor", (list(wanted),)).fetchall()
+        return {wanted[row[-1]]: _link(row[:-1]) for row in rows}
+
+    # -- intents ----------------------------------------------------------------------------
+
+    def put_intent(self, intent: Intent) -> None:
+        """Record (replace) the intent of ``intent.source_id`` durably.
+
+        When this returns the intent is committed, and with it every write pending in an
+        open batch: the batch goes on in a new transaction (savepoints re-made).
+        """
+        row = (
+            intent.source_id, intent.dn, " ".join(sorted(intent.fingerprint)),
+            intent.attributes_hash, intent.created,
+        )  # fmt: skip
+        self._run("upsert_intent", row)
+        if self._depth:
+            self._raw("COMMIT")  # advisory locks are per session: they stay held
+            self._raw("BEGIN")
+            for depth in range(1, self._depth):
+                self._raw(f"SAVEPOINT batch_{depth}")
+
+    def get_intent(self, source_id: str) -> Intent | None:
+        """The open intent of a source id, or None."""
+        row = self._run("get_intent", (source_id,)).fetchone()
+        return None if row is None else _intent(row)
+
+    def list_intents(self) -> tuple[Intent, ...]:
+        """Every open intent, by source id."""
+        return tuple(_intent(row) for row in self._run("list_intents").fetchall())
+
+    def resolve_intent(self, source_id: str, link: Link | None = None) -> bool:
+        """Close a source id's intent, writing ``link`` (if any) in the same transaction.
+
+        Raises:
+            LinkStoreError: ``link``'s anchor is live elsewhere (nothing is written).
+        """
+        with self.batch():
+            if link is not None:
+                self.put(link)
+            done = int(self._run("remove_intent", (source_id,)).rowcount)
+        return done > 0
+
+    # -- watermarks ---------------------------------------------------------------------------
+
+    def get_watermark(self, profile: str) -> Watermark | None:
+        """The watermark stored for a run profile, or None."""
+        row = self._run("get_watermark", (profile,)).fetchone()
+        return None if row is None else Watermark(profile=row[0], value=row[1], taken_at=row[2])
+
+    def set_watermark(self, watermark: Watermark) -> None:
+        """Store (replace) the watermark of ``watermark.profile``."""
+        self._run("set_watermark", (watermark.profile, watermark.value, watermark.taken_at))
+
+    # -- the full-import cache ----------------------------------------------------------------
+
+    def record_import(
+        self, anchor: Anchor, dn: str, matching_values: Mapping[str, Sequence[str]]
+    ) -> None:
+        """Record (replace) what a full import saw of one entry."""
+        self.record_imports([ImportedObject(anchor=anchor, dn=dn, matching_values=matching_values)])
+
+    def record_imports(self, objects: Iterable[ImportedObject]) -> None:
+        """Record (replace) many imported entries in one transaction (a page of an import)."""
+        objects = list(objects)
+        values = [
+            (obj.anchor.key, name, _fold(name.strip()), value, _fold(value))
+            for obj in objects
+            for name, found in obj.matching_values.items()
+            for value in found
+        ]
+        rows = [(o.anchor.key, o.anchor.kind.value, o.anchor.value, o.dn) for o in objects]
+        with self.batch(), self._db.cursor() as cursor:
+            try:
+                cursor.executemany(self._sql["forget_values"], [(o.anchor.key,) for o in objects])
+                cursor.executemany(self._sql["upsert_imported"], rows)
+                cursor.executemany(self._sql["insert_value"], values)
+            except self._errors as error:
+                raise LinkStoreError(
+                    f"the PostgreSQL link store failed (record_imports): {error}"
+                ) from None
+
+    def find_by_matching(self, attribute: str, value: str) -> tuple[Anchor, ...]:
+        """Anchors of imported entries with that value, both compared case-insensitively."""
+        rows = self._run("find_by_matching", (_fold(attribute.strip()), _fold(value))).fetchall()
+        return tuple(Anchor(kind=AnchorKind(kind), value=found) for kind, found, _ in rows)
+
+    def _imported(self, key: str, kind: str, value: str, dn: str) -> ImportedObject:
+        found: dict[str, list[str]] = {}
+        for name, item in self._run("imported_values", (key,)).fetchall():
+            found.setdefault(name, []).append(item)
+        anchor = Anchor(kind=AnchorKind(kind), value=value)
+        return ImportedObject(anchor=anchor, dn=dn, matching_values=found)
+
+    def get_imported(self, anchor: Anchor) -> ImportedObject | None:
+        """What the last full import recorded for an anchor, or None."""
+        row = self._run("get_imported", (anchor.key,)).fetchone()
+        return None if row is None else self._imported(*row)
+
+    def iter_imported(self) -> Iterator[ImportedObject]:
+        """Every imported entry, by anchor."""
+        rows = list(self._stream("all_imported"))  # the nested queries reuse the session
+        yield from (self._imported(*row) for row in rows)
+
+    def forget_import(self, anchor: Anchor) -> bool:
+        """Drop one imported entry; return whether there was one."""
+        with self.batch():
+            self._run("forget_values", (anchor.key,))
+            done = int(self._run("forget_imported", (anchor.key,)).rowcount)
+        return done > 0
+
+    def clear_imports(self) -> None:
+        """Drop every imported entry (a full import starts from nothing)."""
+        with self.batch():
+            self._run("clear_values")
+            self._run("clear_imported")
+
+    def imported_count(self) -> int:
+        """How many entries the import cache holds."""
+        return int(self._run("imported_count").fetchone()[0])
