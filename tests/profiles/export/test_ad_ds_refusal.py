@@ -14,6 +14,7 @@ from ldapconnector.cli._schema import load_subschema_file
 from ldapconnector.config import ConnectorConfig, GlobalConfig
 from ldapconnector.detect import ServerInfo, Vendor, fingerprint
 from ldapconnector.errors import ConfigurationError
+from ldapconnector.expressions import FunctionRegistry, default_functions
 from ldapconnector.model import Entry
 from ldapconnector.profiles import export_request
 from ldapconnector.profiles.export._supported import export_refusal
@@ -75,6 +76,7 @@ class _RecordedAD:
     store: LinkStore
     server_info: ServerInfo
     schema: Schema
+    functions: FunctionRegistry = attrs.field(factory=default_functions)
 
     @property
     def connection(self) -> NoReturn:
