@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 from typing import Any
 
@@ -60,6 +61,17 @@ def _log_to_stdout() -> None:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(message)s")
 
 
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_on_signals() -> None:
+    # SIGTERM (systemd, docker stop) stops the bridge like Ctrl-C; and SIGINT is handled
+    # even when the parent started us with it ignored (a shell's background job).
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def run(args: argparse.Namespace) -> int:
     """Start the bridges and serve until interrupted."""
     scim = scim_package()
@@ -77,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
         for endpoint in settings.connectors
     ]
     server = scim.BridgeServer(bridges, settings.host, port, certificate)
+    _stop_on_signals()
     try:
         server.start()
         host = scim.local_host(settings.host)

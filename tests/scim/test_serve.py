@@ -117,14 +117,14 @@ def fixture_served(
     while served.request("GET", "/Users?count=1")[0] == 503 and time.monotonic() < deadline:
         time.sleep(0.2)  # the first import is running: 503 with Retry-After
     yield served
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signal.SIGTERM)  # how a service manager stops it
     try:
         out, err = process.communicate(timeout=120)
     except subprocess.TimeoutExpired:
         # Never leave a bridge behind: a leaked process would fail later tests' teardown.
         process.kill()
         out, err = process.communicate()
-        pytest.fail("serve did not stop within 120 s of SIGINT; its stderr ends: " + err[-2000:])
+        pytest.fail("serve did not stop within 120 s of SIGTERM; its stderr ends: " + err[-2000:])
     # The provisioning log went to stdout, one JSON object per request, without the token.
     lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
     assert any(line["operation"] == "create" and line["status"] == 201 for line in lines)
