@@ -35,6 +35,7 @@ from ldapconnector.profiles.export._correlate import Snapshot, UniquenessCheck, 
 from ldapconnector.profiles.export._flows import FlowKind, check_mass_deletion
 from ldapconnector.profiles.export._intents import heal_intents
 from ldapconnector.profiles.export._links import LinkWriter, NoLinks, StoreLinks
+from ldapconnector.profiles.export._memo import run_digest
 from ldapconnector.profiles.export._record import RecordExporter
 from ldapconnector.profiles.export._report import ExportOutcome, ExportReport, ObjectResult, failed
 from ldapconnector.profiles.export._request import ExportRequest
@@ -85,7 +86,10 @@ def _exporter(
     else:
         links = StoreLinks(store=request.store)
         sink = Sender(request=request, links=links, snapshot=snapshot)
-    return RecordExporter(request=request, sink=sink, links=links, unique=unique, snapshot=snapshot)
+    return RecordExporter(
+        request=request, sink=sink, links=links, unique=unique, snapshot=snapshot,
+        digests=run_digest(request, request.store),
+    )  # fmt: skip
 
 
 def _snapshot(request: ExportRequest) -> Snapshot:
@@ -308,6 +312,8 @@ def _run_all(
                 results.append(result)
                 if progress is not None:
                     progress(result)
+            if exporter.digests is not None and not isinstance(exporter.links, NoLinks):
+                exporter.digests.flush(exporter.request.store)  # a plan writes none
     return results
 
 

@@ -1,0 +1,172 @@
+"""Unchanged users by one comparison: digests of the inputs of an update found in line.
+
+Planning an update is a pure function of the mapped record (the
+:class:`~ldapconnector.mapping.DesiredEntry`), the entry as read, the link, and the run's
+configuration and schema. When a run finds a user's entry in line (the plan is empty), it
+records a digest of exactly those inputs; the next run computes the digest of its own
+inputs and, when the two are equal, knows the plan is empty again without making it:
+no alias or schema check, no diff, no rename check. Anything that could change the
+answer changes the digest: a mapped value, the entry read from the directory (an edit by
+someone else, a rename), the link, the mappings, the schema, the planner's options, or
+this module's :data:`PLANNER_REVISION`. A digest that does not match only costs the full
+planning path, so a stale one can never hide a change; a plan that fails or sends
+something records none.
+
+The digests live in the link store when it offers :class:`ReconciledDigests`
+(``SqliteLinkStore`` does); with any other store every record is planned in full.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from collections.abc import Mapping, Set
+from types import BuiltinFunctionType, FunctionType
+from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
+
+import attrs
+
+from ldapconnector.mapping import DesiredEntry
+from ldapconnector.model import Entry
+from ldapconnector.profiles.export._operations import Operation
+from ldapconnector.space import Link, LinkStore
+
+if TYPE_CHECKING:
+    from ldapconnector.profiles.export._request import ExportRequest
+
+__all__ = ["PLANNER_REVISION", "PlannedUpdate", "ReconciledDigests", "RunDigest", "run_digest"]
+
+#: Bumped whenever the planner's answer for the same inputs may change, so digests
+#: recorded by an older planner no longer match.
+PLANNER_REVISION = 1
+
+# Request fields that do not change what an update plans (how a run sends and pages).
+_NOT_PLANNING = frozenset({"store", "max_deletes", "page_size", "write_window", "tree_delete"})
+
+
+@runtime_checkable
+class ReconciledDigests(Protocol):
+    """A link store that keeps the digests (``SqliteLinkStore``; optional for others)."""
+
+    def reconciled_digests(self) -> dict[str, str]:
+        """Every recorded digest by source id."""
+        ...
+
+    def put_reconciled_digests(self, digests: Mapping[str, str | None]) -> None:
+        """Record digests (None forgets one), inside the runner's batch."""
+        ...
+
+
+def _stable(value: object) -> object:
+    """A form of ``value`` whose ``repr`` is the same in every process.
+
+    Sets become sorted tuples (a set's order follows the per-process string hash), attrs
+    instances the tuple of their compared fields, enums their value, functions their
+    qualified name (their ``repr`` shows an address).
+    """
+    if isinstance(value, enum.Enum):
+        return (type(value).__name__, value.value)
+    if isinstance(value, FunctionType | BuiltinFunctionType):
+        return (value.__module__, value.__qualname__)
+    if attrs.has(type(value)):
+        fields = attrs.fields(cast("type[attrs.AttrsInstance]", type(value)))
+        return (type(value).__name__, *(_stable(getattr(value, f.name)) for f in fields if f.eq))
+    if isinstance(value, Set):
+        return tuple(sorted((_stable(item) for item in value), key=repr))
+    if isinstance(value, Mapping):
+        return tuple(sorted(((repr(k), _stable(v)) for k, v in value.items()), key=repr))
+    if isinstance(value, list | tuple):
+        return tuple(_stable(item) for item in value)
+    return value
+
+
+def _digest(*parts: object) -> str:
+    text = repr(parts).encode("utf-8", "backslashreplace")
+    return hashlib.blake2b(text, digest_size=20).hexdigest()
+
+
+def _desired_form(desired: DesiredEntry) -> tuple[object, ...]:
+    # Every field, values included (the redacted ones too: their repr hides them).
+    return (
+        desired.source_id, desired.dn, desired.object_classes,
+        tuple(desired.attributes.items()), tuple(sorted(desired.create_only)),
+        tuple(sorted(desired.do_not_flow)), tuple(sorted(desired.cleared)),
+        tuple(sorted(desired.redacted)), desired.matching, desired.soft_deleted,
+        desired.deleted,
+    )  # fmt: skip
+
+
+@attrs.frozen(kw_only=True)
+class PlannedUpdate:
+    """An update's plan: the mapped record, the desired entry, the operations.
+
+    Attributes:
+        mapped: the record as the mappings give it (what the digest covers).
+        desired: the entry the update brings the directory in line with.
+        operations: enable, rename, modify; empty when the entry is in line.
+        enabled: the operations enable the user.
+        digest: the digest of the update's inputs, when the run keeps digests.
+        known: the digest is the one the last run recorded: the plan was not made, and the
+            link is as that run left it.
+    """
+
+    mapped: DesiredEntry
+    desired: DesiredEntry
+    operations: tuple[Operation, ...]
+    enabled: bool = False
+    digest: str | None = None
+    known: bool = False
+
+
+@attrs.define
+class RunDigest:
+    """The digests of one export run (stateful: the recorded digests and the new ones).
+
+    Args:
+        context: the digest of the run's configuration and schema (:func:`run_digest`).
+        recorded: the digests the store held when the run started.
+    """
+
+    context: str
+    recorded: Mapping[str, str]
+    _fresh: dict[str, str | None] = attrs.field(factory=dict, init=False)
+
+    def of(self, desired: DesiredEntry, entry: Entry, link: Link) -> str:
+        """The digest of one update's inputs."""
+        held = (link.anchor.key, link.dn, link.state.value, link.attributes_hash)
+        attributes = tuple(entry.attributes.items())
+        return _digest(self.context, _desired_form(desired), entry.dn, attributes, held)
+
+    def in_line(self, source_id: str, digest: str) -> bool:
+        """Whether the last run found the same inputs in line."""
+        return self.recorded.get(source_id) == digest
+
+    def record(self, source_id: str, digest: str) -> None:
+        """Keep the digest of inputs just found in line (written by :meth:`flush`)."""
+        if self.recorded.get(source_id) != digest:
+            self._fresh[source_id] = digest
+
+    def flush(self, store: LinkStore) -> None:
+        """Write the new digests (in the runner's batch) when the store keeps them."""
+        fresh, self._fresh = self._fresh, {}
+        if fresh and isinstance(store, ReconciledDigests):
+            store.put_reconciled_digests(fresh)
+
+
+def run_digest(request: ExportRequest, store: LinkStore) -> RunDigest:
+    """The run's :class:`RunDigest`: ``request``'s configuration digest, the store's digests.
+
+    Args:
+        request: the run's :class:`~ldapconnector.profiles.export.ExportRequest`; its
+            fields that shape a plan (mappings, schema, options, flows, read attributes,
+            anchor strategy, server) make the context; the connection, the store and how
+            a run sends and pages are left out.
+        store: the link store.
+    """
+    kept = tuple(
+        (f.name, _stable(getattr(request, f.name)))
+        for f in attrs.fields(type(request))
+        if f.name not in _NOT_PLANNING and not callable(getattr(request, f.name))
+    )
+    recorded = store.reconciled_digests() if isinstance(store, ReconciledDigests) else {}
+    return RunDigest(context=_digest(PLANNER_REVISION, kept), recorded=recorded)
