@@ -20,21 +20,33 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from collections.abc import Mapping, Set
+from collections.abc import Callable, Mapping, Sequence, Set
 from types import BuiltinFunctionType, FunctionType
 from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 
 import attrs
 
-from ldapconnector.mapping import DesiredEntry
-from ldapconnector.model import Entry
-from ldapconnector.profiles.export._operations import Operation
+from ldapconnector.mapping import OBJECT_CLASS_TARGET, DesiredEntry
+from ldapconnector.model import Entry, Modification, ModifyOp, Value
+from ldapconnector.profiles.export._equality import value_key
+from ldapconnector.profiles.export._names import canonical
+from ldapconnector.profiles.export._operations import ModifyOperation, Operation
+from ldapconnector.profiles.export._plan import PlanOptions, needs_create_only_values, plan_update
+from ldapconnector.schema import Schema
 from ldapconnector.space import Link, LinkStore
 
 if TYPE_CHECKING:
     from ldapconnector.profiles.export._request import ExportRequest
 
-__all__ = ["PLANNER_REVISION", "PlannedUpdate", "ReconciledDigests", "RunDigest", "run_digest"]
+__all__ = [
+    "PLANNER_REVISION",
+    "PlannedUpdate",
+    "ReconciledDigests",
+    "RunDigest",
+    "predicted_entry",
+    "run_digest",
+    "settled_entry",
+]
 
 #: Bumped whenever the planner's answer for the same inputs may change, so digests
 #: recorded by an older planner no longer match.
@@ -134,7 +146,7 @@ class RunDigest:
     def of(self, desired: DesiredEntry, entry: Entry, link: Link) -> str:
         """The digest of one update's inputs."""
         held = (link.anchor.key, link.dn, link.state.value, link.attributes_hash)
-        attributes = tuple(entry.attributes.items())
+        attributes = tuple((name, tuple(values)) for name, values in entry.attributes.items())
         return _digest(self.context, _desired_form(desired), entry.dn, attributes, held)
 
     def in_line(self, source_id: str, digest: str) -> bool:
@@ -145,6 +157,23 @@ class RunDigest:
         """Keep the digest of inputs just found in line (written by :meth:`flush`)."""
         if self.recorded.get(source_id) != digest:
             self._fresh[source_id] = digest
+
+    def keep(
+        self, source_id: str, planned: PlannedUpdate, entry: Entry | None, link: Link, *, same: bool
+    ) -> None:
+        """Record that ``planned``'s inputs leave ``entry`` in line, with ``link`` (None: not).
+
+        Args:
+            source_id: the record's id.
+            planned: the update (its digest is reused when nothing it covers changed).
+            entry: the entry as the directory holds it now, when in line.
+            link: the link as it is now.
+            same: ``entry`` and ``link`` are the ones ``planned.digest`` covers.
+        """
+        if entry is None:
+            return
+        reused = planned.digest if same and not planned.operations else None
+        self.record(source_id, reused or self.of(planned.mapped, entry, link))
 
     def flush(self, store: LinkStore) -> None:
         """Write the new digests (in the runner's batch) when the store keeps them."""
@@ -170,3 +199,70 @@ def run_digest(request: ExportRequest, store: LinkStore) -> RunDigest:
     )
     recorded = store.reconciled_digests() if isinstance(store, ReconciledDigests) else {}
     return RunDigest(context=_digest(PLANNER_REVISION, kept), recorded=recorded)
+
+
+def _applied(
+    held: tuple[Value, ...], change: Modification, key: Callable[[Value], object]
+) -> tuple[Value, ...]:
+    """The values an attribute holds after one modification (RFC 4511 section 4.6)."""
+    if change.op is ModifyOp.REPLACE:
+        return tuple(change.values)
+    if change.op is ModifyOp.ADD:
+        present = {key(value) for value in held}
+        return held + tuple(value for value in change.values if key(value) not in present)
+    if not change.values:
+        return ()
+    gone = {key(value) for value in change.values}
+    return tuple(value for value in held if key(value) not in gone)
+
+
+def predicted_entry(entry: Entry, operations: Sequence[Operation], schema: Schema) -> Entry | None:
+    """The entry as the server holds it once one modify is applied; None for anything else.
+
+    Renames, enables and creates are not predicted (their next run plans in full). A
+    prediction the server does not bear out (it reorders or rewrites values) only makes
+    the next run's digest differ from the recorded one.
+    """
+    if len(operations) != 1 or not isinstance(operations[0], ModifyOperation):
+        return None
+    attributes = {name: tuple(values) for name, values in entry.attributes.items()}
+    for change in operations[0].changes:
+        wanted = canonical(schema, change.attribute)
+        name = next((n for n in attributes if canonical(schema, n) == wanted), change.attribute)
+        values = _applied(attributes.get(name, ()), change, value_key(schema, change.attribute))
+        if values:
+            attributes[name] = values
+        else:
+            attributes.pop(name, None)
+    return Entry(dn=entry.dn, attributes=attributes)
+
+
+def settled_entry(
+    planned: PlannedUpdate,
+    entry: Entry,
+    schema: Schema,
+    options: PlanOptions,
+    shape: Callable[[DesiredEntry, Sequence[str]], DesiredEntry],
+) -> Entry | None:
+    """The entry a confirmed modify leaves, when the planner finds it in line; else None.
+
+    The prediction is planned again (shaped as the next run would shape it), so a digest
+    is only ever recorded for inputs the planner itself found in line.
+
+    Args:
+        planned: the update whose operations the directory confirmed.
+        entry: the entry as it was before them.
+        schema: the directory's schema.
+        options: the planners' options.
+        shape: the desired entry as it must be sent, given the entry's object classes.
+    """
+    predicted = predicted_entry(entry, planned.operations, schema)
+    if predicted is None or planned.enabled:
+        return None
+    if needs_create_only_values(planned.mapped, predicted, schema):
+        return None
+    desired = shape(planned.mapped, predicted.texts(OBJECT_CLASS_TARGET))
+    if desired.attributes != planned.desired.attributes:
+        return None  # the link's attributes hash would differ from the one written
+    replanned = plan_update(desired, predicted, schema, options=options)
+    return predicted if replanned == () else None

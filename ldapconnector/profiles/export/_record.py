@@ -51,7 +51,7 @@ from ldapconnector.profiles.export._flows import (
 )
 from ldapconnector.profiles.export._intents import heal_intent
 from ldapconnector.profiles.export._links import LinkWriter, current_link, marked_link
-from ldapconnector.profiles.export._memo import PlannedUpdate, RunDigest
+from ldapconnector.profiles.export._memo import PlannedUpdate, RunDigest, settled_entry
 from ldapconnector.profiles.export._operations import (
     AddOperation,
     DeleteOperation,
@@ -233,7 +233,7 @@ class RecordExporter:
             context = EvaluationContext(is_unique=self.unique.for_record(source_id, own_dn))
         return self.request.mappings.apply(record, context=context, creating=creating)
 
-    def _shaped(self, desired: DesiredEntry, *, held: Sequence[str] = ()) -> DesiredEntry:
+    def _shaped(self, desired: DesiredEntry, held: Sequence[str] = ()) -> DesiredEntry:
         """The desired entry as it must be sent: attribute aliases, ``extensibleObject``."""
         schema = self.request.schema
         return with_extensible_object(with_aliases(desired, schema), schema, held=held)
@@ -306,7 +306,8 @@ class RecordExporter:
                 fresh = current_link(source_id, anchor, dn, planned.desired, link)
                 if fresh is not None:
                     self.links.put(fresh)
-                self._in_line(source_id, planned, entry, fresh)
+                if link is not None:
+                    self._in_line(source_id, planned, entry, link, fresh)
             return ObjectResult(
                 id=source_id,
                 outcome=_update_outcome(operations, joined=joined, enabled=planned.enabled),
@@ -316,13 +317,17 @@ class RecordExporter:
         return self.sink.send(operations, done)
 
     def _in_line(
-        self, source_id: str, planned: PlannedUpdate, entry: Entry, fresh: Link | None
+        self, source_id: str, planned: PlannedUpdate, entry: Entry, link: Link, fresh: Link | None
     ) -> None:
-        """Keep the digest of inputs found in line (an empty plan) for the next run."""
-        if self.digests is None or planned.operations or planned.digest is None:
+        """Keep the digest of inputs in line (an empty plan, a modify's result) for next time."""
+        if self.digests is None or planned.digest is None:
             return
-        digest = planned.digest if fresh is None else self.digests.of(planned.mapped, entry, fresh)
-        self.digests.record(source_id, digest)
+        found: Entry | None = entry
+        if planned.operations:  # confirmed by the directory: in line as predicted?
+            found = settled_entry(
+                planned, entry, self.request.schema, self.request.options, self._shaped
+            )
+        self.digests.keep(source_id, planned, found, fresh or link, same=fresh is None)
 
     def _create_or_join(self, case: _Case) -> Outcome:
         desired = self._desired(case.source_id, case.record, own_dn=None, creating=True)

@@ -58,7 +58,7 @@ def _outcomes(report: ExportReport) -> list[ExportOutcome]:
 
 
 def _read(server: OpenLDAPServer, attribute: str) -> dict[str, str]:
-    """uid -> the attribute's value, read with ``ldapsearch`` as the admin."""
+    """uid -> the attribute's values (sorted, one text), read with ``ldapsearch`` as the admin."""
     argv = [
         "ldapsearch", "-LLL", "-o", "ldif-wrap=no", "-x", "-H", server.ldap_uri,
         "-D", server.admin_dn, "-w", server.admin_password, "-b", server.people_dn,
@@ -67,8 +67,9 @@ def _read(server: OpenLDAPServer, attribute: str) -> dict[str, str]:
     done = subprocess.run(argv, env=server.tool_env(), capture_output=True, text=True, check=True)
     found: dict[str, str] = {}
     for block in done.stdout.strip().split("\n\n"):
-        values = dict(line.split(": ", 1) for line in block.splitlines()[1:])
-        found[values["uid"]] = values[attribute]
+        pairs = [line.split(": ", 1) for line in block.splitlines()[1:]]
+        uid = next(value for name, value in pairs if name == "uid")
+        found[uid] = " | ".join(sorted(value for name, value in pairs if name == attribute))
     return found
 
 
@@ -93,6 +94,31 @@ def test_an_unchanged_run_records_digests_that_the_next_run_matches(
     assert _outcomes(second) == _outcomes(third) == [ExportOutcome.UNCHANGED] * COUNT
     # The digest's answer carries what the plan's did: the entry's DN and anchor.
     assert [(r.dn, r.anchor) for r in third.results] == [(r.dn, r.anchor) for r in second.results]
+
+
+def test_a_modify_records_the_digest_of_the_entry_it_leaves(server: OpenLDAPServer) -> None:
+    """The entry a confirmed modify leaves is predicted: the next run matches its digest.
+
+    Had the prediction differed from what slapd holds, the next run would have planned in
+    full and recorded another digest.
+    """
+    config, records = _config(server), users(COUNT)
+    with SqliteLinkStore.in_memory() as store:
+        _export(config, store, records)
+        for record in records:
+            record["displayName"] += " changed"
+        modified = _export(config, store, records)
+        recorded = store.reconciled_digests()
+        again = _export(config, store, records)
+        assert store.reconciled_digests() == recorded
+    assert _outcomes(modified) == [ExportOutcome.UPDATED] * COUNT
+    assert sorted(recorded) == sorted(record["id"] for record in records)
+    assert _outcomes(again) == [ExportOutcome.UNCHANGED] * COUNT
+    assert _read(server, "cn") == {
+        uid: " | ".join(sorted((uid, r["displayName"])))
+        for r in records
+        for uid in [r["userPrincipalName"].split("@")[0]]
+    }
 
 
 def test_an_entry_edited_behind_the_connector_is_brought_back(server: OpenLDAPServer) -> None:
