@@ -97,14 +97,18 @@ def _digest(*parts: object) -> str:
     return hashlib.blake2b(text, digest_size=20).hexdigest()
 
 
-def _desired_form(desired: DesiredEntry) -> tuple[object, ...]:
-    # Every field, values included (the redacted ones too: their repr hides them).
+def _desired_form(desired: DesiredEntry, password: str) -> tuple[object, ...]:
+    # Every field, values included (the redacted ones too: their repr hides them), except
+    # the password's: an update never sends it, and no digest of it belongs in the store.
+    attributes = tuple(
+        (name, values) for name, values in desired.attributes.items() if name.lower() != password
+    )
     return (
-        desired.source_id, desired.dn, desired.object_classes,
-        tuple(desired.attributes.items()), tuple(sorted(desired.create_only)),
-        tuple(sorted(desired.do_not_flow)), tuple(sorted(desired.cleared)),
-        tuple(sorted(desired.redacted)), desired.matching, desired.soft_deleted,
-        desired.deleted,
+        desired.source_id, desired.dn, desired.object_classes, attributes,
+        tuple(sorted(desired.create_only)), tuple(sorted(desired.do_not_flow)),
+        tuple(sorted(desired.cleared)), tuple(sorted(desired.redacted)),
+        tuple(m for m in desired.matching if m[0].lower() != password),
+        desired.soft_deleted, desired.deleted,
     )  # fmt: skip
 
 
@@ -137,17 +141,20 @@ class RunDigest:
     Args:
         context: the digest of the run's configuration and schema (:func:`run_digest`).
         recorded: the digests the store held when the run started.
+        password: the password attribute, lower-cased (its values are left out).
     """
 
     context: str
     recorded: Mapping[str, str]
+    password: str = "userpassword"  # noqa: S105 - an attribute name, not a secret
     _fresh: dict[str, str | None] = attrs.field(factory=dict, init=False)
 
     def of(self, desired: DesiredEntry, entry: Entry, link: Link) -> str:
         """The digest of one update's inputs."""
         held = (link.anchor.key, link.dn, link.state.value, link.attributes_hash)
         attributes = tuple((name, tuple(values)) for name, values in entry.attributes.items())
-        return _digest(self.context, _desired_form(desired), entry.dn, attributes, held)
+        form = _desired_form(desired, self.password)
+        return _digest(self.context, form, entry.dn, attributes, held)
 
     def in_line(self, source_id: str, digest: str) -> bool:
         """Whether the last run found the same inputs in line."""
@@ -198,7 +205,10 @@ def run_digest(request: ExportRequest, store: LinkStore) -> RunDigest:
         if f.name not in _NOT_PLANNING and not callable(getattr(request, f.name))
     )
     recorded = store.reconciled_digests() if isinstance(store, ReconciledDigests) else {}
-    return RunDigest(context=_digest(PLANNER_REVISION, kept), recorded=recorded)
+    return RunDigest(
+        context=_digest(PLANNER_REVISION, kept), recorded=recorded,
+        password=request.options.password_attribute.lower(),
+    )  # fmt: skip
 
 
 def _applied(

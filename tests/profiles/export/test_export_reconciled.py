@@ -19,12 +19,15 @@ from typing import Any
 import attrs
 import pytest
 
+from ldapconnector.anchors import Anchor
 from ldapconnector.cli._demo_data import posix_example, to_toml, users
 from ldapconnector.config import ConnectorConfig
 from ldapconnector.connector import Connector
+from ldapconnector.mapping import DesiredEntry
+from ldapconnector.model import Entry
 from ldapconnector.profiles import ExportOutcome, ExportReport, export_request
-from ldapconnector.profiles.export._memo import run_digest
-from ldapconnector.space import SqliteLinkStore
+from ldapconnector.profiles.export._memo import RunDigest, run_digest
+from ldapconnector.space import Link, SqliteLinkStore
 from ldapconnector.testing import OpenLDAPServer
 
 pytestmark = [pytest.mark.integration, pytest.mark.openldap]
@@ -209,3 +212,20 @@ def test_digests_match_in_a_process_with_other_string_hashing(
     assert digests[0] == {}  # the creating run
     assert len(digests[1]) == COUNT
     assert digests[2] == digests[1]  # matched, so not written again
+
+
+def test_the_password_is_left_out_of_the_digest() -> None:
+    """Two records that differ only in the password give one digest; any other value not."""
+    digests = RunDigest(context="c", recorded={}, password="userpassword")
+    link = Link(
+        source_id="u1",
+        anchor=Anchor.parse("entryUUID", "00000000-0000-0000-0000-000000000000"),
+        dn="uid=a,dc=x",
+    )
+    entry = Entry(dn="uid=a,dc=x", attributes={"uid": ("a",)})
+
+    def digest(**attributes: tuple[str, ...]) -> str:
+        return digests.of(DesiredEntry(source_id="u1", attributes=attributes), entry, link)
+
+    assert digest(sn=("A",), userPassword=("one",)) == digest(sn=("A",), userPassword=("two",))
+    assert digest(sn=("A",), userPassword=("one",)) != digest(sn=("B",), userPassword=("one",))
