@@ -274,5 +274,8 @@ def settled_entry(
     desired = shape(planned.mapped, predicted.texts(OBJECT_CLASS_TARGET))
     if desired.attributes != planned.desired.attributes:
         return None  # the link's attributes hash would differ from the one written
-    replanned = plan_update(desired, predicted, schema, options=options)
+    # The schema check is not repeated: the first plan checked the same managed values
+    # against the same classes (the entry's, with the auxiliary ones the modify adds), and
+    # the replan manages a subset of them (no class is missing any more, nothing to fill).
+    replanned = plan_update(desired, predicted, schema, options=options, validate=False)
     return predicted if replanned == () else None
