@@ -91,6 +91,8 @@ def to_ldap_values(value: object) -> tuple[Value, ...]:
     >>> to_ldap_values([True, 42, ["a", "a", None]])
     ('TRUE', '42', 'a')
     """
+    if type(value) is str:  # the common result, without the walk: one value, or none
+        return (value,) if value else ()
     found: dict[Value, None] = {}
     for item in _flatten(value):
         converted = _one(item)

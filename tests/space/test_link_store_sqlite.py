@@ -156,6 +156,7 @@ def test_file_holds_no_secrets_or_other_attributes(tmp_path: Path) -> None:
         "imported",
         "imported_values",
         "intents",
+        "reconciled",
     }
 
 
@@ -196,7 +197,7 @@ INSERT INTO links VALUES ('u1', 'entryUUID', '597ae2f6-16a6-1027-98f4-d28b5365dc
 
 
 def test_version_1_file_is_migrated(tmp_path: Path) -> None:
-    """A file of format version 1 opens, keeps its links, and gains the intents table."""
+    """A file of format version 1 opens, keeps its links, and gains the later tables."""
     path = tmp_path / "old.sqlite"
     db = sqlite3.connect(path)
     db.executescript(_VERSION_1)
@@ -206,9 +207,12 @@ def test_version_1_file_is_migrated(tmp_path: Path) -> None:
             source_id="u1", anchor=ANCHOR, dn="uid=a,dc=x", updated=T0
         )
         assert store.list_intents() == ()
+        assert store.reconciled_digests() == {}
         store.put_intent(Intent(source_id="u2", dn="uid=b,dc=x", fingerprint={"ab"}))
+        store.put_reconciled_digests({"u1": "ab12"})
+        assert store.reconciled_digests() == {"u1": "ab12"}
     with sqlite3.connect(path) as db:
         version = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     db.close()
     assert version == (str(LINK_STORE_VERSION),)
-    assert LINK_STORE_VERSION == 2
+    assert LINK_STORE_VERSION == 3

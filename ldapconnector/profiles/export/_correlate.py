@@ -280,6 +280,11 @@ class Snapshot:
     matching: tuple[str, ...]
     _entries: dict[str, Entry] = attrs.field(factory=dict, init=False)
     _index: dict[tuple[str, object], dict[str, Entry]] = attrs.field(factory=dict, init=False)
+    _compare: tuple[tuple[str, Callable[[Value], object]], ...] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        # One comparison key per matching attribute, not one look-up per entry.
+        self._compare = tuple((name, value_key(self.schema, name)) for name in self.matching)
 
     def load(self, entries: Iterable[tuple[str, Entry]]) -> None:
         """Add ``(anchor key, entry)`` pairs."""
@@ -289,11 +294,10 @@ class Snapshot:
     def add(self, key: str, entry: Entry) -> None:
         """Add (or replace) one entry under its anchor key."""
         self._entries[key] = entry
-        for attribute in self.matching:
-            compare = value_key(self.schema, attribute)
+        for attribute, compare in self._compare:
             for value in current_values(entry.attributes, self.schema, attribute):
-                slot = self._index.setdefault((attribute.lower(), compare(value)), {})
-                slot[dn_key(entry.dn)] = entry
+                # Keyed by anchor: one entry once, however many of its values match.
+                self._index.setdefault((attribute.lower(), compare(value)), {})[key] = entry
 
     def get(self, key: str) -> Entry | None:
         """The entry with this anchor key, or None."""

@@ -9,6 +9,7 @@ refused (attributeOrValueExists). Rules not listed here compare exactly.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable
 
 from ldapconnector.dn import dn_key
@@ -83,12 +84,34 @@ def equality_rule(schema: Schema, attribute: str) -> str | None:
     return None
 
 
+# The comparison functions of each schema, by attribute name: a schema never changes, and
+# a run asks for the same few attributes' keys thousands of times. Keyed by identity (a
+# schema's hash walks every definition); a schema's functions go when it does.
+_MEMO: dict[int, dict[str, Callable[[Value], object]]] = {}
+
+
+def _memo_of(schema: Schema) -> dict[str, Callable[[Value], object]]:
+    memo = _MEMO.get(id(schema))
+    if memo is None:
+        memo = _MEMO[id(schema)] = {}
+        weakref.finalize(schema, _MEMO.pop, id(schema), None)
+    return memo
+
+
 def value_key(schema: Schema, attribute: str) -> Callable[[Value], object]:
     """A function giving each value of ``attribute`` its comparison key.
 
     Binary values always compare exactly; text values by the rule's key (exact when the
     schema names no rule this module knows).
     """
+    memo = _memo_of(schema)
+    found = memo.get(attribute)
+    if found is None:
+        found = memo[attribute] = _value_key(schema, attribute)
+    return found
+
+
+def _value_key(schema: Schema, attribute: str) -> Callable[[Value], object]:
     rule = equality_rule(schema, attribute)
     key = _KEYS.get(rule.lower()) if rule else None
 

@@ -328,18 +328,21 @@ def _changes(
 
 
 def _checked_update(
-    desired: DesiredEntry, current: Entry, schema: Schema, options: PlanOptions
+    desired: DesiredEntry, current: Entry, schema: Schema, options: PlanOptions, validate: bool
 ) -> tuple[dict[str, tuple[Value, ...]], tuple[str, ...]] | PlanFailure:
     """What the update manages (with the new auxiliary classes' needs) and those classes.
 
-    Fails when the values do not fit the schema or a new class lacks a required value.
+    Fails when the values do not fit the schema (checked when ``validate``) or a new class
+    lacks a required value.
     """
     managed = _managed(desired, schema, options)
     auxiliary = _missing_auxiliary(desired, current, schema)
     classes = (*current.texts(OBJECT_CLASS_TARGET), *auxiliary) or desired.object_classes
     fill, missing = _auxiliary_fill(desired, current, managed, auxiliary, schema)
     managed = {**managed, **fill}
-    problems = missing + _update_problems(managed, tuple(classes), schema)
+    problems = missing
+    if validate:
+        problems += _update_problems(managed, tuple(classes), schema)
     if problems:
         return _failure(
             f"the update of {current.dn} does not fit the schema", problems, desired.redacted
@@ -353,6 +356,7 @@ def plan_update(
     schema: Schema,
     *,
     options: PlanOptions | None = None,
+    validate: bool = True,
 ) -> tuple[Operation, ...] | PlanFailure:
     """Plan the smallest change that brings ``current`` in line with ``desired``.
 
@@ -367,11 +371,15 @@ def plan_update(
     :func:`~ldapconnector.profiles.export._rename.plan_rename`), and the modify is then sent
     to the new DN.
 
+    ``validate=False`` leaves out the schema check of the managed values, for a caller
+    that had the same values checked against the same classes already (the replan of a
+    modify's predicted result).
+
     Returns:
         The operations; an empty tuple when the entry is already as desired.
     """
     options = options or PlanOptions()
-    checked = _checked_update(desired, current, schema, options)
+    checked = _checked_update(desired, current, schema, options, validate)
     if isinstance(checked, PlanFailure):
         return checked
     managed, auxiliary = checked

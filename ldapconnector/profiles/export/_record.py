@@ -51,6 +51,7 @@ from ldapconnector.profiles.export._flows import (
 )
 from ldapconnector.profiles.export._intents import heal_intent
 from ldapconnector.profiles.export._links import LinkWriter, current_link, marked_link
+from ldapconnector.profiles.export._memo import PlannedUpdate, RunDigest, settled_entry
 from ldapconnector.profiles.export._operations import (
     AddOperation,
     DeleteOperation,
@@ -125,6 +126,7 @@ class RecordExporter:
         links: where the links go (the store, or nowhere for a plan).
         unique: the ``SelectUniqueValue`` check, when a mapping uses it.
         snapshot: the entries read at the start of the run, when the runner read them.
+        digests: the run's digests of updates found in line, when it keeps them.
     """
 
     request: ExportRequest
@@ -132,6 +134,7 @@ class RecordExporter:
     links: LinkWriter
     unique: UniquenessCheck | None = None
     snapshot: Snapshot | None = None
+    digests: RunDigest | None = None
     _parents: dict[str, bool] = attrs.field(factory=dict, init=False)
 
     def export(self, record: Record, *, retried: bool = False) -> Outcome:
@@ -230,7 +233,7 @@ class RecordExporter:
             context = EvaluationContext(is_unique=self.unique.for_record(source_id, own_dn))
         return self.request.mappings.apply(record, context=context, creating=creating)
 
-    def _shaped(self, desired: DesiredEntry, *, held: Sequence[str] = ()) -> DesiredEntry:
+    def _shaped(self, desired: DesiredEntry, held: Sequence[str] = ()) -> DesiredEntry:
         """The desired entry as it must be sent: attribute aliases, ``extensibleObject``."""
         schema = self.request.schema
         return with_extensible_object(with_aliases(desired, schema), schema, held=held)
@@ -246,12 +249,24 @@ class RecordExporter:
 
     def _planned_update(
         self, source_id: str, record: Record, entry: Entry, link: Link | None
-    ) -> tuple[DesiredEntry, tuple[Operation, ...], bool] | MappingFailure | PlanFailure:
-        """The desired entry, the operations (enable, rename, modify), whether they enable."""
-        desired = self._desired(source_id, record, own_dn=entry.dn, creating=False)
-        if not isinstance(desired, MappingFailure) and needs_create_only_values(
-            desired, entry, self.request.schema
-        ):
+    ) -> PlannedUpdate | MappingFailure | PlanFailure:
+        """The desired entry, the operations (enable, rename, modify), whether they enable.
+
+        Inputs a previous run found in line (the same digest) are in line again: the plan
+        is empty without being made (see :mod:`~ldapconnector.profiles.export._memo`).
+        """
+        mapped = self._desired(source_id, record, own_dn=entry.dn, creating=False)
+        if isinstance(mapped, MappingFailure):
+            return mapped
+        digest = None
+        if self.digests is not None and link is not None:
+            digest = self.digests.of(mapped, entry, link)
+            if self.digests.in_line(source_id, digest):
+                return PlannedUpdate(
+                    mapped=mapped, desired=mapped, operations=(), digest=digest, known=True
+                )
+        desired: DesiredEntry | MappingFailure = mapped
+        if needs_create_only_values(mapped, entry, self.request.schema):
             # An auxiliary class is being added: its required values may be create-only.
             desired = self._desired(source_id, record, own_dn=entry.dn, creating=True)
         if isinstance(desired, MappingFailure):
@@ -263,7 +278,10 @@ class RecordExporter:
         update = plan_update(desired, entry, self.request.schema, options=self.request.options)
         if isinstance(update, PlanFailure):
             return update
-        return desired, (*enable, *update), bool(enable)
+        return PlannedUpdate(
+            mapped=mapped, desired=desired, operations=(*enable, *update),
+            enabled=bool(enable), digest=digest,
+        )  # fmt: skip
 
     def _update(
         self,
@@ -278,21 +296,38 @@ class RecordExporter:
         planned = self._planned_update(source_id, record, entry, link)
         if isinstance(planned, MappingFailure | PlanFailure):
             return failed(source_id, planned, dn=entry.dn, anchor=anchor)
-        desired, operations, enabled = planned
+        operations = planned.operations
         dn = final_dn(entry.dn, operations)
         if anchor.kind is AnchorKind.DN:
             anchor = Anchor.from_directory(AnchorKind.DN, dn)
 
         def done() -> ObjectResult:  # once the directory confirmed the operations
-            fresh = current_link(source_id, anchor, dn, desired, link)
-            if fresh is not None:
-                self.links.put(fresh)
+            if not planned.known:  # else the link is as the run that found it in line left it
+                fresh = current_link(source_id, anchor, dn, planned.desired, link)
+                if fresh is not None:
+                    self.links.put(fresh)
+                if link is not None:
+                    self._in_line(source_id, planned, entry, link, fresh)
             return ObjectResult(
-                id=source_id, outcome=_update_outcome(operations, joined=joined, enabled=enabled),
+                id=source_id,
+                outcome=_update_outcome(operations, joined=joined, enabled=planned.enabled),
                 dn=dn, anchor=anchor, operations=operations,
             )  # fmt: skip
 
         return self.sink.send(operations, done)
+
+    def _in_line(
+        self, source_id: str, planned: PlannedUpdate, entry: Entry, link: Link, fresh: Link | None
+    ) -> None:
+        """Keep the digest of inputs in line (an empty plan, a modify's result) for next time."""
+        if self.digests is None or planned.digest is None:
+            return
+        found: Entry | None = entry
+        if planned.operations:  # confirmed by the directory: in line as predicted?
+            found = settled_entry(
+                planned, entry, self.request.schema, self.request.options, self._shaped
+            )
+        self.digests.keep(source_id, planned, found, fresh or link, same=fresh is None)
 
     def _create_or_join(self, case: _Case) -> Outcome:
         desired = self._desired(case.source_id, case.record, own_dn=None, creating=True)

@@ -20,6 +20,7 @@ longer wants it, or when the new RDN gives the same unmapped attribute a new val
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 
 from ldapconnector.config import DN_TARGET
@@ -123,6 +124,16 @@ def plan_rename(
     )
 
 
+# normalize_dn, remembered: every update compares its DN and its parent's (the same few
+# containers), and a modify's result is planned again with the same DNs.
+_normal = functools.lru_cache(maxsize=4096)(normalize_dn)
+
+
+@functools.lru_cache(maxsize=4096)
+def _normal_rdns(rdns: tuple[Rdn, ...]) -> str:
+    return normalize_dn(format_dn(rdns))
+
+
 def _new_name(
     old: tuple[Rdn, ...],
     target: tuple[Rdn, ...] | None,
@@ -135,10 +146,10 @@ def _new_name(
     A ``-dn-`` target decides when there is one; otherwise the RDN attribute's new value.
     """
     if target:
-        if normalize_dn(format_dn(target)) == normalize_dn(entry.dn):
+        if _normal_rdns(target) == _normal(entry.dn):
             return None
         superior = None
-        if normalize_dn(format_dn(target[1:])) != normalize_dn(format_dn(old[1:])):
+        if _normal_rdns(target[1:]) != _normal_rdns(old[1:]):
             superior = format_dn(target[1:])
         return target[0], superior
     found = _renamed_rdn(schema, old[0], managed, entry)

@@ -16,9 +16,11 @@ exported again from the start (re-read, re-planned), so nothing is sent twice bl
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import attrs
 
@@ -35,6 +37,7 @@ from ldapconnector.profiles.export._correlate import Snapshot, UniquenessCheck, 
 from ldapconnector.profiles.export._flows import FlowKind, check_mass_deletion
 from ldapconnector.profiles.export._intents import heal_intents
 from ldapconnector.profiles.export._links import LinkWriter, NoLinks, StoreLinks
+from ldapconnector.profiles.export._memo import run_digest
 from ldapconnector.profiles.export._record import RecordExporter
 from ldapconnector.profiles.export._report import ExportOutcome, ExportReport, ObjectResult, failed
 from ldapconnector.profiles.export._request import ExportRequest
@@ -85,7 +88,10 @@ def _exporter(
     else:
         links = StoreLinks(store=request.store)
         sink = Sender(request=request, links=links, snapshot=snapshot)
-    return RecordExporter(request=request, sink=sink, links=links, unique=unique, snapshot=snapshot)
+    return RecordExporter(
+        request=request, sink=sink, links=links, unique=unique, snapshot=snapshot,
+        digests=run_digest(request, request.store),
+    )  # fmt: skip
 
 
 def _snapshot(request: ExportRequest) -> Snapshot:
@@ -308,6 +314,8 @@ def _run_all(
                 results.append(result)
                 if progress is not None:
                     progress(result)
+            if exporter.digests is not None and not isinstance(exporter.links, NoLinks):
+                exporter.digests.flush(exporter.request.store)  # a plan writes none
     return results
 
 
@@ -374,9 +382,43 @@ def run_export(
     if guard is not None:
         return _refused(records, pruned, guard, plan_only)
     read = snapshot if snapshot is not None else len(records) >= SNAPSHOT_THRESHOLD
-    exporter = _exporter(
-        request, plan_only=plan_only, snapshot=_snapshot(request) if read else None
-    )
-    reconnect = Reconnector(close=request.close, open=request.connection, timeout=reconnect_timeout)
-    results = _run_all(exporter, records, pruned, refused, reconnect, progress)
+    with _snapshot_held(read) as held:
+        exporter = _exporter(request, plan_only=plan_only, snapshot=held(request))
+        reconnect = Reconnector(
+            close=request.close, open=request.connection, timeout=reconnect_timeout
+        )
+        results = _run_all(exporter, records, pruned, refused, reconnect, progress)
     return ExportReport(results=results, planned=plan_only, error=reconnect.lost)
+
+
+@contextlib.contextmanager
+def _snapshot_held(read: bool) -> Iterator[Callable[[ExportRequest], Snapshot | None]]:
+    """Read the snapshot (when ``read``) with the cyclic collector paused, then keep it frozen.
+
+    The snapshot is thousands of long-lived containers without cycles: a collector scanning
+    them as they are read, and again at every full collection while the records are
+    exported, made a run's CPU grow faster than its size. ``gc.freeze`` sets them (and
+    whatever the process held before) aside until the run ends.
+    """
+    frozen = False
+
+    def held(request: ExportRequest) -> Snapshot | None:
+        nonlocal frozen
+        if not read:
+            return None
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            found = _snapshot(request)
+        finally:
+            if enabled:
+                gc.enable()
+        gc.freeze()
+        frozen = True
+        return found
+
+    try:
+        yield held
+    finally:
+        if frozen:
+            gc.unfreeze()

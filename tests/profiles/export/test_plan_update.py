@@ -188,6 +188,15 @@ def test_bad_values_fail_before_anything_is_planned(schema: Schema) -> None:
     assert len(result.problems) == 2
 
 
+def test_without_validation_the_values_are_only_compared(schema: Schema) -> None:
+    """``validate=False`` (a replan of values checked already) plans the diff alone."""
+    desired = want({"uidNumber": ("ten",)})
+    assert isinstance(plan_update(desired, current(), schema), PlanFailure)
+    changes = only_changes(plan_update(desired, current(), schema, validate=False))
+    assert changes == (Modification(ModifyOp.REPLACE, "uidNumber", ("ten",)),)
+    assert plan_update(desired, current(uidNumber=("ten",)), schema, validate=False) == ()
+
+
 def test_dn_change_applied_always_is_a_rename_then_the_modify(schema: Schema) -> None:
     """A new UPN renames the entry first; the modify goes to the new DN."""
     desired = want({"uid": ("britta",)}, dn="CN=britta,DC=Contoso,DC=lab")
