@@ -58,8 +58,8 @@ class Workers:
     """Runs ``shards`` worker processes over ``users`` users, optionally killing them."""
 
     spec_dir: Path
-    config: dict[str, Any]
-    dsn: str
+    config: dict[str, Any] = attrs.field(repr=False)  # holds the bind password
+    dsn: str = attrs.field(repr=False)  # holds the database password
     schema: str
     users: int
     shards: int
@@ -99,7 +99,7 @@ class Workers:
         started = time.perf_counter()
         running = {shard: self._start(shard) for shard in range(self.shards)}
         done: set[int] = set()
-        next_kill = time.monotonic() + (rng.uniform(1.0, kill_every) if rng else 1e9)
+        next_kill = time.monotonic() + (rng.uniform(kill_every / 3, kill_every) if rng else 1e9)
         while len(done) < self.shards:
             time.sleep(0.05)
             for shard, process in list(running.items()):
@@ -116,7 +116,7 @@ class Workers:
                 running[shard].wait()
                 self.kills += 1
                 running[shard] = self._start(shard)
-                next_kill = time.monotonic() + rng.uniform(1.0, kill_every)
+                next_kill = time.monotonic() + rng.uniform(kill_every / 3, kill_every)
         return time.perf_counter() - started
 
 

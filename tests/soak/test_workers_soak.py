@@ -56,7 +56,8 @@ def test_killed_workers_lose_and_duplicate_nothing(
     config["deprovisioning"]["max_deletes"] = 0  # a worker must never delete anything
     dsn = postgresql_server.dsn()
     workers = engine.Workers(tmp_path, config, dsn, "workers_soak", USERS, WORKERS)
-    workers.run(random.Random(SEED))  # noqa: S311 - seeded kill points
+    # Kills every 0.4-1.2 s: the faster the export, the sooner they must come.
+    workers.run(random.Random(SEED), kill_every=1.2)  # noqa: S311 - seeded kill points
     assert workers.kills >= 3
     found = engine.audit(server, dsn, "workers_soak", USERS)
     print(f"\n{found} after {workers.kills} kills and {workers.starts} starts")
