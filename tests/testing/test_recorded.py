@@ -108,7 +108,9 @@ def test_the_public_ldif_loader_reads_recorded_files() -> None:
 def test_every_recorded_file_is_shipped_in_the_wheel() -> None:
     """A pattern of [tool.setuptools.package-data] matches each file, so pip install ships it."""
     package = Path(ldapconnector.__file__).parent
-    config = tomllib.loads((package.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    # The project file sits beside tests/, wherever the package was installed from.
+    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+    config = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     patterns = config["tool"]["setuptools"]["package-data"]["ldapconnector"]
     shipped = {path.resolve() for pattern in patterns for path in package.glob(pattern)}
     recorded_dir = package / "testing" / "data" / "recorded"
