@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from importlib.metadata import EntryPoint, entry_points
 
+from ldapconnector._entry_points import entry_point_origin, load_entry_point_items
 from ldapconnector.errors import ConfigurationError
 from ldapconnector.expressions._builtins import default_functions
 from ldapconnector.expressions._registry import FunctionRegistry, FunctionSpec
@@ -24,26 +25,6 @@ __all__ = ["FUNCTIONS_ENTRY_POINT_GROUP", "installed_functions"]
 
 #: The entry-point group that contributes expression functions.
 FUNCTIONS_ENTRY_POINT_GROUP = "ldapconnector.functions"
-
-
-def _origin(point: EntryPoint) -> str:
-    dist = getattr(point, "dist", None)
-    where = f" of {dist.name} {dist.version}" if dist is not None else ""
-    return f"entry point {point.name!r} ({point.value}{where}, group {point.group})"
-
-
-def _specs(point: EntryPoint) -> list[FunctionSpec]:
-    try:
-        loaded = point.load()
-    except Exception as error:  # any import-time failure of a plug-in is reported as such
-        raise ConfigurationError([f"{_origin(point)} cannot be loaded: {error}"]) from error
-    items = [loaded] if isinstance(loaded, FunctionSpec) else loaded
-    if not isinstance(items, Iterable) or not all(isinstance(i, FunctionSpec) for i in items):
-        raise ConfigurationError(
-            [f"{_origin(point)} gives {type(loaded).__name__}, not a FunctionSpec or an "
-             "iterable of FunctionSpecs"]
-        )  # fmt: skip
-    return list(items)
 
 
 def installed_functions(
@@ -66,9 +47,9 @@ def installed_functions(
     found = entry_points(group=FUNCTIONS_ENTRY_POINT_GROUP) if points is None else points
     registry = base if base is not None else default_functions()
     for point in sorted(found, key=lambda p: p.name):
-        for spec in _specs(point):
+        for spec in load_entry_point_items(point, FunctionSpec):
             try:
                 registry = registry.with_function(spec)
             except ValueError as error:
-                raise ConfigurationError([f"{_origin(point)}: {error}"]) from None
+                raise ConfigurationError([f"{entry_point_origin(point)}: {error}"]) from None
     return registry

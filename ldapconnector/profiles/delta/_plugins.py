@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from importlib.metadata import EntryPoint, entry_points
 
+from ldapconnector._entry_points import entry_point_origin, load_entry_point_items
 from ldapconnector.errors import ConfigurationError
 from ldapconnector.profiles.delta._sources import ReaderRegistry, ReaderSpec, default_readers
 
@@ -22,26 +23,6 @@ __all__ = ["READERS_ENTRY_POINT_GROUP", "installed_readers"]
 
 #: The entry-point group that contributes change readers.
 READERS_ENTRY_POINT_GROUP = "ldapconnector.readers"
-
-
-def _origin(point: EntryPoint) -> str:
-    dist = getattr(point, "dist", None)
-    where = f" of {dist.name} {dist.version}" if dist is not None else ""
-    return f"entry point {point.name!r} ({point.value}{where}, group {point.group})"
-
-
-def _specs(point: EntryPoint) -> list[ReaderSpec]:
-    try:
-        loaded = point.load()
-    except Exception as error:  # any import-time failure of a plug-in is reported as such
-        raise ConfigurationError([f"{_origin(point)} cannot be loaded: {error}"]) from error
-    items = [loaded] if isinstance(loaded, ReaderSpec) else loaded
-    if not isinstance(items, Iterable) or not all(isinstance(i, ReaderSpec) for i in items):
-        raise ConfigurationError(
-            [f"{_origin(point)} gives {type(loaded).__name__}, not a ReaderSpec or an "
-             "iterable of ReaderSpecs"]
-        )  # fmt: skip
-    return list(items)
 
 
 def installed_readers(
@@ -61,9 +42,9 @@ def installed_readers(
     found = entry_points(group=READERS_ENTRY_POINT_GROUP) if points is None else points
     registry = base if base is not None else default_readers()
     for point in sorted(found, key=lambda p: p.name):
-        for spec in _specs(point):
+        for spec in load_entry_point_items(point, ReaderSpec):
             try:
                 registry = registry.with_reader(spec)
             except ValueError as error:
-                raise ConfigurationError([f"{_origin(point)}: {error}"]) from None
+                raise ConfigurationError([f"{entry_point_origin(point)}: {error}"]) from None
     return registry
