@@ -14,6 +14,7 @@ import attrs
 
 from ldapconnector.config import _checks as _c
 from ldapconnector.config._checks import Validated as _Validated
+from ldapconnector.config._membership import MembershipConfig
 
 _M = _c.meta
 
@@ -193,6 +194,8 @@ class ObjectTypeConfig(_Validated):
         auxiliary: auxiliary object classes added to every entry (``posixAccount``).
         containers: search bases inside the partitions ("Search only in selected
             containers"); empty means the whole partitions.
+        membership: set when the entries are groups: where their members come from
+            (docs/groups.md).
     """
 
     _PATH: ClassVar[str] = "object_type"
@@ -204,6 +207,7 @@ class ObjectTypeConfig(_Validated):
         default=(), metadata=_M(_c.unique, items=(_c.attribute_name,))
     )
     containers: tuple[str, ...] = attrs.field(default=(), metadata=_M(_c.unique, items=(_c.dn,)))
+    membership: MembershipConfig | None = None
 
     @classmethod
     def _cross_problems(cls, values: Mapping[str, Any]) -> _c.Problems:
