@@ -45,13 +45,17 @@ from ldapconnector.profiles import (
     ImportPlan,
     ImportProgress,
     ImportResult,
+    MembershipReport,
+    MembershipRequest,
     ObjectResult,
     choose_paging,
     export_request,
+    member_settings,
     plan_full_import,
     resolve_anchor,
     run_export,
     run_full_import,
+    run_memberships,
 )
 from ldapconnector.profiles.delta import (
     DEFAULT_DELTA_BATCH_SIZE,
@@ -142,11 +146,15 @@ class Connector:
             when omitted, which forgets everything when the connector closes.
         vendor_rules: the vendor rules detection evaluates; the built-in table when
             omitted (``default_rules().with_rule(...)`` adds an in-house product).
+        member_store: for a group type (``[object_type] membership``), the link store of
+            the object type the members belong to: :meth:`export_members` resolves member
+            source ids through it (docs/groups.md).
     """
 
     config: ConnectorConfig
     store: LinkStore = attrs.field(factory=SqliteLinkStore.in_memory)
     vendor_rules: VendorRules | None = attrs.field(default=None, kw_only=True)
+    member_store: LinkStore | None = attrs.field(default=None, kw_only=True)
     _connection: LdapConnection | None = attrs.field(default=None, init=False)
     _server_info: ServerInfo | None = attrs.field(default=None, init=False)
     _schema: Schema | None = attrs.field(default=None, init=False)
@@ -402,3 +410,37 @@ class Connector:
         self.check_object_type()
         request = export_request(self)
         return run_export(request, records, plan_only=True, prune=prune, force=force)
+
+    def export_members(
+        self, records: Iterable[Mapping[str, object]], *, plan_only: bool = False
+    ) -> MembershipReport:
+        """Bring the members of exported groups in line with the records (docs/groups.md).
+
+        Run after :meth:`export` of the same group records: it resolves each record's
+        member source ids through ``member_store`` and adds/deletes member values in
+        chunks; members not provisioned yet are reported as pending.
+
+        Args:
+            records: group records (``id`` and the membership ``source`` key).
+            plan_only: write nothing; the report's ``ldif()`` shows the requests.
+
+        Raises:
+            ConfigurationError: the object type has no ``membership``, the export profile
+                is off, or no ``member_store`` was given.
+        """
+        records = list(records)
+        if not self.config.run_profiles.export:
+            raise ConfigurationError(["run_profiles.export: the profile is switched off"])
+        settings = member_settings(self.config.object_type)
+        if settings is None:
+            raise ConfigurationError(["object_type.membership: not set: this is no group type"])
+        if self.member_store is None:
+            raise ConfigurationError(
+                ["object_type.membership.members_of: give the Connector the members' link "
+                 "store (member_store=...) to resolve members through"]
+            )  # fmt: skip
+        request = MembershipRequest(
+            settings=settings, groups=self.store, members=self.member_store,
+            connection=lambda: self.connection,
+        )  # fmt: skip
+        return run_memberships(request, records, plan_only=plan_only)
