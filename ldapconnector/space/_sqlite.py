@@ -13,6 +13,7 @@ from typing import Any
 from ldapconnector.anchors import Anchor, AnchorKind
 from ldapconnector.space._lock import StateLock, create_private
 from ldapconnector.space._model import ImportedObject, Intent, Link, LinkState, Watermark
+from ldapconnector.space._sqlite_pending import SqlitePendingMembers
 from ldapconnector.space._sqlite_schema import MEMORY, connect
 from ldapconnector.space._store import LinkStoreError
 
@@ -81,7 +82,7 @@ def _intent(row: Sequence[Any]) -> Intent:
     )
 
 
-class SqliteLinkStore:
+class SqliteLinkStore(SqlitePendingMembers):
     """A :class:`LinkStore` in one SQLite database (stdlib ``sqlite3``, WAL journal).
 
     Open a file with :meth:`open` (created when missing) or a private in-memory store with

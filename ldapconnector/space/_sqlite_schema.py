@@ -7,7 +7,8 @@ version 1 and brought forward by the same :data:`_MIGRATIONS` that upgrade an ol
 file, so every migration runs on every new file too.
 
 Versions: 1, links, watermarks and the import cache; 2, the ``intents`` table (adds
-recorded before they are sent, so a crash before the link commit cannot duplicate).
+recorded before they are sent, so a crash before the link commit cannot duplicate); 3,
+the ``pending_members`` table (group members not provisioned yet, docs/groups.md).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from ldapconnector.space._store import LinkStoreError
 __all__ = ["LINK_STORE_VERSION", "MEMORY", "connect"]
 
 #: The version of the file format this code writes.
-LINK_STORE_VERSION = 2
+LINK_STORE_VERSION = 3
 #: The path that opens a private in-memory database.
 MEMORY = ":memory:"
 _APPLICATION = "ldapconnector link store"
@@ -76,6 +77,13 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
             fingerprint TEXT NOT NULL,
             attributes_hash TEXT,
             created TEXT NOT NULL
+        )""",
+    ),
+    2: (
+        """CREATE TABLE pending_members (
+            group_id TEXT NOT NULL,
+            member_id TEXT NOT NULL,
+            PRIMARY KEY (group_id, member_id)
         )""",
     ),
 }
