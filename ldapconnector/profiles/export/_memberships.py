@@ -4,10 +4,12 @@ For each group record it looks the group up in the group type's link store (the 
 entry is exported first, by the ordinary export), resolves the record's member source ids
 through the *members'* link store to their current DNs (or uids), reads the values the
 group holds now, and sends :func:`plan_membership`'s chunked adds and deletes. A member
-whose source id has no link yet is *pending*: it is reported, not dropped, and the next
-run resolves it. A member whose link is deleted is no member any more. Because the
-members' DNs come from their links, a renamed member's value follows the rename on the
-next run (our own rewrite, for servers without the refint overlay). Each group is one
+whose source id has no link yet is *pending*: it is reported and recorded in the group
+type's link store (``put_pending_members``), not dropped, and every later run resolves
+the pending members it can, also of groups whose records it was not given, and adds
+them. A member whose link is deleted is no member any more. Because the members' DNs
+come from their links, a renamed member's value follows the rename on the next run (our
+own rewrite, for servers without the refint overlay). Each group is one
 result; one group's failure stops neither the others nor hides what was applied: the
 result counts the values applied before the refused request and names it.
 """
@@ -103,14 +105,49 @@ def run_memberships(
     """Bring each group's members in line with its record (see the module docstring).
 
     Records flagged ``@deleted`` or ``isSoftDeleted`` are skipped: their groups go
-    through the deprovisioning flows of the ordinary export.
+    through the deprovisioning flows of the ordinary export. Groups with pending members
+    recorded by an earlier run and no record in this one follow, one result each.
     """
     results = []
+    seen: set[str] = set()
     for record in records:
+        seen.add(str(record.get("id", "")))
         if record.get("@deleted") is True or record.get("isSoftDeleted") is True:
             continue
-        results.append(_one_group(request, record, plan_only))
+        result = _one_group(request, record, plan_only)
+        if not plan_only and result.dn is not None and result.error is None:
+            request.groups.put_pending_members(result.source_id, result.pending)
+        results.append(result)
+    for group_id in list(request.groups.iter_pending_groups()):
+        if group_id not in seen:
+            results.append(_pending_group(request, group_id, plan_only))
     return MembershipReport(results=tuple(results), plan_only=plan_only)
+
+
+def _pending_group(
+    request: MembershipRequest, group_id: str, plan_only: bool
+) -> GroupMembershipResult:
+    """Add the pending members of a group that now have links; keep the others pending."""
+    link = request.groups.get_by_source(group_id)
+    if link is None or link.state is LinkState.DELETED:
+        if not plan_only:
+            request.groups.put_pending_members(group_id, ())  # the group itself is gone
+        return GroupMembershipResult(source_id=group_id, dn=None)
+    attribute = request.settings.attribute
+    try:
+        resolved, pending = _resolve(request, request.groups.pending_members(group_id))
+        entry = request.connection().read_entry(link.dn, (attribute,))
+        current = entry.texts(attribute) if entry is not None else ()
+        operations = plan_membership(link.dn, request.settings, current, (*current, *resolved))
+    except LdapConnectorError as exc:
+        error = f"group {group_id!r} ({link.dn}): {exc}"
+        return GroupMembershipResult(source_id=group_id, dn=link.dn, error=error)
+    if plan_only:
+        return _result(group_id, link.dn, pending, operations, None)
+    result = _send(request, group_id, link.dn, pending, operations)
+    if result.error is None:
+        request.groups.put_pending_members(group_id, pending)
+    return result
 
 
 def _one_group(
