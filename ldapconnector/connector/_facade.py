@@ -231,6 +231,12 @@ class Connector:
             ConfigurationError: the server's schema lacks a configured class (with the
                 closest class name it has, when one is close) or the query attribute.
         """
+        if self.config.object_types:  # several types: each runs on its own view
+            names = ", ".join(repr(n) for n in self.config.object_type_names)
+            raise ConfigurationError(
+                [f"object_types: the configuration has several object types ({names}); run "
+                 "each on config.for_object_type(name) with its own link store"]
+            )  # fmt: skip
         problems = _missing_classes(self.config, self.schema)
         problems += _unknown_query_attribute(self.config, self.schema)
         if problems:

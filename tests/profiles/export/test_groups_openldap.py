@@ -15,6 +15,7 @@ import pytest
 
 from ldapconnector.config import ConnectorConfig
 from ldapconnector.connector import Connector
+from ldapconnector.errors import ConfigurationError
 from ldapconnector.model import ModifyOp
 from ldapconnector.profiles import ExportReport, MembershipReport
 from ldapconnector.space import SqliteLinkStore
@@ -186,3 +187,13 @@ def test_group_not_exported_yet_fails_alone(groups: Groups) -> None:
         "group 'g-none' has no entry in the directory yet: export it first"
     ]
     assert report.results[1].error is None
+
+
+def test_a_configuration_of_several_types_is_run_one_type_at_a_time(groups: Groups) -> None:
+    """A Connector given the whole multi-type file refuses before any search or write."""
+    with Connector(groups.config) as connector, pytest.raises(ConfigurationError) as info:
+        connector.export([user(1)])
+    assert info.value.problems == (
+        "object_types: the configuration has several object types ('users', 'groups', "
+        "'posix'); run each on config.for_object_type(name) with its own link store",
+    )
