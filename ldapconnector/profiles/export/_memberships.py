@@ -105,8 +105,10 @@ def run_memberships(
     """Bring each group's members in line with its record (see the module docstring).
 
     Records flagged ``@deleted`` or ``isSoftDeleted`` are skipped: their groups go
-    through the deprovisioning flows of the ordinary export. Groups with pending members
-    recorded by an earlier run and no record in this one follow, one result each.
+    through the deprovisioning flows of the ordinary export. A record without the
+    membership ``source`` key leaves its group's members as they are (``[]`` empties it).
+    Groups with pending members recorded by an earlier run and no record in this one
+    follow, one result each.
     """
     results = []
     seen: set[str] = set()
@@ -155,7 +157,10 @@ def _one_group(
 ) -> GroupMembershipResult:
     source_id = str(record.get("id", ""))
     settings = request.settings
-    ids = record.get(settings.source, [])
+    if settings.source not in record:  # not given: the members stay as they are
+        link = request.groups.get_by_source(source_id)
+        return GroupMembershipResult(source_id=source_id, dn=link.dn if link else None)
+    ids = record[settings.source]
     if not isinstance(ids, list | tuple) or not all(isinstance(i, str) for i in ids):
         error = f"group {source_id!r}: {settings.source!r} must be a list of source ids (strings)"
         return GroupMembershipResult(source_id=source_id, dn=None, error=error)

@@ -197,3 +197,11 @@ def test_a_configuration_of_several_types_is_run_one_type_at_a_time(groups: Grou
         "object_types: the configuration has several object types ('users', 'groups', "
         "'posix'); run each on config.for_object_type(name) with its own link store",
     )
+
+
+def test_a_record_without_the_members_key_leaves_the_members_alone(groups: Groups) -> None:
+    """Only a given list changes members: a record without ``members`` sends nothing."""
+    before = groups.values("big")
+    (result,) = groups.members("groups", [{"id": "g-big", "name": "big"}]).results
+    assert (result.operations, result.error) == ((), None)
+    assert groups.values("big") == before
