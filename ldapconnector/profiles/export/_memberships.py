@@ -222,11 +222,11 @@ def _send(
         try:
             request.connection().modify(operation.dn, operation.changes)
         except LdapConnectorError as exc:
-            change = operation.changes[0]
+            change, count = operation.changes[0], len(operation.changes[0].values)
+            values = "value" if count == 1 else "values"
             error = (
-                f"group {source_id!r} ({dn}): {change.op.value} of {len(change.values)} "
-                f"{change.attribute} values refused after {len(sent)} of {len(operations)} "
-                f"requests: {exc}"
+                f"group {source_id!r} ({dn}): {change.op.value} of {count} {change.attribute} "
+                f"{values} refused after {len(sent)} of {len(operations)} requests: {exc}"
             )
             return _result(source_id, dn, pending, sent, error)
         sent.append(operation)

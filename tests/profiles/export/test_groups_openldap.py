@@ -205,3 +205,21 @@ def test_a_record_without_the_members_key_leaves_the_members_alone(groups: Group
     (result,) = groups.members("groups", [{"id": "g-big", "name": "big"}]).results
     assert (result.operations, result.error) == ((), None)
     assert groups.values("big") == before
+
+
+def test_a_refused_chunk_is_reported_with_what_was_applied(groups: Groups) -> None:
+    """memberUid is IA5: a non-ASCII uid's chunk is refused; the result says what went in
+    before it, and the next group still runs."""
+    groups.export("users", [{"id": "u-jurgen", "login": "jürgen", "name": "Jürgen"}])
+    bad = {"id": "p2", "name": "posix2", "gid": "5001", "members": ["u1", "u2", "u-jurgen"]}
+    good = {"id": "p3", "name": "posix3", "gid": "5002", "members": ["u3"]}
+    groups.export("posix", [bad, good])
+    first, second = groups.members("posix", [bad, good]).results
+    assert first.added == 2
+    assert first.error is not None
+    assert first.error.startswith(
+        "group 'p2' (cn=posix2,ou=groups,dc=contoso,dc=lab): add of 1 memberUid value "
+        "refused after 1 of 2 requests: "
+    )
+    assert groups.values("posix2", "memberUid") == {"user1", "user2"}
+    assert (second.error, groups.values("posix3", "memberUid")) == (None, {"user3"})
