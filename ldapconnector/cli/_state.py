@@ -52,8 +52,14 @@ def state_path(config: ConnectorConfig, config_file: str, override: str | None) 
 def open_store(config: ConnectorConfig, args: argparse.Namespace) -> SqliteLinkStore:
     """Open the link store for ``args.config`` and ``args.state`` (see :func:`state_path`).
 
+    With ``args.object_type`` the type's name goes before the file's suffix
+    (``connector.state.groups.sqlite``): each object type has its own links.
+
     Raises:
         LinkStoreError: another run holds the file, or it cannot be opened.
     """
     path = state_path(config, args.config, getattr(args, "state", None))
+    name = getattr(args, "object_type", None)
+    if path is not None and name is not None:  # one state file per object type
+        path = str(Path(path).with_suffix(f".{name}{Path(path).suffix}"))
     return SqliteLinkStore.in_memory() if path is None else SqliteLinkStore.open(path)
