@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import IO, Any
 
+from ldapconnector.cli._object_types import narrow
 from ldapconnector.cli._state import open_store
 from ldapconnector.config import ConnectorConfig
 from ldapconnector.connector import Connector
@@ -179,7 +180,7 @@ def run_delta(args: argparse.Namespace) -> int:
     and, when present, ``reset`` and ``ignore_own_writes``. ``--output`` is appended to,
     so lines of a run that died are kept next to their re-delivery.
     """
-    config = ConnectorConfig.from_file(args.config)
+    config = narrow(ConnectorConfig.from_file(args.config), args)
     store = open_store(config, args)
     reset = bool(getattr(args, "reset", False))
     ignore_own = bool(getattr(args, "ignore_own_writes", False))

@@ -3,9 +3,10 @@
 ``--source F.jsonl`` holds one source record per line (docs/provisioning.md).
 ``--plan`` computes the report and the LDIF without writing; ``--prune`` sends linked users
 missing from the file through the delete flow; ``--force`` overrides the mass-deletion
-guard. The link store is the state file (``--state``, ``[space]``, or
-``CONFIG.state.sqlite`` by default), so a repeated export finds its links; ``--plan``
-reads it and writes nothing to it. ``--json`` prints
+guard. ``--object-type NAME`` runs one ``[[object_types]]`` table; for a group type the
+members follow the entries (docs/groups.md). The link store is the state file
+(``--state``, ``[space]``, or ``CONFIG.state.sqlite`` by default), so a repeated export
+finds its links; ``--plan`` reads it and writes nothing to it. ``--json`` prints
 ``{"summary", "results"}`` (``--plan`` adds ``"ldif"``). Exit 0 when every record
 succeeded, 1 when some failed (or the run was refused), 2 for bad usage.
 """
@@ -13,17 +14,19 @@ succeeded, 1 when some failed (or the run was refused), 2 for bad usage.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Callable
 
 from ldapconnector.cli._app import EXIT_OK, EXIT_SOME_FAILED
+from ldapconnector.cli._object_types import add_object_type_argument, member_store, narrow
 from ldapconnector.cli._progress import ProgressLine, add_progress_argument, progress_line
 from ldapconnector.cli._source import read_source_records
 from ldapconnector.cli._state import add_state_argument, open_store
 from ldapconnector.config import ConnectorConfig
 from ldapconnector.connector import Connector
-from ldapconnector.profiles import ExportReport, ObjectResult
+from ldapconnector.profiles import ExportReport, MembershipReport, ObjectResult
 
 __all__ = ["register", "run"]
 
@@ -41,6 +44,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--prune", action="store_true", help="delete linked users not in source")
     parser.add_argument("--force", action="store_true", help="override the max_deletes guard")
     add_state_argument(parser)
+    add_object_type_argument(parser)
     add_progress_argument(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.set_defaults(handler=run)
@@ -67,13 +71,18 @@ def _human(report: ExportReport) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the export (or the plan); return the exit code."""
-    config = ConnectorConfig.from_file(args.config)
+    config = narrow(ConnectorConfig.from_file(args.config), args)
     records = read_source_records(args.source)
     if args.plan and args.force and not args.prune:
         print("ldapconnector: --force only matters with deletions", file=sys.stderr)
     store = open_store(config, args)
+    members = member_store(config, args)
     progress = None if args.plan else progress_line(args, len(records), "records")
-    with store, Connector(config, store=store) as connector:
+    with (
+        store,
+        members or contextlib.nullcontext(),
+        Connector(config, store=store, member_store=members) as connector,
+    ):
         if args.plan:
             report = connector.plan(records, prune=args.prune, force=args.force)
         else:
@@ -83,10 +92,49 @@ def run(args: argparse.Namespace) -> int:
                 force=args.force,
                 progress=None if progress is None else _advance(progress),
             )
+        memberships = None
+        if members is not None:  # a group type: its members after its entries
+            memberships = connector.export_members(records, plan_only=args.plan)
     if progress is not None:
         progress.finish()
+    _output(args, report, memberships)
+    # A plan cannot plan members of groups it has not created yet: those results say so
+    # without failing the plan.
+    ok = report.ok and (memberships is None or args.plan or not memberships.failed)
+    return EXIT_OK if ok else EXIT_SOME_FAILED
+
+
+def _output(
+    args: argparse.Namespace, report: ExportReport, memberships: MembershipReport | None
+) -> None:
     if args.json:
-        print(json.dumps(report.to_json_dict(), ensure_ascii=False))
-    else:
-        _human(report)
-    return EXIT_OK if report.ok else EXIT_SOME_FAILED
+        document = report.to_json_dict()
+        if memberships is not None:
+            document["memberships"] = _membership_json(memberships)
+        print(json.dumps(document, ensure_ascii=False))
+        return
+    _human(report)
+    if memberships is not None:
+        _human_members(memberships)
+
+
+def _membership_json(memberships: MembershipReport) -> list[dict[str, object]]:
+    return [
+        {"id": r.source_id, "dn": r.dn, "added": r.added, "removed": r.removed,
+         "pending": list(r.pending), "requests": len(r.operations), "error": r.error}
+        for r in memberships.results
+    ]  # fmt: skip
+
+
+def _human_members(memberships: MembershipReport) -> None:
+    talk = sys.stderr if memberships.plan_only else sys.stdout
+    added = sum(r.added for r in memberships.results)
+    removed = sum(r.removed for r in memberships.results)
+    pending = sum(len(r.pending) for r in memberships.results)
+    verb = "planned" if memberships.plan_only else "members of"
+    print(f"{verb} {len(memberships.results):,} groups: {added:,} added, {removed:,} removed, "
+          f"{pending:,} pending, {memberships.operation_count:,} requests", file=talk)  # fmt: skip
+    for result in memberships.failed:
+        print(f"  failed {result.source_id}: {result.error}", file=talk)
+    if memberships.plan_only:
+        print(memberships.ldif(), end="")

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from typing import IO, Any
 
 from ldapconnector.cli import _delta
+from ldapconnector.cli._object_types import add_object_type_argument, narrow
 from ldapconnector.cli._progress import ProgressLine, add_progress_argument, progress_line
 from ldapconnector.cli._state import add_state_argument, open_store
 from ldapconnector.config import ConnectorConfig
@@ -36,6 +37,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--config", required=True, metavar="FILE", help="connector config (TOML)")
     parser.add_argument("--output", metavar="FILE.jsonl", help="write the objects here")
     add_state_argument(parser)
+    add_object_type_argument(parser)
     add_progress_argument(parser)
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     _delta.add_arguments(parser)
@@ -80,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the import (or, with ``--delta``, the delta import); return the exit code."""
     if args.delta:
         return _delta.run_delta(args)
-    config = ConnectorConfig.from_file(args.config)
+    config = narrow(ConnectorConfig.from_file(args.config), args)
     store = open_store(config, args)
     with store, Connector(config, store=store) as connector, _output(args.output) as out:
         # The last run's link count is the best guess of the total there is.

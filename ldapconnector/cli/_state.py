@@ -56,13 +56,20 @@ def open_store(
 ) -> SqliteLinkStore | PostgresLinkStore:
     """Open the link store for ``args.config`` and ``args.state`` (see :func:`state_path`).
 
+    With ``args.object_type`` the type's name goes before the file's suffix
+    (``connector.state.groups.sqlite``): each object type has its own links.
+
     Raises:
         LinkStoreError: another run holds the file, it cannot be opened, or PostgreSQL
             refused the connection.
     """
     override = getattr(args, "state", None)
+    name = getattr(args, "object_type", None)
     space = config.space
     if override is None and space.backend is SpaceBackend.POSTGRESQL and space.dsn is not None:
-        return PostgresLinkStore.connect(space.dsn.reveal(), schema=space.schema)
+        schema = space.schema if name is None else f"{space.schema}_{name}"
+        return PostgresLinkStore.connect(space.dsn.reveal(), schema=schema)
     path = state_path(config, args.config, override)
+    if path is not None and name is not None:  # one state file per object type
+        path = str(Path(path).with_suffix(f".{name}{Path(path).suffix}"))
     return SqliteLinkStore.in_memory() if path is None else SqliteLinkStore.open(path)

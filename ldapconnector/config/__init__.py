@@ -3,7 +3,8 @@
 How this layer works: every section of the TOML file (docs/configuration.md) has a frozen
 attrs class here, and the keys mirror the pages of Microsoft's Generic LDAP connector
 (Connectivity, Global, Partitions, Run profiles, Object types, Select attributes,
-Deprovisioning) plus the Entra ID attribute mappings. Each class checks itself when it is
+Deprovisioning) plus the Entra ID attribute mappings; ``[[object_types]]`` names several
+object types (users, groups), each with its own mappings. Each class checks itself when it is
 built, so an instance that exists is valid; a bad value raises one
 :class:`~ldapconnector.errors.ConfigurationError` listing every problem with its key path.
 :meth:`ConnectorConfig.from_file` and :meth:`ConnectorConfig.from_dict` do the same for
@@ -17,6 +18,8 @@ to have them compiled and their errors reported with the rest.
 
 from ldapconnector.config._connectivity import Binding, ConnectivityConfig, Security
 from ldapconnector.config._connector import ConnectorConfig
+from ldapconnector.config._membership import MembershipConfig
+from ldapconnector.config._object_types import ObjectTypeDefinition
 from ldapconnector.config._secret import Secret
 from ldapconnector.config._sections import (
     ApplyWhen,
@@ -47,7 +50,9 @@ __all__ = [
     "GlobalConfig",
     "MappingConfig",
     "MappingType",
+    "MembershipConfig",
     "ObjectTypeConfig",
+    "ObjectTypeDefinition",
     "Paging",
     "RunProfilesConfig",
     "Secret",

@@ -13,6 +13,7 @@ from ldapconnector.config import _checks as _c
 from ldapconnector.config import _load
 from ldapconnector.config._checks import Validated as _Validated
 from ldapconnector.config._connectivity import ConnectivityConfig
+from ldapconnector.config._object_types import ObjectTypeDefinition
 from ldapconnector.config._rules import connector_problems
 from ldapconnector.config._sections import (
     AttributeConfig,
@@ -43,6 +44,9 @@ class ConnectorConfig(_Validated):
         deprovisioning: the ``[deprovisioning]`` section.
         mappings: the ``[[mappings]]`` tables.
         space: the ``[space]`` section: where the connector space is kept.
+        object_types: the ``[[object_types]]`` tables: several named object types (users,
+            groups), instead of ``[object_type]`` with top-level ``[[mappings]]``; see
+            :meth:`for_object_type`.
     """
 
     connectivity: ConnectivityConfig
@@ -53,6 +57,7 @@ class ConnectorConfig(_Validated):
     deprovisioning: DeprovisioningConfig = attrs.field(factory=DeprovisioningConfig)
     mappings: tuple[MappingConfig, ...] = ()
     space: SpaceConfig = attrs.field(factory=SpaceConfig)
+    object_types: tuple[ObjectTypeDefinition, ...] = ()
 
     @classmethod
     def from_file(
@@ -119,6 +124,27 @@ class ConnectorConfig(_Validated):
         """
         return _load.dump(self)
 
+    @property
+    def object_type_names(self) -> tuple[str, ...]:
+        """The names of the ``[[object_types]]``, in file order (empty for ``[object_type]``)."""
+        return tuple(t.name for t in self.object_types)
+
+    def for_object_type(self, name: str) -> ConnectorConfig:
+        """The single-type configuration of one ``[[object_types]]`` table.
+
+        The result has that type as ``object_type``, its mappings as ``mappings`` and its
+        ``deprovisioning`` (or the top-level one): what a
+        :class:`~ldapconnector.Connector` and every run profile read. Give each object
+        type its own link store (source ids of users and groups may coincide).
+
+        Args:
+            name: the object type's ``name``.
+
+        Raises:
+            ConfigurationError: no object type has that name.
+        """
+        return _object_type_view(self, name)
+
     def check_expressions(self, compile_expression: Callable[[str], object]) -> None:
         """Compile every expression mapping; the hook for the expressions layer.
 
@@ -128,11 +154,14 @@ class ConnectorConfig(_Validated):
         Raises:
             ConfigurationError: one problem per expression that does not compile.
         """
+        lists = [("", self.mappings)]
+        lists += [(f"object_types[{i}].", t.mappings) for i, t in enumerate(self.object_types)]
         problems = [
             problem
-            for index, mapping in enumerate(self.mappings)
+            for prefix, mappings in lists
+            for index, mapping in enumerate(mappings)
             for problem in _load.expression_problems(
-                mapping, f"mappings[{index}]", compile_expression
+                mapping, f"{prefix}mappings[{index}]", compile_expression
             )
         ]
         if problems:
@@ -141,6 +170,24 @@ class ConnectorConfig(_Validated):
     @classmethod
     def _cross_problems(cls, values: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         return connector_problems(values)
+
+
+def _object_type_view(config: ConnectorConfig, name: str) -> ConnectorConfig:
+    """``config`` narrowed to one ``[[object_types]]`` table (see ``for_object_type``)."""
+    found = [t for t in config.object_types if t.name == name]
+    if not found:
+        listed = ", ".join(repr(t.name) for t in config.object_types) or "none"
+        raise ConfigurationError([f"object_types: no object type {name!r} (configured: {listed})"])
+    definition = found[0]
+    object_type = ObjectTypeConfig(
+        target=definition.target, anchor=definition.anchor,
+        query_attribute=definition.query_attribute, auxiliary=definition.auxiliary,
+        containers=definition.containers, membership=definition.membership,
+    )  # fmt: skip
+    return attrs.evolve(
+        config, object_type=object_type, mappings=definition.mappings, object_types=(),
+        deprovisioning=definition.deprovisioning or config.deprovisioning,
+    )  # fmt: skip
 
 
 attrs.resolve_types(ConnectorConfig)

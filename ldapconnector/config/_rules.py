@@ -22,7 +22,7 @@ def connector_problems(values: Mapping[str, Any]) -> Problems:
     """Yield every cross-section problem of a (possibly partial) configuration."""
     mappings = [(i, m) for i, m in enumerate(values.get("mappings", ())) if m is not None]
     attributes = [(i, a) for i, a in enumerate(values.get("attributes", ())) if a is not None]
-    yield from _mapping_rules(mappings, values)
+    yield from mapping_rules(mappings, values)
     for index, first, name in _c.duplicates((i, a.name) for i, a in attributes):
         yield (
             f"attributes[{index}].name",
@@ -30,9 +30,35 @@ def connector_problems(values: Mapping[str, Any]) -> Problems:
         )
     yield from _container_rules(values.get("global_"), values.get("object_type"))
     yield from _deprovisioning_rules(values.get("deprovisioning"), attributes, mappings)
+    yield from object_types_rules(values)
 
 
-def _mapping_rules(mappings: Sequence[tuple[int, Any]], values: Mapping[str, Any]) -> Problems:
+def object_types_rules(values: Mapping[str, Any]) -> Problems:
+    """The rules of ``[[object_types]]``: alone, uniquely named, members of a known type."""
+    types = [(i, t) for i, t in enumerate(values.get("object_types", ())) if t is not None]
+    if not types:
+        return
+    for key in ("object_type", "mappings"):
+        if values.get(key):
+            yield key, "give either [[object_types]] or [object_type] with [[mappings]], not both"
+    for index, first, name in _c.duplicates((i, t.name) for i, t in types):
+        yield f"object_types[{index}].name", f"{_c.show(name)} is already object_types[{first}]"
+    names = {t.name for _, t in types}
+    for index, definition in types:
+        where = f"object_types[{index}]"
+        membership = definition.membership
+        if membership is not None and membership.members_of not in names:
+            listed = ", ".join(_c.show(n) for n in sorted(names))
+            yield (
+                f"{where}.membership.members_of",
+                f"{_c.show(membership.members_of)} is not an object type; expected one of {listed}",
+            )
+        for key, message in _container_rules(values.get("global_"), definition):
+            yield key.replace("object_type.", f"{where}.", 1), message
+
+
+def mapping_rules(mappings: Sequence[tuple[int, Any]], values: Mapping[str, Any]) -> Problems:
+    """Precedence and target rules of one list of mappings (top level or one object type)."""
     used: dict[int, int] = {}
     for index, mapping in mappings:
         precedence = mapping.matching_precedence
@@ -53,7 +79,7 @@ def _mapping_rules(mappings: Sequence[tuple[int, Any]], values: Mapping[str, Any
         )
     if not mappings:
         return
-    if "object_type" in values and values["object_type"] is None:
+    if "object_type" in values and values["object_type"] is None and not values.get("object_types"):
         yield "object_type", "required when there are mappings (the target object class)"
     run_profiles = values.get("run_profiles")
     exports = run_profiles is None or run_profiles.export

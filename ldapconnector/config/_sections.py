@@ -15,6 +15,7 @@ import attrs
 
 from ldapconnector.config import _checks as _c
 from ldapconnector.config._checks import Validated as _Validated
+from ldapconnector.config._membership import MembershipConfig
 from ldapconnector.config._secret import Secret
 
 _M = _c.meta
@@ -232,6 +233,8 @@ class ObjectTypeConfig(_Validated):
         auxiliary: auxiliary object classes added to every entry (``posixAccount``).
         containers: search bases inside the partitions ("Search only in selected
             containers"); empty means the whole partitions.
+        membership: set when the entries are groups: where their members come from
+            (docs/groups.md).
     """
 
     _PATH: ClassVar[str] = "object_type"
@@ -243,6 +246,7 @@ class ObjectTypeConfig(_Validated):
         default=(), metadata=_M(_c.unique, items=(_c.attribute_name,))
     )
     containers: tuple[str, ...] = attrs.field(default=(), metadata=_M(_c.unique, items=(_c.dn,)))
+    membership: MembershipConfig | None = None
 
     @classmethod
     def _cross_problems(cls, values: Mapping[str, Any]) -> _c.Problems:

@@ -46,13 +46,17 @@ from ldapconnector.profiles import (
     ImportPlan,
     ImportProgress,
     ImportResult,
+    MembershipReport,
+    MembershipRequest,
     ObjectResult,
     choose_paging,
     export_request,
+    member_settings,
     plan_full_import,
     resolve_anchor,
     run_export,
     run_full_import,
+    run_memberships,
 )
 from ldapconnector.profiles.delta import (
     DEFAULT_DELTA_BATCH_SIZE,
@@ -153,6 +157,9 @@ class Connector:
             adds a reader for another source explicitly).
         delta_source: read this source in delta imports instead of detection's choice
             (it needs a reader in ``readers``).
+        member_store: for a group type (``[object_type] membership``), the link store of
+            the object type the members belong to: :meth:`export_members` resolves member
+            source ids through it (docs/groups.md).
     """
 
     config: ConnectorConfig
@@ -161,6 +168,7 @@ class Connector:
     functions: FunctionRegistry = attrs.field(factory=installed_functions, kw_only=True)
     readers: ReaderRegistry = attrs.field(factory=installed_readers, kw_only=True)
     delta_source: DeltaSource | None = attrs.field(default=None, kw_only=True)
+    member_store: LinkStore | None = attrs.field(default=None, kw_only=True)
     _connection: LdapConnection | None = attrs.field(default=None, init=False)
     _server_info: ServerInfo | None = attrs.field(default=None, init=False)
     _schema: Schema | None = attrs.field(default=None, init=False)
@@ -237,6 +245,12 @@ class Connector:
             ConfigurationError: the server's schema lacks a configured class (with the
                 closest class name it has, when one is close) or the query attribute.
         """
+        if self.config.object_types:  # several types: each runs on its own view
+            names = ", ".join(repr(n) for n in self.config.object_type_names)
+            raise ConfigurationError(
+                [f"object_types: the configuration has several object types ({names}); run "
+                 "each on config.for_object_type(name) with its own link store"]
+            )  # fmt: skip
         problems = _missing_classes(self.config, self.schema)
         problems += _unknown_query_attribute(self.config, self.schema)
         if problems:
@@ -419,3 +433,37 @@ class Connector:
         self.check_object_type()
         request = export_request(self)
         return run_export(request, records, plan_only=True, prune=prune, force=force)
+
+    def export_members(
+        self, records: Iterable[Mapping[str, object]], *, plan_only: bool = False
+    ) -> MembershipReport:
+        """Bring the members of exported groups in line with the records (docs/groups.md).
+
+        Run after :meth:`export` of the same group records: it resolves each record's
+        member source ids through ``member_store`` and adds/deletes member values in
+        chunks; members not provisioned yet are reported as pending.
+
+        Args:
+            records: group records (``id`` and the membership ``source`` key).
+            plan_only: write nothing; the report's ``ldif()`` shows the requests.
+
+        Raises:
+            ConfigurationError: the object type has no ``membership``, the export profile
+                is off, or no ``member_store`` was given.
+        """
+        records = list(records)
+        if not self.config.run_profiles.export:
+            raise ConfigurationError(["run_profiles.export: the profile is switched off"])
+        settings = member_settings(self.config.object_type)
+        if settings is None:
+            raise ConfigurationError(["object_type.membership: not set: this is no group type"])
+        if self.member_store is None:
+            raise ConfigurationError(
+                ["object_type.membership.members_of: give the Connector the members' link "
+                 "store (member_store=...) to resolve members through"]
+            )  # fmt: skip
+        request = MembershipRequest(
+            settings=settings, groups=self.store, members=self.member_store,
+            connection=lambda: self.connection,
+        )  # fmt: skip
+        return run_memberships(request, records, plan_only=plan_only)

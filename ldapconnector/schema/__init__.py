@@ -10,8 +10,10 @@ quirk becomes a ``SchemaWarning`` on its definition; only input that is no subsc
 raises ``SchemaError``. ``_index`` answers look-ups (case-insensitive names, superclass
 chains, syntax inheritance, MUST/MAY closures), ``_syntaxes`` maps syntax OIDs to value
 types, and ``_validate`` checks entries, returning one ``SchemaProblem`` per problem.
+``_groups`` is the table of group classes and their membership attributes.
 """
 
+from ldapconnector.schema._groups import GROUP_CLASSES, GroupClass, MemberValueKind, group_class_of
 from ldapconnector.schema._model import (
     ACTIVE_DIRECTORY_SERVER_SUPPLIED,
     AttributeInfo,
@@ -36,14 +38,17 @@ from ldapconnector.schema._values import check_value
 
 __all__ = [
     "ACTIVE_DIRECTORY_SERVER_SUPPLIED",
+    "GROUP_CLASSES",
     "AttributeInfo",
     "AttributeRequirement",
     "AttributeType",
     "AttributeUsage",
     "DitContentRule",
+    "GroupClass",
     "LdapSyntax",
     "MatchingRule",
     "MatchingRuleUse",
+    "MemberValueKind",
     "ObjectClass",
     "ObjectClassKind",
     "ProblemKind",
@@ -54,4 +59,5 @@ __all__ = [
     "ValueType",
     "WarningKind",
     "check_value",
+    "group_class_of",
 ]

@@ -30,6 +30,7 @@ from typing import Any
 
 from ldapconnector.anchors import Anchor, AnchorKind
 from ldapconnector.space._model import ImportedObject, Intent, Link, LinkState, Watermark
+from ldapconnector.space._postgres_pending import PostgresPendingMembers
 from ldapconnector.space._postgres_schema import check_schema_name, prepare
 from ldapconnector.space._postgres_sql import statements_for
 from ldapconnector.space._store import LinkStoreError
@@ -79,7 +80,7 @@ def _import_psycopg() -> Any:
     return psycopg
 
 
-class PostgresLinkStore:
+class PostgresLinkStore(PostgresPendingMembers):
     """A :class:`~ldapconnector.space.LinkStore` in PostgreSQL, shareable by many workers.
 
     Open it with :meth:`connect`; one store object is one database session, used by one

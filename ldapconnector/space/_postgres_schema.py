@@ -6,7 +6,8 @@ database can hold several connectors' spaces side by side. Its ``meta`` table re
 refused. The tables are created in one transaction under an advisory lock, so workers
 starting at the same moment do not race each other creating them.
 
-Versions: 1, links, watermarks, the import cache, intents and worker leases.
+Versions: 1, links, watermarks, the import cache, intents and worker leases; 2, the
+``pending_members`` table (group members not provisioned yet, docs/groups.md).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ldapconnector.space._store import LinkStoreError
 __all__ = ["POSTGRES_STORE_VERSION", "check_schema_name", "prepare"]
 
 #: The version of the table layout this code writes.
-POSTGRES_STORE_VERSION = 1
+POSTGRES_STORE_VERSION = 2
 
 _APPLICATION = "ldapconnector link store"
 # A plain identifier: it is put into statements as a (quoted) name, never as a value.
@@ -77,6 +78,19 @@ _TABLES = (
 )
 
 
+# version -> statements that bring a layout from that version to the next one. New schemas
+# are created at version 1 and brought forward by the same statements.
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (
+        """CREATE TABLE {s}.pending_members (
+            group_id TEXT NOT NULL,
+            member_id TEXT NOT NULL,
+            PRIMARY KEY (group_id, member_id)
+        )""",
+    ),
+}
+
+
 def check_schema_name(name: str) -> str:
     """Return ``name`` if it is a usable schema name (lower-case identifier), else raise.
 
@@ -114,8 +128,18 @@ def _create(db: Any, schema: str) -> None:
     for statement in _TABLES:
         db.execute(statement.format(s=f'"{schema}"'))
     insert = f'INSERT INTO "{schema}".meta (key, value) VALUES (%s, %s)'  # noqa: S608
-    db.execute(insert, ("schema_version", str(POSTGRES_STORE_VERSION)))
+    db.execute(insert, ("schema_version", "1"))
     db.execute(insert, ("application", _APPLICATION))
+
+
+def _migrate(db: Any, schema: str, version: int) -> None:
+    """Bring the layout from ``version`` to :data:`POSTGRES_STORE_VERSION`."""
+    while version < POSTGRES_STORE_VERSION:
+        for statement in _MIGRATIONS[version]:
+            db.execute(statement.format(s=f'"{schema}"'))
+        version += 1
+    update = f'UPDATE "{schema}".meta SET value = %s WHERE key = %s'  # noqa: S608
+    db.execute(update, (str(version), "schema_version"))
 
 
 def prepare(db: Any, schema: str) -> None:
@@ -133,12 +157,15 @@ def prepare(db: Any, schema: str) -> None:
         version = _version(db, schema)
         if version is None:
             _create(db, schema)
-        elif version > POSTGRES_STORE_VERSION:
+            version = 1
+        if version > POSTGRES_STORE_VERSION:
             raise LinkStoreError(
                 f"schema {schema}: the link store was written by a newer ldapconnector "
                 f"(layout version {version}; this version reads up to "
                 f"{POSTGRES_STORE_VERSION}); upgrade ldapconnector or use another schema"
             )
+        if version < POSTGRES_STORE_VERSION:
+            _migrate(db, schema, version)
     except BaseException:
         db.execute("ROLLBACK")
         raise

@@ -86,6 +86,16 @@ STATEMENTS: dict[str, str] = {
     ),
     "lease_holder": "SELECT holder, expires FROM {s}.leases WHERE name = %s",
     "drop_lease": "DELETE FROM {s}.leases WHERE name = %s AND holder = %s",
+    # Group members not provisioned yet (layout version 2).
+    "forget_pending": "DELETE FROM {s}.pending_members WHERE group_id = %s",
+    "add_pending": (
+        "INSERT INTO {s}.pending_members (group_id, member_id) VALUES (%s, %s) "
+        "ON CONFLICT DO NOTHING"
+    ),
+    "pending_of": (
+        "SELECT member_id FROM {s}.pending_members WHERE group_id = %s ORDER BY member_id"
+    ),
+    "pending_groups": "SELECT DISTINCT group_id FROM {s}.pending_members ORDER BY group_id",
 }
 
 

@@ -12,9 +12,11 @@ from typing import Any
 
 from ldapconnector.anchors import Anchor, AnchorKind
 from ldapconnector.space._lock import StateLock, create_private
-from ldapconnector.space._model import ImportedObject, Intent, Link, LinkState, Watermark
+from ldapconnector.space._model import ImportedObject, Intent, Link, LinkState
 from ldapconnector.space._reconciled import ReconciledTable
+from ldapconnector.space._sqlite_pending import SqlitePendingMembers
 from ldapconnector.space._sqlite_schema import MEMORY, connect
+from ldapconnector.space._sqlite_watermarks import SqliteWatermarks
 from ldapconnector.space._store import LinkStoreError
 
 __all__ = ["SqliteLinkStore"]
@@ -82,7 +84,7 @@ def _intent(row: Sequence[Any]) -> Intent:
     )
 
 
-class SqliteLinkStore(ReconciledTable):
+class SqliteLinkStore(ReconciledTable, SqlitePendingMembers, SqliteWatermarks):
     """A :class:`LinkStore` in one SQLite database (stdlib ``sqlite3``, WAL journal).
 
     Open a file with :meth:`open` (created when missing) or a private in-memory store with
@@ -374,24 +376,6 @@ class SqliteLinkStore(ReconciledTable):
                 self.put(link)
             cursor = self._db.execute("DELETE FROM intents WHERE source_id = ?", (source_id,))
         return cursor.rowcount > 0
-
-    # -- watermarks ---------------------------------------------------------------------------
-
-    def get_watermark(self, profile: str) -> Watermark | None:
-        """The watermark stored for a run profile, or None."""
-        row = self._db.execute(
-            "SELECT profile, value, taken_at FROM watermarks WHERE profile = ?", (profile,)
-        ).fetchone()
-        if row is None:
-            return None
-        return Watermark(profile=row[0], value=row[1], taken_at=datetime.fromisoformat(row[2]))
-
-    def set_watermark(self, watermark: Watermark) -> None:
-        """Store (replace) the watermark of ``watermark.profile``."""
-        self._db.execute(
-            "INSERT OR REPLACE INTO watermarks (profile, value, taken_at) VALUES (?, ?, ?)",
-            (watermark.profile, watermark.value, _utc_text(watermark.taken_at)),
-        )
 
     # -- the full-import cache ----------------------------------------------------------------
 

@@ -9,7 +9,8 @@ file, so every migration runs on every new file too.
 Versions: 1, links, watermarks and the import cache; 2, the ``intents`` table (adds
 recorded before they are sent, so a crash before the link commit cannot duplicate); 3, the
 ``reconciled`` table (per source id, the digest of an export's inputs when its entry was
-found in line, so an unchanged user is told by one comparison).
+found in line, so an unchanged user is told by one comparison); 4, the ``pending_members``
+table (group members not provisioned yet, docs/groups.md).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from ldapconnector.space._store import LinkStoreError
 __all__ = ["LINK_STORE_VERSION", "MEMORY", "connect"]
 
 #: The version of the file format this code writes.
-LINK_STORE_VERSION = 3
+LINK_STORE_VERSION = 4
 #: The path that opens a private in-memory database.
 MEMORY = ":memory:"
 _APPLICATION = "ldapconnector link store"
@@ -84,6 +85,13 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         """CREATE TABLE reconciled (
             source_id TEXT PRIMARY KEY,
             digest TEXT NOT NULL
+        )""",
+    ),
+    3: (
+        """CREATE TABLE pending_members (
+            group_id TEXT NOT NULL,
+            member_id TEXT NOT NULL,
+            PRIMARY KEY (group_id, member_id)
         )""",
     ),
 }

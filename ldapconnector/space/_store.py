@@ -146,6 +146,18 @@ class LinkStore(Protocol):
         """How many entries the import cache holds."""
         ...
 
+    def put_pending_members(self, group_id: str, member_ids: Iterable[str]) -> None:
+        """Replace the pending members of a group: member source ids with no link yet."""
+        ...
+
+    def pending_members(self, group_id: str) -> tuple[str, ...]:
+        """The pending member source ids of a group, sorted."""
+        ...
+
+    def iter_pending_groups(self) -> Iterator[str]:
+        """The source ids of the groups that have pending members, sorted."""
+        ...
+
     def close(self) -> None:
         """Release the storage; the store cannot be used afterwards."""
         ...

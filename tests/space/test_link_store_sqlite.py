@@ -156,6 +156,7 @@ def test_file_holds_no_secrets_or_other_attributes(tmp_path: Path) -> None:
         "imported",
         "imported_values",
         "intents",
+        "pending_members",
         "reconciled",
     }
 
@@ -209,10 +210,12 @@ def test_version_1_file_is_migrated(tmp_path: Path) -> None:
         assert store.list_intents() == ()
         assert store.reconciled_digests() == {}
         store.put_intent(Intent(source_id="u2", dn="uid=b,dc=x", fingerprint={"ab"}))
-        store.put_reconciled_digests({"u1": "ab12"})
+        store.put_reconciled_digests({"u1": "ab12"})  # the version 3 table
         assert store.reconciled_digests() == {"u1": "ab12"}
+        store.put_pending_members("g1", ["u3"])  # the version 4 table
+        assert store.pending_members("g1") == ("u3",)
     with sqlite3.connect(path) as db:
         version = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     db.close()
     assert version == (str(LINK_STORE_VERSION),)
-    assert LINK_STORE_VERSION == 3
+    assert LINK_STORE_VERSION == 4

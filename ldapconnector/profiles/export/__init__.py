@@ -12,7 +12,9 @@ needs from an :class:`ExportTarget` (the ``Connector``) into one frozen
 store, :func:`resolve_anchor`, a decision table (flag x link x entry found x flow kind →
 step) shared with the guard, correlation, a sink that sends (or, for a plan, only
 records), reconnecting and pruning. Each record ends as one :class:`ObjectResult` in an
-:class:`ExportReport`.
+:class:`ExportReport`. Group members are a second step (docs/groups.md): :func:`run_memberships`
+resolves a group record's member source ids through the members' link store and sends
+:func:`plan_membership`'s chunked adds and deletes of values.
 """
 
 from ldapconnector.profiles.export._diff import (
@@ -28,6 +30,18 @@ from ldapconnector.profiles.export._flows import (
 )
 from ldapconnector.profiles.export._ldif_out import (
     REDACTED_PLACEHOLDER,
+)
+from ldapconnector.profiles.export._members import (
+    MemberSettings,
+    member_settings,
+    placeholder_mappings,
+    plan_membership,
+)
+from ldapconnector.profiles.export._memberships import (
+    GroupMembershipResult,
+    MembershipReport,
+    MembershipRequest,
+    run_memberships,
 )
 from ldapconnector.profiles.export._operations import (
     AddOperation,
@@ -72,6 +86,10 @@ __all__ = [
     "ExportRequest",
     "ExportTarget",
     "FlowKind",
+    "GroupMembershipResult",
+    "MemberSettings",
+    "MembershipReport",
+    "MembershipRequest",
     "ModifyDnOperation",
     "ModifyOperation",
     "ObjectResult",
@@ -82,11 +100,15 @@ __all__ = [
     "check_mass_deletion",
     "export_request",
     "exposed_attributes",
+    "member_settings",
+    "placeholder_mappings",
     "plan_create",
     "plan_delete",
     "plan_disable",
     "plan_enable",
+    "plan_membership",
     "plan_update",
     "resolve_anchor",
     "run_export",
+    "run_memberships",
 ]

@@ -25,6 +25,7 @@ from ldapconnector.mapping import MappingSet, check_mappings_against_schema
 from ldapconnector.model import Entry
 from ldapconnector.profiles.export._extensible import extensible_problem
 from ldapconnector.profiles.export._flows import DeprovisionFlow, FlowKind
+from ldapconnector.profiles.export._members import placeholder_mappings
 from ldapconnector.profiles.export._plan import PlanOptions
 from ldapconnector.profiles.export._send import supports_password
 from ldapconnector.profiles.export._supported import export_refusal
@@ -144,8 +145,9 @@ def _check_settable(attribute: str, schema: Schema, name: str) -> None:
 def _compiled(config: ConnectorConfig, functions: FunctionRegistry) -> MappingSet:
     if not config.run_profiles.export:
         raise ConfigurationError(["run_profiles.export: the profile is switched off"])
+    mappings = config.mappings + placeholder_mappings(config.object_type)  # groups only
     return MappingSet.compile(
-        config.mappings, object_type=config.object_type, flow_nulls=config.global_.flow_nulls,
+        mappings, object_type=config.object_type, flow_nulls=config.global_.flow_nulls,
         functions=functions,
     )  # fmt: skip
 
