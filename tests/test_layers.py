@@ -38,7 +38,7 @@ PURE_LAYERS: dict[str, frozenset[str]] = {
     "_entry_points": frozenset({"errors"}),
     "config": frozenset({"errors", "escaping", "dn"}),
     "expressions": frozenset({"errors", "escaping", "_entry_points"}),
-    "detect": frozenset({"errors", "model"}),
+    "detect": frozenset({"errors", "model", "_entry_points"}),
     "schema": frozenset({"errors", "model", "dn"}),
     "anchors": frozenset({"errors", "model", "escaping", "dn", "detect"}),
     "mapping": frozenset({"errors", "model", "escaping", "dn", "config", "expressions", "schema"}),

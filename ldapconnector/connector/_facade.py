@@ -36,6 +36,7 @@ from ldapconnector.detect import (
     ServerInfo,
     Vendor,
     VendorRules,
+    installed_vendor_rules,
     schema_attributes_to_request,
 )
 from ldapconnector.errors import ConfigurationError, LdapConnectorError
@@ -143,8 +144,10 @@ class Connector:
         config: the connector configuration.
         store: the link store (connector space, links, watermarks); an in-memory store
             when omitted, which forgets everything when the connector closes.
-        vendor_rules: the vendor rules detection evaluates; the built-in table when
-            omitted (``default_rules().with_rule(...)`` adds an in-house product).
+        vendor_rules: the vendor rules detection evaluates (default: the built-in table
+            and the rules of installed packages' ``ldapconnector.vendor_rules`` entry
+            points; ``default_rules().with_rule(...)`` adds an in-house product
+            explicitly; None: the built-in table only).
         functions: the expression functions the mappings may call (default: the
             built-ins and those of installed packages' ``ldapconnector.functions`` entry
             points; ``default_functions().with_function(...)`` builds one explicitly).
@@ -157,7 +160,7 @@ class Connector:
 
     config: ConnectorConfig
     store: LinkStore = attrs.field(factory=SqliteLinkStore.in_memory)
-    vendor_rules: VendorRules | None = attrs.field(default=None, kw_only=True)
+    vendor_rules: VendorRules | None = attrs.field(factory=installed_vendor_rules, kw_only=True)
     functions: FunctionRegistry = attrs.field(factory=installed_functions, kw_only=True)
     readers: ReaderRegistry = attrs.field(factory=installed_readers, kw_only=True)
     delta_source: DeltaSource | None = attrs.field(default=None, kw_only=True)
