@@ -65,6 +65,11 @@ class GlobalConfig(_Validated):
             naming context the server publishes.
         change_log_dn: where delta import reads changes (``cn=accesslog``,
             ``cn=changelog``); None means detected.
+        delta_source: the change reader delta import uses, by its source name
+            (``accesslog``, ``changelog``, ``usn-changed``, ``dirsync``, ``timestamps``,
+            or the source of a plug-in reader); it overrides detection and the vendor
+            rule's choice. None means detected. Checked against the registered readers
+            when a delta import starts.
         password_attribute: the attribute passwords are set in (Microsoft's default).
         page_size: entries per page for paged or VLV searches.
         paging: which paging control to use ("Supported Controls" on the Global page).
@@ -99,6 +104,7 @@ class GlobalConfig(_Validated):
 
     partitions: tuple[str, ...] = attrs.field(default=(), metadata=_M(_c.unique, items=(_c.dn,)))
     change_log_dn: str | None = attrs.field(default=None, metadata=_M(_c.dn))
+    delta_source: str | None = attrs.field(default=None, metadata=_M(_c.not_blank))
     password_attribute: str = attrs.field(default="userPassword", metadata=_M(_c.attribute_name))
     page_size: int = attrs.field(default=1000, metadata=_M(_c.positive))
     paging: Paging = Paging.AUTO

@@ -62,6 +62,7 @@ from ldapconnector.profiles.delta import (
     DeltaImportResult,
     ReaderRegistry,
     choose_delta_source,
+    configured_delta_source,
     dirsync_permitted,
     installed_readers,
     start_delta_import,
@@ -155,7 +156,8 @@ class Connector:
             ``ldapconnector.readers`` entry points; ``default_readers().with_reader(...)``
             adds a reader for another source explicitly).
         delta_source: read this source in delta imports instead of detection's choice
-            (it needs a reader in ``readers``).
+            (it needs a reader in ``readers``); default: ``[global] delta_source``, a
+            reader's source name, else detection's choice.
     """
 
     config: ConnectorConfig
@@ -369,15 +371,20 @@ class Connector:
 
         :func:`~ldapconnector.profiles.delta.choose_delta_source` decides from detection,
         the stored watermark, the account, and a DirSync rights probe that runs only when
-        the choice depends on it.
+        the choice depends on it. A source given to the Connector wins over
+        ``[global] delta_source``, which wins over detection and the vendor rule.
         """
+        configured = self.delta_source
+        name = self.config.global_.delta_source
+        if configured is None and name is not None:
+            configured = configured_delta_source(name, self.readers)
         choice = choose_delta_source(
             self.server_info,
             stored=None if reset else self.store.get_watermark(DELTA_WATERMARK_KEY),
             dirsync_permitted=lambda: dirsync_permitted(self.connection, self.search_bases()),
             account=self.config.connectivity.user,
             readers=self.readers,
-            configured=self.delta_source,
+            configured=configured,
         )
         if choice.warning is not None:
             log.warning("%s", choice.warning)
