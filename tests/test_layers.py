@@ -42,7 +42,7 @@ PURE_LAYERS: dict[str, frozenset[str]] = {
     "schema": frozenset({"errors", "model", "dn"}),
     "anchors": frozenset({"errors", "model", "escaping", "dn", "detect"}),
     "mapping": frozenset({"errors", "model", "escaping", "dn", "config", "expressions", "schema"}),
-    "space": frozenset({"errors", "model", "anchors"}),
+    "space": frozenset({"errors", "model", "anchors", "_entry_points"}),
 }
 _EVERY_PURE = frozenset(PURE_LAYERS)
 IO_LAYERS: dict[str, frozenset[str]] = {

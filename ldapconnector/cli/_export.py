@@ -16,6 +16,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from contextlib import closing
 
 from ldapconnector.cli._app import EXIT_OK, EXIT_SOME_FAILED
 from ldapconnector.cli._progress import ProgressLine, add_progress_argument, progress_line
@@ -73,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
         print("ldapconnector: --force only matters with deletions", file=sys.stderr)
     store = open_store(config, args)
     progress = None if args.plan else progress_line(args, len(records), "records")
-    with store, Connector(config, store=store) as connector:
+    with closing(store), Connector(config, store=store) as connector:
         if args.plan:
             report = connector.plan(records, prune=args.prune, force=args.force)
         else:

@@ -5,7 +5,9 @@ stopped and a repeated export finds its links: ``connector.toml`` keeps its stat
 ``connector.state.sqlite`` next to it. ``--state FILE`` overrides the config, and
 ``--state :memory:`` (like ``[space] in_memory = true``) keeps nothing between runs.
 ``[space] backend = "postgresql"`` keeps the space in PostgreSQL (``dsn_env``/``dsn_file``,
-``schema``), where several workers may share it; ``--state`` still overrides it.
+``schema``), where several workers may share it; any other ``backend`` names a store an
+installed package registers (``ldapconnector.link_stores`` entry points). ``--state``
+still overrides the section with a SQLite file.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ldapconnector.config import ConnectorConfig, SpaceBackend
-from ldapconnector.space import PostgresLinkStore, SqliteLinkStore
+from ldapconnector.config import ConnectorConfig
+from ldapconnector.connector import open_link_store
+from ldapconnector.space import LinkStore, LinkStoreRegistry, SqliteLinkStore
 
 __all__ = ["IN_MEMORY", "add_state_argument", "open_store", "state_path"]
 
@@ -52,17 +55,24 @@ def state_path(config: ConnectorConfig, config_file: str, override: str | None) 
 
 
 def open_store(
-    config: ConnectorConfig, args: argparse.Namespace
-) -> SqliteLinkStore | PostgresLinkStore:
+    config: ConnectorConfig, args: argparse.Namespace, *, stores: LinkStoreRegistry | None = None
+) -> LinkStore:
     """Open the link store for ``args.config`` and ``args.state`` (see :func:`state_path`).
 
+    Args:
+        config: the loaded configuration.
+        args: the command line (``config``, ``state``).
+        stores: the backends ``[space] backend`` chooses from (default: the shipped ones
+            and installed packages').
+
     Raises:
+        ConfigurationError: ``[space] backend`` names no registered store.
         LinkStoreError: another run holds the file, it cannot be opened, or PostgreSQL
             refused the connection.
     """
     override = getattr(args, "state", None)
-    space = config.space
-    if override is None and space.backend is SpaceBackend.POSTGRESQL and space.dsn is not None:
-        return PostgresLinkStore.connect(space.dsn.reveal(), schema=space.schema)
-    path = state_path(config, args.config, override)
-    return SqliteLinkStore.in_memory() if path is None else SqliteLinkStore.open(path)
+    if override is not None:  # --state is always a SQLite file (or memory)
+        path = state_path(config, args.config, override)
+        return SqliteLinkStore.in_memory() if path is None else SqliteLinkStore.open(path)
+    default = str(Path(args.config).with_suffix(_DEFAULT_SUFFIX))
+    return open_link_store(config.space, stores=stores, default_path=default)
