@@ -38,11 +38,11 @@ PURE_LAYERS: dict[str, frozenset[str]] = {
     "_entry_points": frozenset({"errors"}),
     "config": frozenset({"errors", "escaping", "dn"}),
     "expressions": frozenset({"errors", "escaping", "_entry_points"}),
-    "detect": frozenset({"errors", "model"}),
+    "detect": frozenset({"errors", "model", "_entry_points"}),
     "schema": frozenset({"errors", "model", "dn"}),
     "anchors": frozenset({"errors", "model", "escaping", "dn", "detect"}),
     "mapping": frozenset({"errors", "model", "escaping", "dn", "config", "expressions", "schema"}),
-    "space": frozenset({"errors", "model", "anchors"}),
+    "space": frozenset({"errors", "model", "anchors", "_entry_points"}),
 }
 _EVERY_PURE = frozenset(PURE_LAYERS)
 IO_LAYERS: dict[str, frozenset[str]] = {

@@ -22,7 +22,7 @@ import logging
 import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from typing import IO, Any
 
 from ldapconnector.cli._object_types import narrow
@@ -185,7 +185,11 @@ def run_delta(args: argparse.Namespace) -> int:
     reset = bool(getattr(args, "reset", False))
     ignore_own = bool(getattr(args, "ignore_own_writes", False))
     try:
-        with store, Connector(config, store=store) as connector, _output(args.output) as out:
+        with (
+            closing(store),
+            Connector(config, store=store) as connector,
+            _output(args.output) as out,
+        ):
             result = connector.delta_import(reset=reset, ignore_own_writes=ignore_own)
             result.run(_writer(out))
     except FullImportRequiredError as exc:

@@ -18,6 +18,7 @@ import contextlib
 import json
 import sys
 from collections.abc import Callable
+from contextlib import closing
 
 from ldapconnector.cli._app import EXIT_OK, EXIT_SOME_FAILED
 from ldapconnector.cli._object_types import add_object_type_argument, member_store, narrow
@@ -79,8 +80,8 @@ def run(args: argparse.Namespace) -> int:
     members = member_store(config, args)
     progress = None if args.plan else progress_line(args, len(records), "records")
     with (
-        store,
-        members or contextlib.nullcontext(),
+        closing(store),
+        closing(members) if members is not None else contextlib.nullcontext(),
         Connector(config, store=store, member_store=members) as connector,
     ):
         if args.plan:

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 
 from ldapconnector._ldif_io import LdifEntry, pick_entry, read_ldif_file
-from ldapconnector.detect import fingerprint, format_server_info
+from ldapconnector.detect import fingerprint, format_server_info, installed_vendor_rules
 from ldapconnector.errors import LdifError
 
 EXIT_OK = 0
@@ -67,7 +67,9 @@ def run(args: argparse.Namespace) -> int:
         hint = f" ({_HINT})" if exc.line is not None else ""
         print(f"ldapconnector: error: {exc}{hint}", file=sys.stderr)
         return EXIT_USAGE
-    info = fingerprint(root.attributes, schema.attributes if schema else None)
+    # Installed packages' vendor rules count here as in the Connector.
+    rules = installed_vendor_rules()
+    info = fingerprint(root.attributes, schema.attributes if schema else None, rules=rules)
     if args.json:
         print(json.dumps(info.to_json_dict(), indent=2))
     else:

@@ -14,7 +14,7 @@ import argparse
 import base64
 import json
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from typing import IO, Any
 
 from ldapconnector.cli import _delta
@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         return _delta.run_delta(args)
     config = narrow(ConnectorConfig.from_file(args.config), args)
     store = open_store(config, args)
-    with store, Connector(config, store=store) as connector, _output(args.output) as out:
+    with closing(store), Connector(config, store=store) as connector, _output(args.output) as out:
         # The last run's link count is the best guess of the total there is.
         progress = progress_line(args, store.count() or None, "objects")
         watermark = _delta.establish_watermark(connector)

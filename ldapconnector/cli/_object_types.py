@@ -14,7 +14,7 @@ import argparse
 from ldapconnector.cli._state import open_store
 from ldapconnector.config import ConnectorConfig
 from ldapconnector.errors import ConfigurationError
-from ldapconnector.space import PostgresLinkStore, SqliteLinkStore
+from ldapconnector.space import LinkStore
 
 __all__ = ["add_object_type_argument", "member_store", "narrow"]
 
@@ -51,9 +51,7 @@ def narrow(config: ConnectorConfig, args: argparse.Namespace) -> ConnectorConfig
     return config.for_object_type(name)
 
 
-def member_store(
-    narrowed: ConnectorConfig, args: argparse.Namespace
-) -> SqliteLinkStore | PostgresLinkStore | None:
+def member_store(narrowed: ConnectorConfig, args: argparse.Namespace) -> LinkStore | None:
     """The members' link store of a group type (its state file), or None for other types."""
     object_type = narrowed.object_type
     membership = object_type.membership if object_type is not None else None

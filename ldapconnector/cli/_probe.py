@@ -15,7 +15,7 @@ from typing import Any
 
 from ldapconnector.config import ConnectivityConfig, ConnectorConfig
 from ldapconnector.connector import detect
-from ldapconnector.detect import format_server_info
+from ldapconnector.detect import format_server_info, installed_vendor_rules
 from ldapconnector.errors import ConfigurationError
 
 
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         settings = ConnectorConfig.from_file(args.config).connectivity
     else:
         settings = settings_from_url(args)
-    info = detect(settings)
+    info = detect(settings, rules=installed_vendor_rules())
     if args.json:
         print(json.dumps(info.to_json_dict(), indent=2))
     else:

@@ -5,7 +5,9 @@ stopped and a repeated export finds its links: ``connector.toml`` keeps its stat
 ``connector.state.sqlite`` next to it. ``--state FILE`` overrides the config, and
 ``--state :memory:`` (like ``[space] in_memory = true``) keeps nothing between runs.
 ``[space] backend = "postgresql"`` keeps the space in PostgreSQL (``dsn_env``/``dsn_file``,
-``schema``), where several workers may share it; ``--state`` still overrides it.
+``schema``), where several workers may share it; any other ``backend`` names a store an
+installed package registers (``ldapconnector.link_stores`` entry points). ``--state``
+still overrides the section with a SQLite file.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ldapconnector.config import ConnectorConfig, SpaceBackend
-from ldapconnector.space import PostgresLinkStore, SqliteLinkStore
+from ldapconnector.config import ConnectorConfig
+from ldapconnector.connector import open_link_store
+from ldapconnector.space import LinkStore, LinkStoreRegistry, SqliteLinkStore
 
 __all__ = ["IN_MEMORY", "add_state_argument", "open_store", "state_path"]
 
@@ -52,24 +55,31 @@ def state_path(config: ConnectorConfig, config_file: str, override: str | None) 
 
 
 def open_store(
-    config: ConnectorConfig, args: argparse.Namespace
-) -> SqliteLinkStore | PostgresLinkStore:
+    config: ConnectorConfig, args: argparse.Namespace, *, stores: LinkStoreRegistry | None = None
+) -> LinkStore:
     """Open the link store for ``args.config`` and ``args.state`` (see :func:`state_path`).
 
     With ``args.object_type`` the type's name goes before the file's suffix
-    (``connector.state.groups.sqlite``): each object type has its own links.
+    (``connector.state.groups.sqlite``) or after the PostgreSQL schema's name: each object
+    type has its own links.
+
+    Args:
+        config: the loaded configuration.
+        args: the command line (``config``, ``state``, ``object_type``).
+        stores: the backends ``[space] backend`` chooses from (default: the shipped ones
+            and installed packages').
 
     Raises:
+        ConfigurationError: ``[space] backend`` names no registered store.
         LinkStoreError: another run holds the file, it cannot be opened, or PostgreSQL
             refused the connection.
     """
     override = getattr(args, "state", None)
     name = getattr(args, "object_type", None)
-    space = config.space
-    if override is None and space.backend is SpaceBackend.POSTGRESQL and space.dsn is not None:
-        schema = space.schema if name is None else f"{space.schema}_{name}"
-        return PostgresLinkStore.connect(space.dsn.reveal(), schema=schema)
-    path = state_path(config, args.config, override)
-    if path is not None and name is not None:  # one state file per object type
-        path = str(Path(path).with_suffix(f".{name}{Path(path).suffix}"))
-    return SqliteLinkStore.in_memory() if path is None else SqliteLinkStore.open(path)
+    if override is not None:  # --state is always a SQLite file (or memory)
+        path = state_path(config, args.config, override)
+        if path is not None and name is not None:  # one state file per object type
+            path = str(Path(path).with_suffix(f".{name}{Path(path).suffix}"))
+        return SqliteLinkStore.in_memory() if path is None else SqliteLinkStore.open(path)
+    default = str(Path(args.config).with_suffix(_DEFAULT_SUFFIX))
+    return open_link_store(config.space, stores=stores, default_path=default, object_type=name)

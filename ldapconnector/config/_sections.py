@@ -66,6 +66,11 @@ class GlobalConfig(_Validated):
             naming context the server publishes.
         change_log_dn: where delta import reads changes (``cn=accesslog``,
             ``cn=changelog``); None means detected.
+        delta_source: the change reader delta import uses, by its source name
+            (``accesslog``, ``changelog``, ``usn-changed``, ``dirsync``, ``timestamps``,
+            or the source of a plug-in reader); it overrides detection and the vendor
+            rule's choice. None means detected. Checked against the registered readers
+            when a delta import starts.
         password_attribute: the attribute passwords are set in (Microsoft's default).
         page_size: entries per page for paged or VLV searches.
         paging: which paging control to use ("Supported Controls" on the Global page).
@@ -100,6 +105,7 @@ class GlobalConfig(_Validated):
 
     partitions: tuple[str, ...] = attrs.field(default=(), metadata=_M(_c.unique, items=(_c.dn,)))
     change_log_dn: str | None = attrs.field(default=None, metadata=_M(_c.dn))
+    delta_source: str | None = attrs.field(default=None, metadata=_M(_c.not_blank))
     password_attribute: str = attrs.field(default="userPassword", metadata=_M(_c.attribute_name))
     page_size: int = attrs.field(default=1000, metadata=_M(_c.positive))
     paging: Paging = Paging.AUTO
@@ -164,11 +170,34 @@ class RunProfilesConfig(_Validated):
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 
-class SpaceBackend(enum.Enum):
-    """Where the connector space lives: one SQLite file, or PostgreSQL (several workers)."""
+class SpaceBackend(enum.StrEnum):
+    """The shipped link-store backends (``[space] backend``): the names a plug-in need not add.
+
+    ``backend`` is an open name, so that an installed package's backend
+    (``ldapconnector.link_stores`` entry points) is chosen the same way; the shipped
+    names load as these members, and compare equal to their strings.
+    """
 
     SQLITE = "sqlite"
     POSTGRESQL = "postgresql"
+
+
+# A backend's registered name (the link-store registry checks the same form).
+_BACKEND_NAME = re.compile(r"[a-z][a-z0-9_-]*")
+
+
+def _backend(value: str) -> str:
+    """The shipped backends' names as :class:`SpaceBackend` members; any other as given."""
+    try:
+        return SpaceBackend(value)
+    except ValueError:
+        return value
+
+
+def _backend_name(value: str) -> str | None:
+    if _BACKEND_NAME.fullmatch(value):
+        return None
+    return f"use lower-case letters, digits, - and _ (a link store's name), got {_c.show(value)}"
 
 
 @attrs.frozen(kw_only=True)
@@ -176,13 +205,17 @@ class SpaceConfig(_Validated):
     """The ``[space]`` section: where the connector space (links, watermarks) is kept.
 
     Attributes:
-        backend: ``sqlite`` (the default) or ``postgresql`` (extra ``postgresql``; a
-            space several workers share).
-        path: the SQLite state file, relative to the config file's directory; None means
-            the default, a file named after the config next to it (``connector.toml`` ->
-            ``connector.state.sqlite``), which the command line chooses.
-        in_memory: keep the space in memory only: nothing is remembered between runs.
-        dsn: the PostgreSQL connection string (libpq ``key=value`` or a URL), resolved
+        backend: the link store's name: ``sqlite`` (the default), ``postgresql`` (extra
+            ``postgresql``; a space several workers share), or a backend an installed
+            package registers (``ldapconnector.link_stores`` entry points); an unknown
+            name is refused when the store is opened, with the registered names.
+        path: the state file, relative to the config file's directory; for ``sqlite``,
+            None means the default, a file named after the config next to it
+            (``connector.toml`` -> ``connector.state.sqlite``), which the command line
+            chooses.
+        in_memory: keep the space in memory only (``sqlite``): nothing is remembered
+            between runs.
+        dsn: the connection string (PostgreSQL: libpq ``key=value`` or a URL), resolved
             from ``dsn_env``/``dsn_file``: it may carry a password, so a literal is refused
             in files, as for ``connectivity.password``.
         dsn_env: the environment variable holding the DSN.
@@ -192,7 +225,9 @@ class SpaceConfig(_Validated):
 
     _PATH: ClassVar[str] = "space"
 
-    backend: SpaceBackend = SpaceBackend.SQLITE
+    backend: str = attrs.field(
+        default=SpaceBackend.SQLITE, converter=_backend, metadata=_M(_backend_name)
+    )
     path: str | None = attrs.field(default=None, metadata=_M(_c.not_blank, location=True))
     in_memory: bool = False
     dsn: Secret | None = attrs.field(default=None, metadata=_M(secret=True))
@@ -206,14 +241,17 @@ class SpaceConfig(_Validated):
             yield "in_memory", "give only one of path and in_memory = true"
         if values.get("dsn_env") and values.get("dsn_file"):
             yield "dsn_file", "give only one of dsn_env and dsn_file"
-        postgres = values.get("backend") is SpaceBackend.POSTGRESQL
-        if postgres and not (values.get("dsn_env") or values.get("dsn_file") or values.get("dsn")):
+        backend = values.get("backend", SpaceBackend.SQLITE)
+        postgres = backend == SpaceBackend.POSTGRESQL
+        dsn = values.get("dsn_env") or values.get("dsn_file") or values.get("dsn")
+        if postgres and not dsn:
             yield "dsn_env", 'required when backend is "postgresql": set dsn_env or dsn_file'
         for key in ("path", "in_memory"):
-            if postgres and values.get(key):
+            # A plug-in backend may keep a file; memory is the SQLite store's alone.
+            if values.get(key) and (postgres or (key == "in_memory" and backend != "sqlite")):
                 yield key, 'applies to backend = "sqlite" only'
-        if not postgres and (values.get("dsn_env") or values.get("dsn_file")):
-            yield "backend", 'a dsn is given: set backend = "postgresql"'
+        if backend == SpaceBackend.SQLITE and (values.get("dsn_env") or values.get("dsn_file")):
+            yield "backend", 'a dsn is given: set backend = "postgresql" (or a plug-in\'s name)'
         schema = values.get("schema")
         if isinstance(schema, str) and not _SCHEMA_NAME.fullmatch(schema):
             yield "schema", "use lower-case letters, digits and _ (at most 63, no digit first)"

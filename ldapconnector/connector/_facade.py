@@ -36,6 +36,7 @@ from ldapconnector.detect import (
     ServerInfo,
     Vendor,
     VendorRules,
+    installed_vendor_rules,
     schema_attributes_to_request,
 )
 from ldapconnector.errors import ConfigurationError, LdapConnectorError
@@ -65,6 +66,7 @@ from ldapconnector.profiles.delta import (
     DeltaImportResult,
     ReaderRegistry,
     choose_delta_source,
+    configured_delta_source,
     dirsync_permitted,
     installed_readers,
     start_delta_import,
@@ -147,8 +149,10 @@ class Connector:
         config: the connector configuration.
         store: the link store (connector space, links, watermarks); an in-memory store
             when omitted, which forgets everything when the connector closes.
-        vendor_rules: the vendor rules detection evaluates; the built-in table when
-            omitted (``default_rules().with_rule(...)`` adds an in-house product).
+        vendor_rules: the vendor rules detection evaluates (default: the built-in table
+            and the rules of installed packages' ``ldapconnector.vendor_rules`` entry
+            points; ``default_rules().with_rule(...)`` adds an in-house product
+            explicitly; None: the built-in table only).
         functions: the expression functions the mappings may call (default: the
             built-ins and those of installed packages' ``ldapconnector.functions`` entry
             points; ``default_functions().with_function(...)`` builds one explicitly).
@@ -156,7 +160,8 @@ class Connector:
             ``ldapconnector.readers`` entry points; ``default_readers().with_reader(...)``
             adds a reader for another source explicitly).
         delta_source: read this source in delta imports instead of detection's choice
-            (it needs a reader in ``readers``).
+            (it needs a reader in ``readers``); default: ``[global] delta_source``, a
+            reader's source name, else detection's choice.
         member_store: for a group type (``[object_type] membership``), the link store of
             the object type the members belong to: :meth:`export_members` resolves member
             source ids through it (docs/groups.md).
@@ -164,7 +169,7 @@ class Connector:
 
     config: ConnectorConfig
     store: LinkStore = attrs.field(factory=SqliteLinkStore.in_memory)
-    vendor_rules: VendorRules | None = attrs.field(default=None, kw_only=True)
+    vendor_rules: VendorRules | None = attrs.field(factory=installed_vendor_rules, kw_only=True)
     functions: FunctionRegistry = attrs.field(factory=installed_functions, kw_only=True)
     readers: ReaderRegistry = attrs.field(factory=installed_readers, kw_only=True)
     delta_source: DeltaSource | None = attrs.field(default=None, kw_only=True)
@@ -380,15 +385,20 @@ class Connector:
 
         :func:`~ldapconnector.profiles.delta.choose_delta_source` decides from detection,
         the stored watermark, the account, and a DirSync rights probe that runs only when
-        the choice depends on it.
+        the choice depends on it. A source given to the Connector wins over
+        ``[global] delta_source``, which wins over detection and the vendor rule.
         """
+        configured = self.delta_source
+        name = self.config.global_.delta_source
+        if configured is None and name is not None:
+            configured = configured_delta_source(name, self.readers)
         choice = choose_delta_source(
             self.server_info,
             stored=None if reset else self.store.get_watermark(DELTA_WATERMARK_KEY),
             dirsync_permitted=lambda: dirsync_permitted(self.connection, self.search_bases()),
             account=self.config.connectivity.user,
             readers=self.readers,
-            configured=self.delta_source,
+            configured=configured,
         )
         if choice.warning is not None:
             log.warning("%s", choice.warning)

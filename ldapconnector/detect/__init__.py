@@ -11,7 +11,9 @@ raising. ``docs/vendors.md`` is generated from the same tables by
 :func:`render_vendor_matrix`. The table is a value, not a registry: :func:`default_rules`
 returns it as :class:`VendorRules`, and a caller adds a product the table does not know
 with ``default_rules().with_rule(VendorRule(vendor=Vendor("in-house"), ...))`` and passes
-the result as ``rules=`` to :func:`fingerprint` (or to live detection). This layer never
+the result as ``rules=`` to :func:`fingerprint` (or to live detection); installed packages
+contribute rules through the ``ldapconnector.vendor_rules`` entry points
+(:func:`installed_vendor_rules`, the Connector's default). This layer never
 opens a connection: live detection (:func:`ldapconnector.connector.detect`) reads the Root
 DSE (naming :func:`root_dse_attributes_to_request`) and the subschema entry
 (:func:`schema_attributes_to_request`) and hands them to :func:`fingerprint`.
@@ -30,6 +32,7 @@ from ldapconnector.detect._info import (
     as_vendor,
 )
 from ldapconnector.detect._oids import oid_name
+from ldapconnector.detect._plugins import VENDOR_RULES_ENTRY_POINT_GROUP, installed_vendor_rules
 from ldapconnector.detect._report import format_server_info
 from ldapconnector.detect._requests import (
     root_dse_attributes_to_request,
@@ -56,6 +59,7 @@ from ldapconnector.detect._version_probe import (
 from ldapconnector.model import ServerCertificate
 
 __all__ = [
+    "VENDOR_RULES_ENTRY_POINT_GROUP",
     "VERSION_PROBES",
     "AnchorCandidate",
     "AnchorCheck",
@@ -81,6 +85,7 @@ __all__ = [
     "default_rules",
     "fingerprint",
     "format_server_info",
+    "installed_vendor_rules",
     "oid_name",
     "render_vendor_matrix",
     "root_dse_attributes_to_request",

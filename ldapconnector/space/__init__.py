@@ -16,13 +16,25 @@ the user again. The store holds no passwords. :class:`PostgresLinkStore` (extra
 ``postgresql``, psycopg 3) keeps the same space in PostgreSQL for several workers: it also
 implements :class:`SourceLocking` (one worker per source id at a time) and
 :class:`Leasing` (one delta importer at a time). ``ldapconnector.testing.link_store_contract``
-is the test suite every backend passes.
+is the test suite every backend passes. Backends are chosen by name (``[space] backend``)
+from a :class:`LinkStoreRegistry` (:func:`default_link_stores`: ``sqlite`` and
+``postgresql``; :func:`installed_link_stores` adds those of the ``ldapconnector.link_stores``
+entry points).
 """
 
 from ldapconnector.space._hash import attributes_hash
 from ldapconnector.space._model import ImportedObject, Intent, Link, LinkState, Watermark
 from ldapconnector.space._postgres import DEFAULT_POSTGRES_SCHEMA, PostgresLinkStore
 from ldapconnector.space._postgres_schema import POSTGRES_STORE_VERSION
+from ldapconnector.space._registry import (
+    LINK_STORES_ENTRY_POINT_GROUP,
+    LinkStoreFactory,
+    LinkStoreRegistry,
+    LinkStoreSettings,
+    LinkStoreSpec,
+    default_link_stores,
+    installed_link_stores,
+)
 from ldapconnector.space._sqlite import SqliteLinkStore
 from ldapconnector.space._sqlite_schema import LINK_STORE_VERSION
 from ldapconnector.space._store import (
@@ -35,6 +47,7 @@ from ldapconnector.space._store import (
 
 __all__ = [
     "DEFAULT_POSTGRES_SCHEMA",
+    "LINK_STORES_ENTRY_POINT_GROUP",
     "LINK_STORE_VERSION",
     "POSTGRES_STORE_VERSION",
     "ImportedObject",
@@ -44,10 +57,16 @@ __all__ = [
     "LinkState",
     "LinkStore",
     "LinkStoreError",
+    "LinkStoreFactory",
+    "LinkStoreRegistry",
+    "LinkStoreSettings",
+    "LinkStoreSpec",
     "PostgresLinkStore",
     "SourceLocking",
     "SqliteLinkStore",
     "Watermark",
     "attributes_hash",
+    "default_link_stores",
+    "installed_link_stores",
     "source_lock",
 ]

@@ -29,14 +29,19 @@ and :class:`Provenance` (real capture, altered capture, reconstructed from docum
 LDIF as ``ldapsearch`` writes it (with or without ``-LLL``) for a suite's own captures.
 :func:`present_recorded_root_dse` makes a running :class:`OpenLDAPServer` present a
 recorded vendor's Root DSE (slapd's ``olcRootDSE``), so that detection and the code that
-follows it can be run live against "an eDirectory-shaped" server.
+follows it can be run live against "an eDirectory-shaped" server; :func:`present_root_dse`
+presents any given attributes (a product no recording exists of).
 """
 
 from ldapconnector._ldif_io import LdifEntry, read_ldif, read_ldif_file
 from ldapconnector.testing._certs import CertificateFiles, make_test_certificates
 from ldapconnector.testing._connectivity import Endpoints
 from ldapconnector.testing._ds389 import DS389Server
-from ldapconnector.testing._emulate import VendorEmulation, present_recorded_root_dse
+from ldapconnector.testing._emulate import (
+    VendorEmulation,
+    present_recorded_root_dse,
+    present_root_dse,
+)
 from ldapconnector.testing._openldap import OpenLDAPServer
 from ldapconnector.testing._ports import PortPicker, free_ports, port_is_free
 from ldapconnector.testing._postgres import PostgreSQLServer
@@ -78,6 +83,7 @@ __all__ = [
     "make_test_certificates",
     "port_is_free",
     "present_recorded_root_dse",
+    "present_root_dse",
     "read_ldif",
     "read_ldif_file",
     "read_recorded_file",

@@ -1,7 +1,8 @@
 """A running OpenLDAP fixture presenting a recorded vendor's Root DSE (slapd's ``rootDSE``).
 
 slapd adds the attributes of an LDIF file to its Root DSE (``olcRootDSE``, slapd-config(5)).
-:func:`present_recorded_root_dse` writes a recorded vendor's Root DSE to such a file,
+:func:`present_recorded_root_dse` writes a recorded vendor's Root DSE to such a file
+(:func:`present_root_dse` any given attributes, for a product no recording exists of),
 defines the attribute types slapd lacks (``cn=recorded,cn=schema,cn=config``; octet-string
 syntax, so any recorded value fits), points ``olcRootDSE`` at it, and hides slapd's own
 marks (the ``OpenLDAProotDSE`` class value, ``configContext``, ``monitorContext``, and the
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import uuid
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -31,7 +33,9 @@ from ldapconnector.testing._openldap import OpenLDAPServer
 from ldapconnector.testing._process import TestServerError
 from ldapconnector.testing._recorded import RecordedServer, recorded
 
-__all__ = ["VendorEmulation", "present_recorded_root_dse"]
+__all__ = ["VendorEmulation", "present_recorded_root_dse", "present_root_dse"]
+
+_ROOT_DSE_FILE = "recorded-root-dse.ldif"
 
 # Attributes slapd computes for its own Root DSE: a recorded value would contradict them.
 _COMPUTED = frozenset(
@@ -138,6 +142,43 @@ def _missing_types(server: OpenLDAPServer, names: list[str]) -> list[str]:
     return [n for n in names if schema.attribute_type(n) is None]
 
 
+def present_root_dse(
+    server: OpenLDAPServer, attributes: Mapping[str, Sequence[str | bytes]]
+) -> tuple[str, ...]:
+    """Make a running OpenLDAP fixture present these Root DSE attributes, its marks hidden.
+
+    For a product no recording exists of (an in-house directory, a fork): the server then
+    answers detection with ``attributes`` (``vendorName``, ``supportedControl``, ...) added
+    to slapd's Root DSE, and without OpenLDAP's own marks.
+
+    Args:
+        server: a started :class:`OpenLDAPServer` (a fresh one: slapd reads
+            ``olcRootDSE`` once, so a server presents one Root DSE for its life).
+        attributes: the attributes to add; none that slapd computes itself
+            (``subschemaSubentry``, ``entryUUID``, ...).
+
+    Returns:
+        The attribute types defined because slapd had none.
+
+    Raises:
+        TestServerError: the server already presents a Root DSE file, or slapd refused
+            the file (the message holds ldapmodify's output).
+    """
+    path = server.directory / _ROOT_DSE_FILE
+    if path.exists():
+        raise TestServerError(f"{server.ldap_uri} already presents a recorded Root DSE")
+    kept = {name: tuple(values) for name, values in attributes.items()}
+    defined = _missing_types(server, [n for n in kept if n.lower() != "objectclass"])
+    if defined:
+        server.add_ldif(_schema_ldif(defined))
+    path.write_text(_root_dse_ldif(kept), encoding="utf-8")
+    path.chmod(0o644)
+    server.add_ldif(f"dn: cn=config\nchangetype: modify\nadd: olcRootDSE\nolcRootDSE: {path}\n")
+    frontend = "dn: olcDatabase={-1}frontend,cn=config\nchangetype: modify\nadd: olcAccess\n"
+    server.add_ldif(frontend + "\n".join(_HIDE_OPENLDAP) + "\n")
+    return tuple(defined)
+
+
 def present_recorded_root_dse(server: OpenLDAPServer, name: str) -> VendorEmulation:
     """Make a running OpenLDAP fixture present a recorded vendor's Root DSE.
 
@@ -154,22 +195,12 @@ def present_recorded_root_dse(server: OpenLDAPServer, name: str) -> VendorEmulat
             or slapd refused the file (the message holds ldapmodify's output).
     """
     chosen = recorded(name)
-    path = server.directory / "recorded-root-dse.ldif"
-    if path.exists():
-        raise TestServerError(f"{server.ldap_uri} already presents a recorded Root DSE")
     kept, left_out = _selection(dict(chosen.root_dse))
-    defined = _missing_types(server, [n for n in kept if n.lower() != "objectclass"])
-    if defined:
-        server.add_ldif(_schema_ldif(defined))
-    path.write_text(_root_dse_ldif(kept), encoding="utf-8")
-    path.chmod(0o644)
-    server.add_ldif(f"dn: cn=config\nchangetype: modify\nadd: olcRootDSE\nolcRootDSE: {path}\n")
-    frontend = "dn: olcDatabase={-1}frontend,cn=config\nchangetype: modify\nadd: olcAccess\n"
-    server.add_ldif(frontend + "\n".join(_HIDE_OPENLDAP) + "\n")
+    defined = present_root_dse(server, kept)
     return VendorEmulation(
         recorded=chosen,
         presented=tuple(kept),
-        defined=tuple(defined),
+        defined=defined,
         left_out=left_out,
-        root_dse_file=path,
+        root_dse_file=server.directory / _ROOT_DSE_FILE,
     )

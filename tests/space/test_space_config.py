@@ -58,7 +58,8 @@ def test_a_literal_dsn_is_refused_without_echoing_it() -> None:
         ({"dsn_env": "SPACE_DSN"}, 'set backend = "postgresql"'),
         ({"backend": "postgresql", "dsn_env": "SPACE_DSN", "path": "x"}, 'sqlite" only'),
         ({"backend": "postgresql", "dsn_env": "SPACE_DSN", "schema": "Bad-Name"}, "space.schema"),
-        ({"backend": "mysql"}, "space.backend"),
+        ({"backend": "My SQL"}, "space.backend: use lower-case letters"),
+        ({"backend": "memory", "in_memory": True}, 'space.in_memory: applies to backend = "sq'),
     ],
 )
 def test_inconsistent_space_sections_are_refused(space: dict[str, object], message: str) -> None:

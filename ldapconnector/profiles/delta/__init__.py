@@ -55,6 +55,7 @@ from ldapconnector.profiles.delta._plugins import READERS_ENTRY_POINT_GROUP, ins
 from ldapconnector.profiles.delta._policy import (
     DeltaSourceChoice,
     choose_delta_source,
+    configured_delta_source,
 )
 from ldapconnector.profiles.delta._reader import (
     ChangeReader,
@@ -146,6 +147,7 @@ __all__ = [
     "changelog_search",
     "changelog_sort_key",
     "choose_delta_source",
+    "configured_delta_source",
     "decode_accesslog_entry",
     "decode_changelog_entry",
     "default_readers",

@@ -15,6 +15,7 @@ reads the first of them the readers in use read (default: the shipped ones,
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 
 import attrs
@@ -25,7 +26,7 @@ from ldapconnector.profiles.delta._sources import ReaderRegistry, default_reader
 from ldapconnector.profiles.delta._watermark import watermark_source
 from ldapconnector.space import Watermark
 
-__all__ = ["DeltaSourceChoice", "choose_delta_source"]
+__all__ = ["DeltaSourceChoice", "choose_delta_source", "configured_delta_source"]
 
 
 @attrs.frozen(kw_only=True)
@@ -108,3 +109,29 @@ def _configured(source: DeltaSource, readers: ReaderRegistry) -> DeltaSourceChoi
             [f"global.delta_source: no reader for {source.value!r} is registered ({readable})"]
         )
     return DeltaSourceChoice(source=source)
+
+
+def configured_delta_source(name: str, readers: ReaderRegistry | None = None) -> DeltaSource:
+    """The source ``[global] delta_source`` names: a reader of ``readers`` by source name.
+
+    Names match ignoring case and surrounding white space (``AccessLog`` is accesslog).
+
+    Args:
+        name: the configured name (``accesslog``, ``usn-changed``, a plug-in's source).
+        readers: the readers available (default: the shipped ones).
+
+    Raises:
+        ConfigurationError: no reader of that name is registered; the message suggests
+            the closest registered name and lists them all.
+    """
+    readers = readers or default_readers()
+    names = {spec.source.value: spec.source for spec in readers.specs.values()}
+    wanted = name.strip().lower()
+    if wanted in names:
+        return names[wanted]
+    close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    raise ConfigurationError(
+        [f"global.delta_source: no reader named {name!r} is registered{hint} "
+         f"(registered: {', '.join(names)})"]
+    )  # fmt: skip
