@@ -47,7 +47,9 @@ from ldapconnector.testing.link_store_contract import LinkStoreContract, link
 _ROOT = Path(__file__).parents[2]
 _BASE = {"connectivity": {"host": "127.0.0.1", "binding": "anonymous", "security": "none"}}
 
-_State = tuple[dict[str, Link], dict[str, Watermark], dict[str, Intent], dict[Anchor, Any]]
+_State = tuple[
+    dict[str, Link], dict[str, Watermark], dict[str, Intent], dict[Anchor, Any], dict[str, Any]
+]
 
 
 class DictLinkStore:
@@ -63,10 +65,14 @@ class DictLinkStore:
         self._watermarks: dict[str, Watermark] = {}
         self._intents: dict[str, Intent] = {}
         self._imported: dict[Anchor, ImportedObject] = {}
+        self._pending: dict[str, tuple[str, ...]] = {}
         self._saved: list[_State] = []
 
     def _state(self) -> _State:
-        return dict(self._links), dict(self._watermarks), dict(self._intents), dict(self._imported)
+        return (
+            dict(self._links), dict(self._watermarks), dict(self._intents),
+            dict(self._imported), dict(self._pending),
+        )  # fmt: skip
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
@@ -74,9 +80,9 @@ class DictLinkStore:
         try:
             yield
         except BaseException:
-            links, marks, intents, imported = self._saved.pop()
-            self._links, self._watermarks, self._intents, self._imported = (
-                links, marks, intents, imported,
+            links, marks, intents, imported, pending = self._saved.pop()
+            self._links, self._watermarks, self._intents, self._imported, self._pending = (
+                links, marks, intents, imported, pending,
             )  # fmt: skip
             raise
         self._saved.pop()
@@ -181,6 +187,19 @@ class DictLinkStore:
 
     def imported_count(self) -> int:
         return len(self._imported)
+
+    def put_pending_members(self, group_id: str, member_ids: Iterable[str]) -> None:
+        members = tuple(sorted(set(member_ids)))
+        if members:
+            self._pending[group_id] = members
+        else:
+            self._pending.pop(group_id, None)
+
+    def pending_members(self, group_id: str) -> tuple[str, ...]:
+        return self._pending.get(group_id, ())
+
+    def iter_pending_groups(self) -> Iterator[str]:
+        yield from sorted(self._pending)
 
     def close(self) -> None:
         self._saved.clear()
@@ -357,3 +376,14 @@ def test_the_postgresql_backend_is_chosen_by_config(postgresql_server: PostgreSQ
     with pytest.raises(LinkStoreError) as caught:
         default_link_stores().open(refused)
     assert "not-the-password" not in str(caught.value)
+
+
+def test_each_object_type_gets_its_own_file_or_schema() -> None:
+    """An object type's store: its name before the file's suffix, after the schema's name."""
+    sqlite = _space().space
+    settings = link_store_settings(sqlite, default_path="/srv/c.state.sqlite", object_type="groups")
+    assert settings.path == "/srv/c.state.groups.sqlite"
+    postgres = _space(backend="postgresql", dsn_env="DSN", schema="tenant_a").space
+    settings = link_store_settings(postgres, object_type="groups")
+    assert (settings.schema, settings.path) == ("tenant_a_groups", None)
+    assert link_store_settings(postgres).schema == "tenant_a"
