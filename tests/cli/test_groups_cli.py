@@ -129,3 +129,30 @@ def test_imports_of_a_group_type_list_members_by_source_id(
         "removed": [{"id": "i0", "value": f"uid=imp0,{people}"}],
         "members": None,
     }
+
+
+def test_the_plan_names_the_members_added_removed_and_pending(
+    server: OpenLDAPServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``export --plan`` has a line per group naming its members to add, remove and wait
+    for, by source id; ``--json`` lists them with their values; nothing is written."""
+    config = str(_config(server, tmp_path))
+    users = _lines(tmp_path / "u.jsonl", [{"id": f"p{n}", "login": f"plan{n}", "name": "U"}
+                                          for n in range(3)])  # fmt: skip
+    record = {"id": "pg", "name": "plan-group", "members": ["p0", "p1"]}
+    for kind, source in (("users", users), ("groups", _lines(tmp_path / "g.jsonl", [record]))):
+        assert main(["export", "--config", config, "--source", source, "--object-type", kind]) == 0
+    changed = _lines(tmp_path / "g2.jsonl", [{**record, "members": ["p1", "p2", "p-later"]}])
+    capsys.readouterr()
+    plan = ["export", "--config", config, "--source", changed, "--object-type", "groups", "--plan"]
+    assert main(plan) == 0
+    group_dn, people = f"cn=plan-group,{server.groups_dn}", server.people_dn
+    assert f"  pg ({group_dn}): added p2; removed p0; pending p-later\n" in capsys.readouterr().err
+    assert main([*plan, "--json"]) == 0
+    (membership,) = json.loads(capsys.readouterr().out)["memberships"]
+    assert (membership["added_members"], membership["removed_members"]) == (
+        [{"id": "p2", "value": f"uid=plan2,{people}"}],
+        [{"id": "p0", "value": f"uid=plan0,{people}"}],
+    )
+    found = ldapsearch(server, group_dn, "(cn=*)", "member")
+    assert set(found[0]["member"]) == {f"uid=plan0,{people}", f"uid=plan1,{people}"}

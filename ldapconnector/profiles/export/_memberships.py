@@ -23,7 +23,8 @@ import attrs
 from ldapconnector.connection import LdapConnection
 from ldapconnector.dn import parse_dn
 from ldapconnector.errors import LdapConnectorError
-from ldapconnector.model import ModifyOp
+from ldapconnector.model import GroupMember, ModifyOp, Value
+from ldapconnector.profiles.export._member_ids import MemberResolver
 from ldapconnector.profiles.export._members import MemberSettings, plan_membership
 from ldapconnector.profiles.export._operations import ModifyOperation
 from ldapconnector.schema import MemberValueKind
@@ -61,6 +62,9 @@ class GroupMembershipResult:
         pending: member source ids with no entry yet; resolved by a later run.
         operations: the modify requests planned (all of them, in a plan) or sent.
         error: why the group's members could not be (fully) brought in line, or None.
+        added_members: the members of ``added`` with their source ids (the placeholder
+            aside; a value no link of the members' store names has none).
+        removed_members: the members of ``removed``, likewise.
     """
 
     source_id: str
@@ -70,6 +74,8 @@ class GroupMembershipResult:
     pending: tuple[str, ...] = ()
     operations: tuple[ModifyOperation, ...] = ()
     error: str | None = None
+    added_members: tuple[GroupMember, ...] = ()
+    removed_members: tuple[GroupMember, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -123,7 +129,24 @@ def run_memberships(
     for group_id in list(request.groups.iter_pending_groups()):
         if group_id not in seen:
             results.append(_pending_group(request, group_id, plan_only))
-    return MembershipReport(results=tuple(results), plan_only=plan_only)
+    resolver = MemberResolver(settings=request.settings, store=request.members)
+    named = tuple(_named(result, resolver) for result in results)
+    return MembershipReport(results=named, plan_only=plan_only)
+
+
+def _named(result: GroupMembershipResult, resolver: MemberResolver) -> GroupMembershipResult:
+    """The result with the members its requests add and delete, by source id."""
+    if not result.operations:
+        return result
+
+    def values(op: ModifyOp) -> list[Value]:
+        return [v for o in result.operations for c in o.changes if c.op is op for v in c.values]
+
+    return attrs.evolve(
+        result,
+        added_members=resolver.members(values(ModifyOp.ADD)),
+        removed_members=resolver.members(values(ModifyOp.DELETE)),
+    )
 
 
 def _pending_group(

@@ -142,6 +142,9 @@ def test_a_renamed_member_is_rewritten_and_a_deleted_one_removed(groups: Groups)
     assert groups.dn(200) in groups.values("big")  # the server itself rewrote nothing
     (result,) = groups.members("groups", [big(range(100, MEMBERS + 100))]).results
     assert (result.added, result.removed) == (1, 2)
+    assert [m.reference for m in result.added_members] == ["u200"]
+    # The old DN is no link's any more; the deleted member's link still names its DN.
+    assert sorted(m.reference for m in result.removed_members) == ["u201", groups.dn(200)]
     values = groups.values("big")
     assert groups.dn(200, "renamed200") in values
     assert groups.dn(200) not in values
@@ -177,6 +180,22 @@ def test_posix_group_holds_member_uids(groups: Groups) -> None:
     (result,) = groups.members("posix", [record]).results
     assert [len(op.changes[0].values) for op in result.operations] == [2, 2]
     assert groups.values("posix1", "memberUid") == {"user1", "user2", "user3", "renamed200"}
+
+
+def test_a_posix_member_renamed_or_deleted_by_our_export_is_rewritten(groups: Groups) -> None:
+    """memberUid follows a rename made by the users' export (the new uid replaces the
+    old), and a member deleted by it leaves: no dangling value after the next run."""
+    record = {"id": "p4", "name": "posix4", "gid": "5004", "members": ["u4", "u5", "u6"]}
+    groups.export("posix", [record])
+    groups.members("posix", [record])
+    assert groups.values("posix4", "memberUid") == {"user4", "user5", "user6"}
+    groups.export("users", [user(4, login="renamed4")])
+    groups.export("users", [{**user(5), "@deleted": True}])
+    (result,) = groups.members("posix", [record]).results
+    assert result.error is None
+    assert groups.values("posix4", "memberUid") == {"renamed4", "user6"}
+    assert [m.reference for m in result.added_members] == ["u4"]
+    assert sorted(m.reference for m in result.removed_members) == ["u5", "user4"]
 
 
 def test_group_not_exported_yet_fails_alone(groups: Groups) -> None:
