@@ -476,6 +476,6 @@ class Connector:
             )  # fmt: skip
         request = MembershipRequest(
             settings=settings, groups=self.store, members=self.member_store,
-            connection=lambda: self.connection,
+            connection=lambda: self.connection, bases=self.search_bases(),
         )  # fmt: skip
         return run_memberships(request, records, plan_only=plan_only)

@@ -23,10 +23,10 @@ from ldapconnector.profiles.export._members import MemberSettings
 from ldapconnector.schema import MemberValueKind
 from ldapconnector.space import LinkState, LinkStore
 
-__all__ = ["MemberResolver"]
+__all__ = ["MemberResolver", "uid_of"]
 
 
-def _uid_of(dn: str) -> str | None:
+def uid_of(dn: str) -> str | None:
     """The value of a ``uid=`` RDN (the first RDN of ``dn``), or None."""
     try:
         rdn = parse_dn(dn)[0]
@@ -90,7 +90,7 @@ class MemberResolver:
             uids: dict[str, str] = {}
             deleted: dict[str, str] = {}
             for link in self.store.iter_links():
-                uid = _uid_of(link.dn)
+                uid = uid_of(link.dn)
                 if uid is not None:
                     # A live link wins over a deleted one holding the same uid.
                     target = deleted if link.state is LinkState.DELETED else uids

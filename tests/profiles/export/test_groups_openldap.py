@@ -242,3 +242,25 @@ def test_a_refused_chunk_is_reported_with_what_was_applied(groups: Groups) -> No
     )
     assert groups.values("posix2", "memberUid") == {"user1", "user2"}
     assert (second.error, groups.values("posix3", "memberUid")) == (None, {"user3"})
+
+
+def test_a_deleted_member_leaves_the_groups_whose_records_the_run_lacks(groups: Groups) -> None:
+    """No refint here: a run given no group record still removes the value of a member
+    the users' export deleted since the last run (a new entry could take that DN), in a
+    plan first; a group left without members gets its placeholder back."""
+    pair = {"id": "g-pair", "name": "pair", "members": ["u7", "u8"]}
+    solo = {"id": "g-solo", "name": "solo", "members": ["u9"]}
+    groups.export("groups", [pair, solo])
+    groups.members("groups", [pair, solo])
+    groups.export("users", [{**user(7), "@deleted": True}, {**user(9), "@deleted": True}])
+    planned = groups.members("groups", [], plan_only=True)
+    assert sorted(r.source_id for r in planned.results) == ["g-pair", "g-solo"]
+    assert groups.values("pair") == {groups.dn(7), groups.dn(8)}  # a plan writes nothing
+    report = groups.members("groups", [])
+    by_id = {r.source_id: r for r in report.results}
+    assert sorted(by_id) == ["g-pair", "g-solo"]
+    assert [m.reference for m in by_id["g-pair"].removed_members] == ["u7"]
+    assert (by_id["g-solo"].added, by_id["g-solo"].removed) == (1, 1)  # the placeholder in
+    assert groups.values("pair") == {groups.dn(8)}
+    assert groups.values("solo") == {PLACEHOLDER}
+    assert groups.members("groups", []).results == ()  # the next run looks after it only
