@@ -84,6 +84,7 @@ PURE_PROFILE_MODULES = frozenset(
         "ldapconnector.profiles.delta._result",
         "ldapconnector.profiles.delta._accesslog_decode",
         "ldapconnector.profiles.delta._changelog_decode",
+        "ldapconnector.profiles.delta._member_changes",
         "ldapconnector.profiles.export._operations",
         "ldapconnector.profiles.export._plan",
         "ldapconnector.profiles.export._diff",

@@ -5,7 +5,11 @@
 ``attributes`` holds an add's values, the new values of a modify (``replace``/``add``
 values; USN and timestamp sources give the object's current values), and nothing for a
 rename or delete; ``changes`` lists a modify's operations as logged (``{"attribute",
-"op", "values"}``). Binary values are ``{"base64": "..."}``. The lines of a batch are
+"op", "values"}``). A group type's changes of the membership attribute add
+``"membership": {"attribute", "added", "removed", "members"}``, each a list of
+``{"id", "value"}`` (the member's source id or null, and the value; ``members`` is null
+unless the change states the whole membership; docs/groups.md). Binary values are
+``{"base64": "..."}``. The lines of a batch are
 flushed and synced to disk *before* the batch is acknowledged, so a crash re-delivers
 rather than loses. The watermark is kept in the state file (``--state``, ``[space]``, or
 ``CONFIG.state.sqlite`` by default); a run that finds none establishes one and says that
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import json
 import logging
 import os
@@ -25,17 +30,18 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import closing, contextmanager
 from typing import IO, Any
 
-from ldapconnector.cli._object_types import narrow
+from ldapconnector.cli._object_types import member_store, narrow
 from ldapconnector.cli._state import open_store
 from ldapconnector.config import ConnectorConfig
 from ldapconnector.connector import Connector
 from ldapconnector.errors import ConfigurationError, FullImportRequiredError, LdapOperationError
-from ldapconnector.model import ModifyOp, Value
+from ldapconnector.model import GroupMember, ModifyOp, Value
 from ldapconnector.profiles.delta import (
     AttributeChange,
     ChangeBatch,
     ChangeRecord,
     DeltaImportResult,
+    MembershipChange,
 )
 
 __all__ = ["add_arguments", "change_line", "establish_watermark", "run_delta"]
@@ -80,20 +86,30 @@ def _change(change: AttributeChange) -> dict[str, Any]:
     return {"attribute": change.attribute, "op": change.op.value, "values": _values(change.values)}
 
 
+def _members(members: Iterable[GroupMember]) -> list[dict[str, str | None]]:
+    return [{"id": m.source_id, "value": m.value} for m in members]
+
+
+def _membership(change: MembershipChange) -> dict[str, Any]:
+    whole = None if change.members is None else _members(change.members)
+    return {"attribute": change.attribute, "added": _members(change.added),
+            "removed": _members(change.removed), "members": whole}  # fmt: skip
+
+
 def change_line(record: ChangeRecord) -> str:
-    """The JSON Lines form of one change record."""
-    return json.dumps(
-        {
-            "type": record.type.value,
-            "anchor": record.anchor.value if record.anchor is not None else None,
-            "dn": record.dn,
-            "old_dn": record.old_dn,
-            "attributes": _new_values(record),
-            "changes": [_change(c) for c in record.changes],
-            "position": record.position,
-        },
-        ensure_ascii=False,
-    )
+    """The JSON Lines form of one change record (a group type's adds ``membership``)."""
+    line: dict[str, Any] = {
+        "type": record.type.value,
+        "anchor": record.anchor.value if record.anchor is not None else None,
+        "dn": record.dn,
+        "old_dn": record.old_dn,
+        "attributes": _new_values(record),
+        "changes": [_change(c) for c in record.changes],
+        "position": record.position,
+    }
+    if record.membership is not None:
+        line["membership"] = _membership(record.membership)
+    return json.dumps(line, ensure_ascii=False)
 
 
 @contextmanager
@@ -182,12 +198,14 @@ def run_delta(args: argparse.Namespace) -> int:
     """
     config = narrow(ConnectorConfig.from_file(args.config), args)
     store = open_store(config, args)
+    members = member_store(config, args)  # a group type reports members by source id
     reset = bool(getattr(args, "reset", False))
     ignore_own = bool(getattr(args, "ignore_own_writes", False))
     try:
         with (
             closing(store),
-            Connector(config, store=store) as connector,
+            closing(members) if members is not None else contextlib.nullcontext(),
+            Connector(config, store=store, member_store=members) as connector,
             _output(args.output) as out,
         ):
             result = connector.delta_import(reset=reset, ignore_own_writes=ignore_own)

@@ -7,7 +7,9 @@ guard. ``--object-type NAME`` runs one ``[[object_types]]`` table; for a group t
 members follow the entries (docs/groups.md). The link store is the state file
 (``--state``, ``[space]``, or ``CONFIG.state.sqlite`` by default), so a repeated export
 finds its links; ``--plan`` reads it and writes nothing to it. ``--json`` prints
-``{"summary", "results"}`` (``--plan`` adds ``"ldif"``). Exit 0 when every record
+``{"summary", "results"}`` (``--plan`` adds ``"ldif"``; a group type adds
+``"memberships"``). The human output of a group type has a line per group naming the
+members added, removed and pending (by source id where a link names them). Exit 0 when every record
 succeeded, 1 when some failed (or the run was refused), 2 for bad usage.
 """
 
@@ -17,19 +19,27 @@ import argparse
 import contextlib
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import closing
 
 from ldapconnector.cli._app import EXIT_OK, EXIT_SOME_FAILED
+from ldapconnector.cli._import import member_list
 from ldapconnector.cli._object_types import add_object_type_argument, member_store, narrow
 from ldapconnector.cli._progress import ProgressLine, add_progress_argument, progress_line
 from ldapconnector.cli._source import read_source_records
 from ldapconnector.cli._state import add_state_argument, open_store
 from ldapconnector.config import ConnectorConfig
 from ldapconnector.connector import Connector
-from ldapconnector.profiles import ExportReport, MembershipReport, ObjectResult
+from ldapconnector.profiles import (
+    ExportReport,
+    GroupMembershipResult,
+    MembershipReport,
+    ObjectResult,
+)
 
 __all__ = ["register", "run"]
+
+_LISTED = 10  # members named per group and kind in the human output; the rest are counted
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -122,9 +132,33 @@ def _output(
 def _membership_json(memberships: MembershipReport) -> list[dict[str, object]]:
     return [
         {"id": r.source_id, "dn": r.dn, "added": r.added, "removed": r.removed,
-         "pending": list(r.pending), "requests": len(r.operations), "error": r.error}
+         "pending": list(r.pending), "requests": len(r.operations), "error": r.error,
+         "added_members": member_list(r.added_members),
+         "removed_members": member_list(r.removed_members)}
         for r in memberships.results
     ]  # fmt: skip
+
+
+def _shown(label: str, references: Sequence[str]) -> str:
+    listed = ", ".join(references[:_LISTED])
+    more = f" and {len(references) - _LISTED:,} more" if len(references) > _LISTED else ""
+    return f"{label} {listed}{more}"
+
+
+def _group_line(result: GroupMembershipResult) -> str | None:
+    """One group's line: who joins, who leaves, who waits (None when nothing changes)."""
+    parts = [
+        _shown(label, refs)
+        for label, refs in (
+            ("added", [m.reference for m in result.added_members]),
+            ("removed", [m.reference for m in result.removed_members]),
+            ("pending", list(result.pending)),
+        )
+        if refs
+    ]
+    if not parts or result.error is not None:
+        return None
+    return f"  {result.source_id} ({result.dn}): {'; '.join(parts)}"
 
 
 def _human_members(memberships: MembershipReport) -> None:
@@ -135,6 +169,10 @@ def _human_members(memberships: MembershipReport) -> None:
     verb = "planned" if memberships.plan_only else "members of"
     print(f"{verb} {len(memberships.results):,} groups: {added:,} added, {removed:,} removed, "
           f"{pending:,} pending, {memberships.operation_count:,} requests", file=talk)  # fmt: skip
+    for result in memberships.results:
+        line = _group_line(result)
+        if line is not None:
+            print(line, file=talk)
     for result in memberships.failed:
         print(f"  failed {result.source_id}: {result.error}", file=talk)
     if memberships.plan_only:

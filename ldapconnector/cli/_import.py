@@ -1,7 +1,9 @@
 """``ldapconnector import``: run a full import and write the objects as JSON Lines.
 
 ``--output F.jsonl`` writes one line per object: ``{"anchor", "dn", "objectClass",
-"attributes"}`` with binary values as ``{"base64": "..."}``. The link store (connector
+"attributes"}`` with binary values as ``{"base64": "..."}``; a group type's lines add
+``"members": [{"id", "value"}]`` (the member's source id where a link names it, else
+null, and the value as read; docs/groups.md). The link store (connector
 space, links, watermarks) is the state file (``--state``, ``[space]``, or
 ``CONFIG.state.sqlite`` by default). With the delta import profile on, the delta watermark
 is established *before* the objects are read. A progress line goes to stderr when stderr is
@@ -12,18 +14,19 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from typing import IO, Any
 
 from ldapconnector.cli import _delta
-from ldapconnector.cli._object_types import add_object_type_argument, narrow
+from ldapconnector.cli._object_types import add_object_type_argument, member_store, narrow
 from ldapconnector.cli._progress import ProgressLine, add_progress_argument, progress_line
 from ldapconnector.cli._state import add_state_argument, open_store
 from ldapconnector.config import ConnectorConfig
 from ldapconnector.connector import Connector
-from ldapconnector.model import Value
+from ldapconnector.model import GroupMember, Value
 from ldapconnector.profiles import ImportedEntry, ImportProgress, ImportResult
 
 
@@ -50,19 +53,24 @@ def _value(value: Value) -> Any:
     return value
 
 
+def member_list(members: Iterable[GroupMember]) -> list[dict[str, str | None]]:
+    """The JSON form of group members: ``{"id": source id or null, "value": raw value}``."""
+    return [{"id": m.source_id, "value": m.value} for m in members]
+
+
 def object_line(obj: ImportedEntry) -> str:
-    """The JSON Lines form of one imported object."""
-    return json.dumps(
-        {
-            "anchor": obj.anchor.value,
-            "dn": obj.dn,
-            "objectClass": list(obj.object_classes),
-            "attributes": {
-                name: [_value(v) for v in values] for name, values in obj.attributes.items()
-            },
+    """The JSON Lines form of one imported object (a group's adds ``members``)."""
+    line: dict[str, Any] = {
+        "anchor": obj.anchor.value,
+        "dn": obj.dn,
+        "objectClass": list(obj.object_classes),
+        "attributes": {
+            name: [_value(v) for v in values] for name, values in obj.attributes.items()
         },
-        ensure_ascii=False,
-    )
+    }
+    if obj.members is not None:
+        line["members"] = member_list(obj.members)
+    return json.dumps(line, ensure_ascii=False)
 
 
 def _follow(progress: ProgressLine) -> Callable[[ImportProgress], None]:
@@ -84,7 +92,13 @@ def run(args: argparse.Namespace) -> int:
         return _delta.run_delta(args)
     config = narrow(ConnectorConfig.from_file(args.config), args)
     store = open_store(config, args)
-    with closing(store), Connector(config, store=store) as connector, _output(args.output) as out:
+    members = member_store(config, args)  # a group type reports members by source id
+    with (
+        closing(store),
+        closing(members) if members is not None else contextlib.nullcontext(),
+        Connector(config, store=store, member_store=members) as connector,
+        _output(args.output) as out,
+    ):
         # The last run's link count is the best guess of the total there is.
         progress = progress_line(args, store.count() or None, "objects")
         watermark = _delta.establish_watermark(connector)

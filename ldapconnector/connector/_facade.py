@@ -31,6 +31,7 @@ from ldapconnector.connection import (
     test_connection,
 )
 from ldapconnector.connector._detect import detect_with_subschema
+from ldapconnector.connector._groups import member_resolver, reading_members
 from ldapconnector.detect import (
     DeltaSource,
     ServerInfo,
@@ -58,6 +59,7 @@ from ldapconnector.profiles import (
     run_export,
     run_full_import,
     run_memberships,
+    with_group_members,
 )
 from ldapconnector.profiles.delta import (
     DEFAULT_DELTA_BATCH_SIZE,
@@ -164,7 +166,8 @@ class Connector:
             reader's source name, else detection's choice.
         member_store: for a group type (``[object_type] membership``), the link store of
             the object type the members belong to: :meth:`export_members` resolves member
-            source ids through it (docs/groups.md).
+            source ids through it, and the imports report members by source id through
+            it (docs/groups.md).
     """
 
     config: ConnectorConfig
@@ -322,6 +325,9 @@ class Connector:
         ``reconnect_timeout`` seconds) and the interrupted base read again, skipping the
         objects already handed out: each object is yielded once.
 
+        For a group type given the members' link store (``member_store``), each object
+        carries its ``members`` with their source ids (docs/groups.md).
+
         Raises:
             ConfigurationError: the full import profile is switched off, the schema lacks
                 a configured class, or the bind account's size limit cut the import short
@@ -338,7 +344,10 @@ class Connector:
         reconnect = Reconnector(
             close=self.close, open=lambda: self.connection, timeout=reconnect_timeout
         )
-        return run_full_import(self.connection, plan, self.store, progress, reconnect=reconnect)
+        resolver = member_resolver(self.config, self.member_store)
+        plan = reading_members(plan, resolver)
+        result = run_full_import(self.connection, plan, self.store, progress, reconnect=reconnect)
+        return result if resolver is None else with_group_members(result, resolver)
 
     def delta_import(
         self,
@@ -348,6 +357,8 @@ class Connector:
         batch_size: int = DEFAULT_DELTA_BATCH_SIZE,
     ) -> DeltaImportResult:
         """Read the changes since the stored watermark, at least once (docs/delta-import.md).
+
+        For a group type given ``member_store``, records carry ``membership``.
 
         Args:
             reset: forget the stored watermark and establish a new one (after a full import).
@@ -377,6 +388,7 @@ class Connector:
             batch_size=batch_size,
             reset=reset,
             readers=self.readers,
+            members=member_resolver(self.config, self.member_store),
         )
         return start_delta_import(self.connection, request)
 
@@ -474,6 +486,6 @@ class Connector:
             )  # fmt: skip
         request = MembershipRequest(
             settings=settings, groups=self.store, members=self.member_store,
-            connection=lambda: self.connection,
+            connection=lambda: self.connection, bases=self.search_bases(),
         )  # fmt: skip
         return run_memberships(request, records, plan_only=plan_only)

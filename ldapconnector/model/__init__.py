@@ -10,6 +10,7 @@ with a marker when long).
 
 from ldapconnector.model._certificate import ServerCertificate
 from ldapconnector.model._entry import DEFAULT_BINARY_ATTRIBUTES, Entry, Value, entry_from_raw
+from ldapconnector.model._members import GroupMember
 from ldapconnector.model._oids import (
     DIRSYNC_OID,
     OBJECT_CLASS_OID,
@@ -45,6 +46,7 @@ __all__ = [
     "ConnectionStage",
     "Control",
     "Entry",
+    "GroupMember",
     "Modification",
     "ModifyOp",
     "ResponseControl",

@@ -28,6 +28,7 @@ from ldapconnector.profiles.delta import (
     DirSyncFlag,
     DirSyncReader,
     LogItem,
+    MembershipChange,
     TimestampReader,
     UsnReader,
     accesslog_position,
@@ -56,6 +57,7 @@ from ldapconnector.profiles.export import (
     ExportTarget,
     FlowKind,
     GroupMembershipResult,
+    MemberResolver,
     MemberSettings,
     MembershipReport,
     MembershipRequest,
@@ -90,6 +92,7 @@ from ldapconnector.profiles.full_import import (
     choose_paging,
     plan_full_import,
     run_full_import,
+    with_group_members,
 )
 
 __all__ = [
@@ -129,7 +132,9 @@ __all__ = [
     "ImportResult",
     "ImportedEntry",
     "LogItem",
+    "MemberResolver",
     "MemberSettings",
+    "MembershipChange",
     "MembershipReport",
     "MembershipRequest",
     "ModifyDnOperation",
@@ -172,4 +177,5 @@ __all__ = [
     "run_full_import",
     "run_memberships",
     "start_delta_import",
+    "with_group_members",
 ]

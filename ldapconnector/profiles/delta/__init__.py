@@ -46,11 +46,13 @@ from ldapconnector.profiles.delta._changes import (
     ChangeLogSearch,
     ChangeRecord,
     ChangeType,
+    MembershipChange,
 )
 from ldapconnector.profiles.delta._dirsync_reader import (
     DirSyncReader,
     dirsync_permitted,
 )
+from ldapconnector.profiles.delta._member_changes import ResolveMembers, membership_change
 from ldapconnector.profiles.delta._plugins import READERS_ENTRY_POINT_GROUP, installed_readers
 from ldapconnector.profiles.delta._policy import (
     DeltaSourceChoice,
@@ -133,11 +135,13 @@ __all__ = [
     "DirSyncFlag",
     "DirSyncReader",
     "LogItem",
+    "MembershipChange",
     "ReaderFactory",
     "ReaderOptions",
     "ReaderRegistry",
     "ReaderSpec",
     "RenameEvidence",
+    "ResolveMembers",
     "TimestampReader",
     "UsnReader",
     "accesslog_position",
@@ -155,6 +159,7 @@ __all__ = [
     "dirsync_permitted",
     "installed_readers",
     "make_reader",
+    "membership_change",
     "parse_changes",
     "reader_spec",
     "run_delta_import",

@@ -23,7 +23,7 @@ from ldapconnector.anchors import Anchor, AnchorKind
 from ldapconnector.detect import DeltaSource
 from ldapconnector.dn import renamed_dn
 from ldapconnector.errors import ChangeLogDecodeError, InvalidRequestError
-from ldapconnector.model import Entry, ModifyOp, SearchScope, Value
+from ldapconnector.model import Entry, GroupMember, ModifyOp, SearchScope, Value
 
 __all__ = [
     "BIND_STATE_ATTRIBUTES",
@@ -33,6 +33,7 @@ __all__ = [
     "ChangeLogSearch",
     "ChangeRecord",
     "ChangeType",
+    "MembershipChange",
 ]
 
 LogEntry = Entry | Mapping[str, Sequence[Value]]
@@ -146,6 +147,28 @@ def _optional_aware(_instance: object, _attribute: object, value: datetime | Non
 
 
 @attrs.frozen(kw_only=True)
+class MembershipChange:
+    """How one change moved a group's members (set on records of a group type's delta
+    import given the members' link store; docs/groups.md).
+
+    Attributes:
+        attribute: the membership attribute (``member``, ``uniqueMember``, ``memberUid``).
+        added: the members the change added (of an added group: all of them).
+        removed: the members it removed (of a deleted group, or of a replaced or wholly
+            deleted attribute: the old values, where the log keeps them).
+        members: the group's whole membership after the change, when the change states
+            it (an added or deleted group, a replaced attribute, a source that reports
+            the object's current values); None when the change states only what was
+            added and removed. A consumer sets the members to it when it is not None.
+    """
+
+    attribute: str
+    added: tuple[GroupMember, ...] = ()
+    removed: tuple[GroupMember, ...] = ()
+    members: tuple[GroupMember, ...] | None = None
+
+
+@attrs.frozen(kw_only=True)
 class ChangeRecord:
     """One change to one directory entry, decoded from a server's change log.
 
@@ -169,6 +192,8 @@ class ChangeRecord:
         time: when the change was made, per the server (UTC), when the log says.
         actor: who made it (accesslog ``reqAuthzID``, changelog ``modifiersName`` /
             ``creatorsName`` in ``changes``), when the log says.
+        membership: for a group type, how the change moved the group's members (None
+            for other types and for changes that do not touch the membership attribute).
     """
 
     type: ChangeType = attrs.field(validator=attrs.validators.instance_of(ChangeType))
@@ -189,6 +214,7 @@ class ChangeRecord:
     source: DeltaSource = attrs.field(validator=attrs.validators.instance_of(DeltaSource))
     time: datetime | None = attrs.field(default=None, validator=_optional_aware)
     actor: str | None = None
+    membership: MembershipChange | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -11,6 +11,7 @@ from ldapconnector.detect import DeltaSource
 from ldapconnector.errors import InvalidRequestError
 from ldapconnector.profiles.delta._sources import ReaderRegistry
 from ldapconnector.profiles.delta._watermark import DELTA_WATERMARK_KEY
+from ldapconnector.profiles.export import MemberResolver
 from ldapconnector.space import LinkStore
 
 __all__ = ["DEFAULT_DELTA_BATCH_SIZE", "DeltaImportRequest"]
@@ -52,6 +53,9 @@ class DeltaImportRequest:
         implied_overlays: accesslog only: the overlays whose unlogged writes are re-read
             (``memberof``, ``refint``; None: both, ``()``: none). See ``_implied.py``.
         readers: the registry ``source`` is looked up in; None: the shipped readers.
+        members: for a group type, resolves member values to the members' source ids
+            through the members' link store; with it, the records that touch the
+            membership attribute carry ``membership`` (docs/groups.md). None: not set.
 
     Raises:
         InvalidRequestError: ``batch_size`` is below 1.
@@ -71,3 +75,4 @@ class DeltaImportRequest:
         default=None, converter=_optional_strings
     )
     readers: ReaderRegistry | None = None
+    members: MemberResolver | None = None

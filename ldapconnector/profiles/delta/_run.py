@@ -37,6 +37,7 @@ from ldapconnector.connection import LdapConnection
 from ldapconnector.detect import DeltaSource
 from ldapconnector.profiles.delta._changes import ChangeRecord, ChangeType
 from ldapconnector.profiles.delta._lease import DeltaLease
+from ldapconnector.profiles.delta._member_changes import membership_change
 from ldapconnector.profiles.delta._reader import (
     ChangeReader,
     DeletesProbe,
@@ -55,6 +56,7 @@ from ldapconnector.profiles.delta._watermark import (
     decode_watermark,
     encode_watermark,
 )
+from ldapconnector.profiles.export import MemberResolver
 from ldapconnector.space import LinkStore, Watermark
 
 __all__ = ["FullImportRequiredError", "run_delta_import", "start_delta_import"]
@@ -121,11 +123,21 @@ class _Run:
             # The implied re-reads join the same batch: at least once, like their cause.
             decoded.extend(self.reader.implied(self.connection, decoded))
         self.scope.prefetch(decoded)
+        kept = [record for record in decoded if self.scope.keep(record)]
         return ChangeBatch(
-            records=tuple(record for record in decoded if self.scope.keep(record)),
+            records=tuple(with_membership(record, self.request.members) for record in kept),
             log_entries=len(chunk),
             watermark=encode_watermark(self.reader.source, chunk[-1].state),
         )
+
+
+def with_membership(record: ChangeRecord, members: MemberResolver | None) -> ChangeRecord:
+    """The record with its ``membership`` (a group type's), or as it is."""
+    if members is None:
+        return record
+    settings = members.settings
+    change = membership_change(record, settings.attribute, settings.value_kind, members.members)
+    return record if change is None else attrs.evolve(record, membership=change)
 
 
 def follow_change(store: LinkStore, record: ChangeRecord) -> None:

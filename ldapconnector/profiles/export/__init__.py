@@ -31,6 +31,7 @@ from ldapconnector.profiles.export._flows import (
 from ldapconnector.profiles.export._ldif_out import (
     REDACTED_PLACEHOLDER,
 )
+from ldapconnector.profiles.export._member_ids import MemberResolver
 from ldapconnector.profiles.export._members import (
     MemberSettings,
     member_settings,
@@ -87,6 +88,7 @@ __all__ = [
     "ExportTarget",
     "FlowKind",
     "GroupMembershipResult",
+    "MemberResolver",
     "MemberSettings",
     "MembershipReport",
     "MembershipRequest",

@@ -17,19 +17,26 @@ result counts the values applied before the refused request and names it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 
 import attrs
 
 from ldapconnector.connection import LdapConnection
 from ldapconnector.dn import parse_dn
 from ldapconnector.errors import LdapConnectorError
-from ldapconnector.model import ModifyOp
+from ldapconnector.model import GroupMember, ModifyOp, Value
+from ldapconnector.profiles.export._member_ids import MemberResolver
+from ldapconnector.profiles.export._member_sweep import SWEEP_WATERMARK_KEY, dangling_values
 from ldapconnector.profiles.export._members import MemberSettings, plan_membership
 from ldapconnector.profiles.export._operations import ModifyOperation
 from ldapconnector.schema import MemberValueKind
-from ldapconnector.space import LinkState, LinkStore
+from ldapconnector.space import LinkState, LinkStore, Watermark
 
 __all__ = ["GroupMembershipResult", "MembershipReport", "MembershipRequest", "run_memberships"]
+
+
+def _strings(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
 
 
 @attrs.frozen(kw_only=True)
@@ -41,12 +48,16 @@ class MembershipRequest:
         groups: the group type's link store (where the group entries' links are).
         members: the link store of the object type the members belong to.
         connection: returns the bound connection.
+        bases: where the group type's entries live: each run also removes the values of
+            members deleted since the previous run from the groups whose records it is
+            not given (``_member_sweep.py``); empty: no such search.
     """
 
     settings: MemberSettings
     groups: LinkStore
     members: LinkStore
     connection: Callable[[], LdapConnection]
+    bases: tuple[str, ...] = attrs.field(default=(), converter=_strings)
 
 
 @attrs.frozen(kw_only=True)
@@ -61,6 +72,9 @@ class GroupMembershipResult:
         pending: member source ids with no entry yet; resolved by a later run.
         operations: the modify requests planned (all of them, in a plan) or sent.
         error: why the group's members could not be (fully) brought in line, or None.
+        added_members: the members of ``added`` with their source ids (the placeholder
+            aside; a value no link of the members' store names has none).
+        removed_members: the members of ``removed``, likewise.
     """
 
     source_id: str
@@ -70,6 +84,8 @@ class GroupMembershipResult:
     pending: tuple[str, ...] = ()
     operations: tuple[ModifyOperation, ...] = ()
     error: str | None = None
+    added_members: tuple[GroupMember, ...] = ()
+    removed_members: tuple[GroupMember, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -108,7 +124,8 @@ def run_memberships(
     through the deprovisioning flows of the ordinary export. A record without the
     membership ``source`` key leaves its group's members as they are (``[]`` empties it).
     Groups with pending members recorded by an earlier run and no record in this one
-    follow, one result each.
+    follow, one result each; then the other groups that hold values of members deleted
+    since the previous run (with ``request.bases``), one result each.
     """
     results = []
     seen: set[str] = set()
@@ -122,8 +139,60 @@ def run_memberships(
         results.append(result)
     for group_id in list(request.groups.iter_pending_groups()):
         if group_id not in seen:
+            seen.add(group_id)
             results.append(_pending_group(request, group_id, plan_only))
-    return MembershipReport(results=tuple(results), plan_only=plan_only)
+    if request.bases:
+        results.extend(_sweep(request, seen, plan_only))
+    resolver = MemberResolver(settings=request.settings, store=request.members)
+    named = tuple(_named(result, resolver) for result in results)
+    return MembershipReport(results=named, plan_only=plan_only)
+
+
+def _named(result: GroupMembershipResult, resolver: MemberResolver) -> GroupMembershipResult:
+    """The result with the members its requests add and delete, by source id."""
+    if not result.operations:
+        return result
+
+    def values(op: ModifyOp) -> list[Value]:
+        return [v for o in result.operations for c in o.changes if c.op is op for v in c.values]
+
+    return attrs.evolve(
+        result,
+        added_members=resolver.members(values(ModifyOp.ADD)),
+        removed_members=resolver.members(values(ModifyOp.DELETE)),
+    )
+
+
+def _sweep(
+    request: MembershipRequest, handled: set[str], plan_only: bool
+) -> list[GroupMembershipResult]:
+    """Delete the values deleted members left in groups not handled by this run."""
+    started = datetime.now(UTC)
+    mark = request.groups.get_watermark(SWEEP_WATERMARK_KEY)
+    try:
+        found = dangling_values(
+            request.connection(), settings=request.settings, groups=request.groups,
+            members=request.members, bases=request.bases, skip=handled,
+            since=datetime.fromisoformat(mark.value) if mark is not None else None,
+        )  # fmt: skip
+    except LdapConnectorError as exc:
+        where = ", ".join(request.bases)
+        error = f"groups holding deleted members under {where}: {exc}"
+        return [GroupMembershipResult(source_id="", dn=None, error=error)]
+    results = []
+    for group in found:
+        gone = set(group.dangling)
+        desired = [v for v in group.current if v not in gone and v != request.settings.placeholder]
+        operations = plan_membership(group.dn, request.settings, group.current, desired)
+        if plan_only:
+            results.append(_result(group.group_id, group.dn, (), operations, None))
+        else:
+            results.append(_send(request, group.group_id, group.dn, (), operations))
+    if not plan_only and all(r.error is None for r in results):
+        request.groups.set_watermark(
+            Watermark(profile=SWEEP_WATERMARK_KEY, value=started.isoformat())
+        )
+    return results
 
 
 def _pending_group(

@@ -31,7 +31,7 @@ from ldapconnector.errors import (
     SizeLimitExceededError,
     TransportError,
 )
-from ldapconnector.model import Entry, Value
+from ldapconnector.model import Entry, GroupMember, Value
 from ldapconnector.profiles.export import exposed_attributes
 from ldapconnector.profiles.full_import._plan import ImportPlan
 from ldapconnector.space import ImportedObject, LinkStore
@@ -50,12 +50,16 @@ class ImportedEntry:
         dn: its DN now.
         object_classes: its ``objectClass`` values.
         attributes: the attributes read (binary values as bytes), ``objectClass`` included.
+        members: for a group type read with the members' link store, the group's members
+            with their source ids (:func:`~ldapconnector.profiles.with_group_members`);
+            None otherwise.
     """
 
     anchor: Anchor
     dn: str
     object_classes: tuple[str, ...]
     attributes: Mapping[str, tuple[Value, ...]]
+    members: tuple[GroupMember, ...] | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -142,6 +142,9 @@ def test_a_renamed_member_is_rewritten_and_a_deleted_one_removed(groups: Groups)
     assert groups.dn(200) in groups.values("big")  # the server itself rewrote nothing
     (result,) = groups.members("groups", [big(range(100, MEMBERS + 100))]).results
     assert (result.added, result.removed) == (1, 2)
+    assert [m.reference for m in result.added_members] == ["u200"]
+    # The old DN is no link's any more; the deleted member's link still names its DN.
+    assert sorted(m.reference for m in result.removed_members) == ["u201", groups.dn(200)]
     values = groups.values("big")
     assert groups.dn(200, "renamed200") in values
     assert groups.dn(200) not in values
@@ -177,6 +180,22 @@ def test_posix_group_holds_member_uids(groups: Groups) -> None:
     (result,) = groups.members("posix", [record]).results
     assert [len(op.changes[0].values) for op in result.operations] == [2, 2]
     assert groups.values("posix1", "memberUid") == {"user1", "user2", "user3", "renamed200"}
+
+
+def test_a_posix_member_renamed_or_deleted_by_our_export_is_rewritten(groups: Groups) -> None:
+    """memberUid follows a rename made by the users' export (the new uid replaces the
+    old), and a member deleted by it leaves: no dangling value after the next run."""
+    record = {"id": "p4", "name": "posix4", "gid": "5004", "members": ["u4", "u5", "u6"]}
+    groups.export("posix", [record])
+    groups.members("posix", [record])
+    assert groups.values("posix4", "memberUid") == {"user4", "user5", "user6"}
+    groups.export("users", [user(4, login="renamed4")])
+    groups.export("users", [{**user(5), "@deleted": True}])
+    (result,) = groups.members("posix", [record]).results
+    assert result.error is None
+    assert groups.values("posix4", "memberUid") == {"renamed4", "user6"}
+    assert [m.reference for m in result.added_members] == ["u4"]
+    assert sorted(m.reference for m in result.removed_members) == ["u5", "user4"]
 
 
 def test_group_not_exported_yet_fails_alone(groups: Groups) -> None:
@@ -223,3 +242,25 @@ def test_a_refused_chunk_is_reported_with_what_was_applied(groups: Groups) -> No
     )
     assert groups.values("posix2", "memberUid") == {"user1", "user2"}
     assert (second.error, groups.values("posix3", "memberUid")) == (None, {"user3"})
+
+
+def test_a_deleted_member_leaves_the_groups_whose_records_the_run_lacks(groups: Groups) -> None:
+    """No refint here: a run given no group record still removes the value of a member
+    the users' export deleted since the last run (a new entry could take that DN), in a
+    plan first; a group left without members gets its placeholder back."""
+    pair = {"id": "g-pair", "name": "pair", "members": ["u7", "u8"]}
+    solo = {"id": "g-solo", "name": "solo", "members": ["u9"]}
+    groups.export("groups", [pair, solo])
+    groups.members("groups", [pair, solo])
+    groups.export("users", [{**user(7), "@deleted": True}, {**user(9), "@deleted": True}])
+    planned = groups.members("groups", [], plan_only=True)
+    assert sorted(r.source_id for r in planned.results) == ["g-pair", "g-solo"]
+    assert groups.values("pair") == {groups.dn(7), groups.dn(8)}  # a plan writes nothing
+    report = groups.members("groups", [])
+    by_id = {r.source_id: r for r in report.results}
+    assert sorted(by_id) == ["g-pair", "g-solo"]
+    assert [m.reference for m in by_id["g-pair"].removed_members] == ["u7"]
+    assert (by_id["g-solo"].added, by_id["g-solo"].removed) == (1, 1)  # the placeholder in
+    assert groups.values("pair") == {groups.dn(8)}
+    assert groups.values("solo") == {PLACEHOLDER}
+    assert groups.members("groups", []).results == ()  # the next run looks after it only
