@@ -16,6 +16,7 @@ from ldapconnector.scim._app import BridgeApplication
 from ldapconnector.scim._bridge import ConnectorBridge, PathDispatcher, state_path
 from ldapconnector.scim._cache import CacheStatus, UserCache
 from ldapconnector.scim._convert import CachedUser, anchor_for_id, scim_id
+from ldapconnector.scim._results import ServiceUnavailableException
 from ldapconnector.scim._schemas import MAX_RESULTS, provider_for, schema_documents
 from ldapconnector.scim._server import BridgeServer, check_plain_http, is_loopback
 from ldapconnector.scim._settings import (
@@ -31,7 +32,7 @@ from ldapconnector.scim._status import (
     fetch_status,
     local_host,
 )
-from ldapconnector.scim._storage import DirectoryStorage, ServiceUnavailableException
+from ldapconnector.scim._storage import DirectoryStorage
 from ldapconnector.scim._tls import (
     BridgeCertificate,
     describe_certificate,
