@@ -26,11 +26,10 @@ from scim2_models import (
     Meta,
     NotFoundException,
     Resource,
+    SCIMException,
     ScimFilter,
-    SearchRequest,
     UniquenessException,
 )
-from scim2_server.storage import SearchPage
 from scim2_server.utils import parametrize
 
 from ldapconnector.anchors import Anchor
@@ -164,18 +163,22 @@ class GroupStorage:
         self._ready()
         return self.remember(self._find(resource_id)).model_copy(deep=True)
 
-    def search(self, search_request: SearchRequest[Any]) -> SearchPage:
-        """Filter and page the groups' connector space (stable order: by anchor)."""
+    def matching(self, scim_filter: ScimFilter[Any] | None) -> list[Resource[Any]]:
+        """The groups a filter matches in the groups' connector space (by anchor).
+
+        Raises:
+            ServiceUnavailableException: the first import of the groups still runs.
+        """
         self._ready()
         resources = [resource for _, resource in self.cache.all()]
-        scim_filter = search_request.filter
-        if scim_filter is not None and not scim_filter.models:
-            scim_filter = parametrize(ScimFilter, Union[self.model])(str(scim_filter))  # noqa: UP007
-        found = [r for r in resources if scim_filter is None or scim_filter.match(r)]
-        start = search_request.start_index_0 or 0
-        stop = None if search_request.count is None else start + search_request.count
-        page = [r.model_copy(deep=True) for r in found[start:stop]]
-        return SearchPage(total=len(found), resources=page)
+        if scim_filter is not None and scim_filter.models != (self.model,):
+            try:
+                scim_filter = parametrize(ScimFilter, Union[self.model])(str(scim_filter))  # noqa: UP007
+            except (ValueError, SCIMException):
+                if scim_filter.models:
+                    return []  # a search of the root by a User attribute: no group has it
+                raise
+        return [r for r in resources if scim_filter is None or scim_filter.match(r)]
 
     # -- writes ------------------------------------------------------------------------
 

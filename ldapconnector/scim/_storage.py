@@ -159,21 +159,29 @@ class DirectoryStorage(ScimStorage):
         *,
         position: Any = None,
     ) -> SearchPage:
-        """Filter and page the connector space (stable order: by anchor)."""
-        if groups := self._groups(*resource_types):
-            return groups.search(search_request)
+        """Filter and page the connector space (stable order: by anchor; users first
+        when a search of the root asks for users and groups)."""
         self._ready()
-        resources = [resource for _, resource in self.cache.all()]
         scim_filter = search_request.filter
+        found: list[Resource[Any]] = []
+        if not resource_types or any(t.id != "Group" for t in resource_types):
+            found += self._matching(scim_filter)
+        if self.groups is not None and any(t.id == "Group" for t in resource_types):
+            found += self.groups.matching(scim_filter)
+        start = search_request.start_index_0 or 0
+        stop = None if search_request.count is None else start + search_request.count
+        page = [r.model_copy(deep=True) for r in found[start:stop]]
+        return SearchPage(total=len(found), resources=page)
+
+    def _matching(self, scim_filter: ScimFilter[Any] | None) -> list[Resource[Any]]:
+        """The users a filter matches (a live search when the connector space has none)."""
+        resources = [resource for _, resource in self.cache.all()]
         if scim_filter is not None and not scim_filter.models:
             scim_filter = parametrize(ScimFilter, Union[self.model])(str(scim_filter))  # noqa: UP007
         found = [r for r in resources if scim_filter is None or scim_filter.match(r)]
         if not found and scim_filter is not None:
             found = [r for r in self._live(scim_filter) if scim_filter.match(r)]
-        start = search_request.start_index_0 or 0
-        stop = None if search_request.count is None else start + search_request.count
-        page = [r.model_copy(deep=True) for r in found[start:stop]]
-        return SearchPage(total=len(found), resources=page)
+        return found
 
     def _ldap_attribute(self, path: str) -> str | None:
         name = path.rpartition(":")[2] if path.startswith("urn:") else path
