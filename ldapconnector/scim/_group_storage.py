@@ -296,6 +296,29 @@ class GroupStorage:
         else:
             self.remember(after)
 
+    def follow_member(self, old_dn: str, user_id: str | None) -> None:
+        """Rewrite the groups that hold a user's old DN: renamed (``user_id``, its SCIM id)
+        or deleted (None) through the bridge.
+
+        Our own rewrite for servers without refint: an escaped search finds the groups
+        with the old value; each gets the renamed user's new DN added and the old one
+        deleted (or just deleted), through its membership run. On a server with refint
+        the search finds nothing. A failure is logged: the user's own write stands.
+        """
+        if self.view.members.value_kind is not MemberValueKind.DN:
+            return  # uid values: a rename keeps the uid unless the mappings change it
+        for group in self.worker.search_equal(self.view.members.attribute, old_dn):
+            ids = [*self._member_ids(group), *([user_id] if user_id else [])]
+            ids += self._pending(group.anchor)
+            source_id = self._source_id(group)
+            record = {"id": source_id, self.view.members.source: self._member_sources(ids)}
+            try:
+                self._members(record)
+            except InvalidValueException as error:
+                log.warning("group %s keeps %s: %s", group.dn, old_dn, error.detail)
+                note(reason=f"group {group.dn}: {error.detail}")
+            self._reread(source_id)
+
     def resolve_pending(self) -> int:
         """Add the pending members that are provisioned now (autosync); how many were added.
 

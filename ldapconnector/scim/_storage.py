@@ -294,7 +294,11 @@ class DirectoryStorage(ScimStorage):
             anchor = self._apply(record, user)
             if disable:
                 anchor = self._apply({**record, "isSoftDeleted": True}, user)
-        return self._refresh(anchor)
+        resource = self._refresh(anchor)
+        hit = self.cache.get(anchor) if anchor is not None else None
+        if self.groups is not None and hit is not None and hit[0].dn != user.dn:
+            self.groups.follow_member(user.dn, scim_id(hit[0].anchor))  # a rename
+        return resource
 
     def delete(
         self, resource_type: ResourceType, resource_id: str, *, expected_version: str | None = None
@@ -309,5 +313,7 @@ class DirectoryStorage(ScimStorage):
         after = self.worker.read(user.anchor)
         if after is None:
             self.cache.remove(user.anchor)
+            if self.groups is not None:
+                self.groups.follow_member(user.dn, None)
         else:
             self.remember(after)

@@ -18,6 +18,7 @@ import pytest
 from ldapconnector.scim import ConnectorBridge, PathDispatcher, anchor_for_id
 from ldapconnector.testing import OpenLDAPServer
 from tests.scim.conftest import (
+    ECMA,
     PLACEHOLDER,
     Caller,
     group_types,
@@ -209,3 +210,67 @@ def test_a_group_request_without_the_token_writes_nothing(
     assert gcall("DELETE", f"/Groups/{group_id}", token="wrong-token-123").status == 401
     assert members_of(server, "Guarded") == before
     assert group_entry(server, "Hijacked") is None
+
+
+def test_a_renamed_or_deleted_member_is_rewritten_in_its_groups(
+    gcall: Caller, server: OpenLDAPServer
+) -> None:
+    """No refint on the test slapd: a user renamed through /Users keeps its membership
+    under the new DN; a user deleted leaves the group."""
+    (moved_id, moved_dn), (gone_id, gone_dn) = (make_user(gcall, server, n) for n in ("gr1", "gr2"))
+    members = [{"value": moved_id}, {"value": gone_id}]
+    created = gcall("POST", "/Groups", {"schemas": [GROUP], "displayName": "Movers",
+                                        "members": members})  # fmt: skip
+    assert members_of(server, "Movers") == {moved_dn, gone_dn}
+
+    new_dn = f"cn=gr1-new,{server.people_dn}"
+    patch = {"op": "Replace", "path": f"{ECMA}:-dn-", "value": new_dn}
+    answer = gcall("PATCH", f"/Users/{moved_id}", {"schemas": [PATCH], "Operations": [patch]})
+    assert answer.status in (200, 204), answer.body
+    assert members_of(server, "Movers") == {new_dn.lower(), gone_dn}
+
+    assert gcall("DELETE", f"/Users/{gone_id}").status == 204
+    assert members_of(server, "Movers") == {new_dn.lower()}
+    shown = gcall("GET", f"/Groups/{created.body['id']}").body
+    assert [m["value"] for m in shown["members"]] == [moved_id]
+
+
+def test_a_pending_member_is_added_when_it_is_provisioned(
+    gcall: Caller, server: OpenLDAPServer, group_bridge: ConnectorBridge
+) -> None:
+    """A member id no user had is added by the next sync once a user with that source id
+    is exported (here by the library's export, on the bridge's own connector)."""
+    created = gcall("POST", "/Groups", {"schemas": [GROUP], "displayName": "Later",
+                                        "members": [{"value": "hr-4711"}]})  # fmt: skip
+    assert created.status == 201, created.body
+    assert members_of(server, "Later") == {PLACEHOLDER}
+    login = "late4711"
+    record = {"id": "hr-4711", "scimDN": f"cn={login},{server.people_dn}",
+              "objectClass": ["inetOrgPerson", "posixAccount", "shadowAccount"],
+              "cn": ["Late Comer"], "sn": ["Comer"], "uid": [login], "uidNumber": "14711",
+              "gidNumber": "10000", "homeDirectory": f"/home/{login}"}  # fmt: skip
+    result = group_bridge.worker.export(record, None)
+    assert result.error is None, result
+    group_bridge.sync()
+    assert members_of(server, "Later") == {f"cn={login},{server.people_dn}"}
+    shown = gcall("GET", f"/Groups/{created.body['id']}").body
+    user_id = ldapsearch(server, server.people_dn, f"(uid={login})", "entryUUID")[0]["entryuuid"]
+    assert [m["value"] for m in shown["members"]] == user_id
+
+
+def test_okta_group_requests(gcall: Caller, server: OpenLDAPServer) -> None:
+    """Okta's forms: no-path replace with the id in the value, a full members list, a
+    filtered remove."""
+    (id1, dn1), (id2, dn2) = (make_user(gcall, server, n) for n in ("go1", "go2"))
+    created = gcall("POST", "/Groups", {"schemas": [GROUP], "displayName": "Okta", "members": []})
+    group_id = created.body["id"]
+    group_patch(
+        gcall, group_id, {"op": "replace", "value": {"id": group_id, "displayName": "Okta Team"}}
+    )
+    assert group_entry(server, "Okta Team") is not None
+    group_patch(gcall, group_id, {"op": "replace", "path": "members",
+                                  "value": [{"value": id1}, {"value": id2}]})  # fmt: skip
+    assert members_of(server, "Okta Team") == {dn1, dn2}
+    group_patch(gcall, group_id, {"op": "remove", "path": f'members[value eq "{id1}"]'})
+    assert members_of(server, "Okta Team") == {dn2}
+    assert gcall("DELETE", f"/Groups/{group_id}").status == 204
