@@ -69,7 +69,7 @@ def _open_groups(
     """The group type's worker (on the users' thread, their store as member store), opened."""
     if types.groups is None:
         return None
-    view = build_group_view(types.groups)
+    view = build_group_view(types.groups, f"connectors[{users.name}].groups")
     worker = ConnectorWorker(
         name=f"{users.name}-groups", config=group_bridge_config(types.groups),
         state_path=type_state_path(path, types.groups_name), host=users,

@@ -80,9 +80,7 @@ class ServedTypes:
     groups_name: str | None = None
 
 
-def split_config(
-    endpoint: EndpointSettings, config: ConnectorConfig, where: str = "connectors[]."
-) -> ServedTypes:
+def split_config(endpoint: EndpointSettings, config: ConnectorConfig) -> ServedTypes:
     """The users' and the groups' single-type configurations an endpoint serves.
 
     An ``[object_type]`` file serves users only. With ``[[object_types]]``, ``groups``
@@ -91,8 +89,10 @@ def split_config(
 
     Raises:
         ConfigurationError: a name the file lacks, ``groups`` without ``[[object_types]]``
-            or without ``membership``, members of another type than ``users``.
+            or without ``membership``, members of another type than ``users``; the
+            problem names the ``[[connectors]]`` table (``connectors[LDAP].groups``).
     """
+    where = f"connectors[{endpoint.name}]."
     if not config.object_types:
         if endpoint.groups is not None or endpoint.users is not None:
             raise ConfigurationError(
@@ -136,7 +136,7 @@ def _direct_target(config: ConnectorConfig, source: str) -> str | None:
     return None
 
 
-def build_group_view(config: ConnectorConfig, where: str = "connectors[].groups") -> GroupView:
+def build_group_view(config: ConnectorConfig, where: str = "groups") -> GroupView:
     """The view of the group type (its single-type configuration).
 
     Raises:
@@ -147,8 +147,8 @@ def build_group_view(config: ConnectorConfig, where: str = "connectors[].groups"
     display_name = _direct_target(config, DISPLAY_NAME)
     if settings is None or display_name is None:
         raise ConfigurationError(
-            [f"{where}: the group type needs a membership table and a direct mapping "
-             'from "displayName" (e.g. source = "displayName", target = "cn")']
+            [f"{where}: the group type served as /Groups needs a membership table and a "
+             'direct mapping from "displayName" (e.g. source = "displayName", target = "cn")']
         )  # fmt: skip
     return GroupView(
         display_name=display_name, external_id=_direct_target(config, EXTERNAL_ID),

@@ -274,3 +274,16 @@ def test_okta_group_requests(gcall: Caller, server: OpenLDAPServer) -> None:
     group_patch(gcall, group_id, {"op": "remove", "path": f'members[value eq "{id1}"]'})
     assert members_of(server, "Okta Team") == {dn2}
     assert gcall("DELETE", f"/Groups/{group_id}").status == 204
+
+
+def test_discovery_lists_the_group_resource_type(gcall: Caller) -> None:
+    """/ResourceTypes has Group at /Groups; its schema's members are Users (value, $ref, type)."""
+    types = {t["id"]: t for t in gcall("GET", "/ResourceTypes").body["Resources"]}
+    assert types["Group"]["endpoint"] == "/Groups"
+    assert types["Group"]["schema"] == GROUP
+    schema = gcall("GET", f"/Schemas/{GROUP}").body
+    attributes = {a["name"]: a for a in schema["attributes"]}
+    assert attributes["displayName"]["required"] is True
+    subs = {s["name"]: s for s in attributes["members"]["subAttributes"]}
+    assert list(subs) == ["value", "$ref", "type"]
+    assert subs["$ref"]["referenceTypes"] == ["User"]
