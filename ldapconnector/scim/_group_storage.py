@@ -273,7 +273,11 @@ class GroupStorage:
     def update(self, resource: Resource[Any]) -> Resource[Any]:
         """PUT and PATCH (the whole new state): modify or rename, then add/delete members."""
         self._ready()
-        group = self._find(resource.id)
+        # scim2-server read the group with get() (live) just before: the cache has it.
+        anchor = anchor_for_id(self.worker.request.strategy.kind, resource.id or "")
+        hit = self.cache.get(anchor) if anchor is not None else None
+        group = hit[0] if hit is not None else self._find(resource.id)
+        note(anchor=group.anchor.value, dn=group.dn)
         document: dict[str, Any] = resource.model_dump(mode="json", by_alias=True)
         self._taken(document.get("displayName"), group.anchor)
         return self._refresh(self._write(document, self._source_id(group), group))

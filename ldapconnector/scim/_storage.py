@@ -60,6 +60,15 @@ log = logging.getLogger("ldapconnector.scim")
 RETRY_AFTER_SECONDS = 30
 
 
+def _copy(resource: Resource[Any], search_request: SearchRequest[Any]) -> Resource[Any]:
+    """A copy of a found resource; without its members when the request excludes them
+    (Entra's ``excludedAttributes=members``: a big group is not copied member by member)."""
+    excluded = [str(a).lower() for a in search_request.excluded_attributes or ()]
+    if getattr(resource, "members", None) and any(a.endswith("members") for a in excluded):
+        return resource.model_copy(update={"members": None}).model_copy(deep=True)
+    return resource.model_copy(deep=True)
+
+
 class DirectoryStorage(ScimStorage):
     """The users of one connector, as scim2-server sees them (see the module docstring).
 
@@ -170,7 +179,7 @@ class DirectoryStorage(ScimStorage):
             found += self.groups.matching(scim_filter)
         start = search_request.start_index_0 or 0
         stop = None if search_request.count is None else start + search_request.count
-        page = [r.model_copy(deep=True) for r in found[start:stop]]
+        page = [_copy(r, search_request) for r in found[start:stop]]
         return SearchPage(total=len(found), resources=page)
 
     def _matching(self, scim_filter: ScimFilter[Any] | None) -> list[Resource[Any]]:
