@@ -287,3 +287,25 @@ def test_discovery_lists_the_group_resource_type(gcall: Caller) -> None:
     subs = {s["name"]: s for s in attributes["members"]["subAttributes"]}
     assert list(subs) == ["value", "$ref", "type"]
     assert subs["$ref"]["referenceTypes"] == ["User"]
+
+
+def test_put_is_the_whole_new_state(gcall: Caller, server: OpenLDAPServer) -> None:
+    """PUT with a members list sets them; a PUT without members empties the group down to
+    its placeholder; externalId follows."""
+    user_id, user_dn = make_user(gcall, server, "gput1")
+    created = gcall("POST", "/Groups", {"schemas": [GROUP], "displayName": "Put"})
+    group_id = created.body["id"]
+    body = {"schemas": [GROUP], "displayName": "Put", "externalId": "ext-1",
+            "members": [{"value": user_id}]}  # fmt: skip
+    assert gcall("PUT", f"/Groups/{group_id}", body).status == 200
+    entry = group_entry(server, "Put")
+    assert entry is not None
+    assert entry["businesscategory"] == ["ext-1"]
+    assert members_of(server, "Put") == {user_dn}
+    replaced = gcall("PUT", f"/Groups/{group_id}", {"schemas": [GROUP], "displayName": "Put"})
+    assert replaced.status == 200, replaced.body
+    assert "members" not in replaced.body
+    entry = group_entry(server, "Put")
+    assert entry is not None
+    assert "businesscategory" not in entry
+    assert members_of(server, "Put") == {PLACEHOLDER}
