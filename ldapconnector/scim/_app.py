@@ -26,13 +26,17 @@ from scim2_server.service import ScimService
 
 from ldapconnector.errors import LdapConnectorError, TransportError
 from ldapconnector.scim._log import KeyedLocks, RequestRecord, recording
-from ldapconnector.scim._quirks import normalize_filter, normalize_patch, normalize_resource
-from ldapconnector.scim._storage import (
-    RETRY_AFTER_SECONDS,
-    DirectoryStorage,
-    ServiceUnavailableException,
+from ldapconnector.scim._quirks import (
+    normalize_filter,
+    normalize_group,
+    normalize_group_patch,
+    normalize_patch,
+    normalize_resource,
 )
+from ldapconnector.scim._results import ServiceUnavailableException
+from ldapconnector.scim._storage import RETRY_AFTER_SECONDS, DirectoryStorage
 from ldapconnector.scim._token import BearerToken
+from ldapconnector.scim._view import UserView
 from ldapconnector.scim._worker import ExportRunError
 
 if TYPE_CHECKING:
@@ -54,6 +58,18 @@ def _name_the_filter(request: ScimRequest, response: ScimResponse) -> None:
         body["detail"] = (
             f"{body.get('detail', 'invalid filter')} in filter {request.query['filter']!r}"
         )
+
+
+def _segments(path: str) -> list[str]:
+    """The path's segments after the optional ``/v2`` (``["Groups", "<id>"]``)."""
+    parts = path.strip("/").split("/")
+    return parts[1:] if parts and parts[0] == "v2" else parts
+
+
+def _normalized(body: Any, method: str, resource: str, view: UserView) -> Any:
+    if resource == "Groups":
+        return normalize_group_patch(body) if method == "PATCH" else normalize_group(body)
+    return normalize_patch(body, view) if method == "PATCH" else normalize_resource(body, view)
 
 
 class BridgeApplication(WSGIApplication):
@@ -102,19 +118,22 @@ class BridgeApplication(WSGIApplication):
             query["filter"] = normalize_filter(query["filter"], self.view)
             request.query = query
         method = request.method.upper()
-        creates = method == "POST" and request.path.rstrip("/").endswith("/Users")
-        # Only User bodies: a POST to /.search carries a SearchRequest.
-        if (creates or method in ("PATCH", "PUT")) and request.body:
-            try:
-                body = json.loads(request.body)
-            except ValueError:
-                return request  # scim2-server answers 400 invalidSyntax
-            fixed = (
-                normalize_patch(body, self.view)
-                if method == "PATCH"
-                else normalize_resource(body, self.view)
-            )
-            request.body = json.dumps(fixed).encode("utf-8")
+        if method not in ("POST", "PATCH", "PUT") or not request.body:
+            return request
+        parts = _segments(request.path)
+        # Only User and Group bodies: a POST to /.search carries a SearchRequest.
+        if (
+            not parts
+            or parts[0] not in ("Users", "Groups")
+            or (method == "POST") != (len(parts) == 1)
+        ):
+            return request
+        resource = parts[0]
+        try:
+            body = json.loads(request.body)
+        except ValueError:
+            return request  # scim2-server answers 400 invalidSyntax
+        request.body = json.dumps(_normalized(body, method, resource, self.view)).encode("utf-8")
         return request
 
     def _operation(self, request: ScimRequest) -> str:
@@ -128,8 +147,8 @@ class BridgeApplication(WSGIApplication):
         """Authenticate, then serve under the lock of the user the path names."""
         if self.needs_auth(request):
             self.check_auth(request)
-        parts = request.path.strip("/").split("/")
-        key = parts[1] if len(parts) >= 2 and parts[0] == "Users" else ""
+        parts = _segments(request.path)
+        key = "/".join(parts[:2]) if len(parts) >= 2 and parts[0] in ("Users", "Groups") else ""
         if request.method.upper() == "POST":
             key = "POST"  # one create at a time: the userName check then the add
         if not key or request.method.upper() == "GET":

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from scim2_models import NotFoundException
+from scim2_models import NotFoundException, Resource
 from scim2_server.applications.wsgi import send_response
 from scim2_server.responses import ScimResponse
 
@@ -28,6 +28,14 @@ from ldapconnector.config import ConnectorConfig
 from ldapconnector.errors import LdapConnectorError
 from ldapconnector.scim._app import BridgeApplication, _log_line
 from ldapconnector.scim._cache import CacheStatus, UserCache
+from ldapconnector.scim._group_storage import GroupStorage
+from ldapconnector.scim._group_view import (
+    GroupView,
+    ServedTypes,
+    build_group_view,
+    group_bridge_config,
+    split_config,
+)
 from ldapconnector.scim._schemas import provider_for
 from ldapconnector.scim._settings import EndpointSettings
 from ldapconnector.scim._storage import DirectoryStorage
@@ -41,6 +49,33 @@ if TYPE_CHECKING:
 __all__ = ["ConnectorBridge", "PathDispatcher", "state_path"]
 
 log = logging.getLogger("ldapconnector.scim")
+
+
+def type_state_path(path: Path | None, name: str | None) -> Path | None:
+    """One object type's space file: its name before the suffix, as the CLI names it.
+
+    ``connector.state.users.sqlite``, ``connector.state.groups.sqlite`` for
+    ``[[object_types]]`` (so ``serve`` and ``export --object-type`` share their links);
+    the file itself for an ``[object_type]`` configuration (``name`` None).
+    """
+    if path is None or name is None:
+        return path
+    return path.with_suffix(f".{name}{path.suffix}")
+
+
+def _open_groups(
+    users: ConnectorWorker, types: ServedTypes, path: Path | None
+) -> tuple[ConnectorWorker, GroupView] | None:
+    """The group type's worker (on the users' thread, their store as member store), opened."""
+    if types.groups is None:
+        return None
+    view = build_group_view(types.groups, f"connectors[{users.name}].groups")
+    worker = ConnectorWorker(
+        name=f"{users.name}-groups", config=group_bridge_config(types.groups),
+        state_path=type_state_path(path, types.groups_name), host=users,
+    )  # fmt: skip
+    worker.open()
+    return worker, view
 
 
 def state_path(config: ConnectorConfig, config_file: Path) -> Path | None:
@@ -93,14 +128,27 @@ class ConnectorBridge:
         token = load_token(endpoint, environ)
         if config is None:
             config = ConnectorConfig.from_file(endpoint.config)
+        types = split_config(endpoint, config)
         path = state_path(config, endpoint.config)
         worker = ConnectorWorker(
-            name=endpoint.name, config=bridge_config(endpoint, config), state_path=path
-        )
+            name=endpoint.name, config=bridge_config(endpoint, types.users),
+            state_path=type_state_path(path, types.users_name),
+        )  # fmt: skip
         request = worker.open()
-        view = build_view(endpoint, config, request.schema)
-        provider = provider_for(view)
+        try:
+            view = build_view(endpoint, types.users, request.schema)
+            groups = _open_groups(worker, types, path)
+        except BaseException:
+            worker.close()
+            raise
+        provider = provider_for(view, groups=groups is not None)
         storage = DirectoryStorage(worker, view, provider, UserCache())
+        if groups is not None:
+            model: type[Resource[Any]] = provider.model_for_endpoint("/Groups")  # type: ignore[assignment]
+            user_cache = storage.cache
+            storage.groups = GroupStorage(
+                groups[0], worker, groups[1], model, UserCache(), user_cache
+            )
         application = BridgeApplication(endpoint.name, storage, provider, token, write_log)
         bridge = cls(endpoint=endpoint, worker=worker, storage=storage, application=application,
                      autosync_seconds=autosync_minutes * 60)  # fmt: skip
@@ -131,32 +179,52 @@ class ConnectorBridge:
             self._stop.wait(wait)
 
     def sync(self) -> None:
-        """One refresh: a full import the first time, a delta import afterwards."""
-        changed = self.worker.changed_anchors() if self.cache.ready else None
-        if changed is None or any(not isinstance(item, Anchor) for item in changed):
-            count = self.storage.load(self.worker.full_import())
-            log.info("%s: full import: %d users in the connector space", self.endpoint.name, count)
-            return
-        for anchor in changed:
-            if not isinstance(anchor, Anchor):
-                continue  # checked above: a DN-only change means a full import
-            user = self.worker.read(anchor)
-            if user is None:
-                self.cache.remove(anchor)
-            else:
-                self.storage.remember(user)
-        self.cache.last_import = datetime.datetime.now(datetime.UTC)
+        """One refresh: a full import the first time, a delta import afterwards.
+
+        The users first, then the groups (their members are shown by the users' ids),
+        then the groups' pending members that can be resolved now.
+        """
+        store: DirectoryStorage | GroupStorage = self.storage
+        _refresh(self.endpoint.name, "users", self.worker, store)
+        groups = self.storage.groups
+        if groups is not None:
+            _refresh(self.endpoint.name, "groups", groups.worker, groups)
+            groups.resolve_pending()
 
     def status(self) -> CacheStatus:
         """The connector space's state (for ``ldapconnector check``)."""
         return self.cache.status()
 
     def close(self) -> None:
-        """Stop the sync thread and close the connector."""
+        """Stop the sync thread and close the connectors (the groups' first: they run on
+        the users' thread)."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=60)
+        if self.storage.groups is not None:
+            self.storage.groups.worker.close()
         self.worker.close()
+
+
+def _refresh(
+    name: str, kind: str, worker: ConnectorWorker, storage: DirectoryStorage | GroupStorage
+) -> None:
+    """One object type's refresh (see :meth:`ConnectorBridge.sync`)."""
+    cache = storage.cache
+    changed = worker.changed_anchors() if cache.ready else None
+    if changed is None or any(not isinstance(item, Anchor) for item in changed):
+        count = storage.load(worker.full_import())
+        log.info("%s: full import: %d %s in the connector space", name, count, kind)
+        return
+    for anchor in changed:
+        if not isinstance(anchor, Anchor):
+            continue  # checked above: a DN-only change means a full import
+        entry = worker.read(anchor)
+        if entry is None:
+            cache.remove(anchor)
+        else:
+            storage.remember(entry)
+    cache.last_import = datetime.datetime.now(datetime.UTC)
 
 
 @attrs.define

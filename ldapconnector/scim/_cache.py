@@ -41,9 +41,13 @@ class CacheStatus:
 
 @attrs.define
 class UserCache:
-    """Users by anchor key, each with its SCIM resource; thread-safe."""
+    """Users (or groups) by anchor key, each with its SCIM resource; thread-safe.
+
+    Also indexed by DN (case-folded): a group's member values are the members' DNs.
+    """
 
     _users: dict[str, tuple[CachedUser, Any]] = attrs.field(factory=dict)
+    _dns: dict[str, str] = attrs.field(factory=dict)
     _lock: threading.Lock = attrs.field(factory=threading.Lock)
     _ready: threading.Event = attrs.field(factory=threading.Event)
     last_import: datetime.datetime | None = None
@@ -61,8 +65,9 @@ class UserCache:
     def replace_all(self, users: Iterable[tuple[CachedUser, Any]]) -> None:
         """Replace everything (after a full import) and mark the cache ready."""
         fresh = {user.anchor.key: (user, resource) for user, resource in users}
+        dns = {user.dn.casefold(): key for key, (user, _) in fresh.items()}
         with self._lock:
-            self._users = fresh
+            self._users, self._dns = fresh, dns
         self.last_import = datetime.datetime.now(datetime.UTC)
         self.last_error = None
         self._ready.set()
@@ -70,12 +75,19 @@ class UserCache:
     def put(self, user: CachedUser, resource: Any) -> None:
         """Add or replace one user (write-through after an export, or a live read)."""
         with self._lock:
+            self._forget(user.anchor.key)
             self._users[user.anchor.key] = (user, resource)
+            self._dns[user.dn.casefold()] = user.anchor.key
+
+    def _forget(self, key: str) -> None:
+        old = self._users.pop(key, None)
+        if old is not None and self._dns.get(old[0].dn.casefold()) == key:
+            del self._dns[old[0].dn.casefold()]
 
     def remove(self, anchor: Anchor) -> None:
         """Forget one user (deleted)."""
         with self._lock:
-            self._users.pop(anchor.key, None)
+            self._forget(anchor.key)
 
     def get(self, anchor: Anchor) -> tuple[CachedUser, Any] | None:
         """The user an anchor names, with its resource, or None."""
@@ -84,12 +96,10 @@ class UserCache:
 
     def by_dn(self, dn: str) -> CachedUser | None:
         """The user with that DN (case-insensitive), or None."""
-        folded = dn.casefold()
         with self._lock:
-            for user, _ in self._users.values():
-                if user.dn.casefold() == folded:
-                    return user
-        return None
+            key = self._dns.get(dn.casefold())
+            hit = self._users.get(key) if key is not None else None
+        return hit[0] if hit is not None else None
 
     def all(self) -> list[tuple[CachedUser, Any]]:
         """Every user, in a stable order (by anchor), for paging."""

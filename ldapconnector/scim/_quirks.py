@@ -17,6 +17,12 @@ Pure text and JSON rewrites, applied to a request before scim2-server parses it:
 - a POST/PUT without ``active`` means an active user (the schema requires it);
 - ``null`` and empty-list members of a POST/PUT body (Entra's ``"title": null``, Okta's
   ``"groups": []``) are dropped: absent.
+
+For ``/Groups``: Entra's extra schema URN
+(``http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group``) is dropped
+from a POST/PUT body, PATCH ops are lower-cased, and the ``id`` (and ``schemas``) in
+Okta's no-path ``{"op": "replace", "value": {"id": ..., "displayName": ...}}`` are
+dropped (the id cannot change; the rest is applied).
 """
 
 from __future__ import annotations
@@ -27,7 +33,18 @@ from typing import Any
 
 from ldapconnector.scim._view import ECMA_EXTENSION, ENTERPRISE_EXTENSION, UserView
 
-__all__ = ["normalize_filter", "normalize_patch", "normalize_resource"]
+__all__ = [
+    "ENTRA_GROUP_SCHEMA",
+    "normalize_filter",
+    "normalize_group",
+    "normalize_group_patch",
+    "normalize_patch",
+    "normalize_resource",
+]
+
+#: The schema URN Entra ID adds to a Group it creates (Microsoft's SCIM guide).
+ENTRA_GROUP_SCHEMA = "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"
+_READ_ONLY_KEYS = frozenset({"id", "schemas", "meta"})
 
 _OPERATORS = "eq|ne|co|sw|ew|gt|ge|lt|le"
 _UNQUOTED = re.compile(rf"(?i)(\s(?:{_OPERATORS})\s+)([^\s\"()\[\]][^\s()\[\]]*)")
@@ -136,3 +153,32 @@ def normalize_resource(body: Any, view: UserView) -> Any:
     active = _boolean("active", fixed.get("active", True))
     fixed["active"] = active  # required by the schema; a POST without it means active
     return fixed
+
+
+def normalize_group(body: Any) -> Any:
+    """A POST/PUT Group body without Entra's extra schema URN, nulls dropped."""
+    if not isinstance(body, Mapping):
+        return body
+    fixed = {key: value for key, value in body.items() if value is not None}
+    schemas = fixed.get("schemas")
+    if isinstance(schemas, list):
+        fixed["schemas"] = [s for s in schemas if s != ENTRA_GROUP_SCHEMA]
+    return fixed
+
+
+def _group_operation(operation: Any) -> Any:
+    if not isinstance(operation, Mapping):
+        return operation  # scim2-models reports it
+    op = operation.get("op")
+    fixed = {**operation, "op": op.lower() if isinstance(op, str) else op}
+    value = operation.get("value")
+    if operation.get("path") is None and isinstance(value, Mapping):
+        fixed["value"] = {k: v for k, v in value.items() if k not in _READ_ONLY_KEYS}
+    return fixed
+
+
+def normalize_group_patch(body: Any) -> Any:
+    """A Group PatchOp body with ops lower-cased and Okta's no-path ``id`` dropped."""
+    if not isinstance(body, Mapping) or not isinstance(body.get("Operations"), list):
+        return body
+    return {**body, "Operations": [_group_operation(op) for op in body["Operations"]]}

@@ -15,6 +15,7 @@ from typing import Any
 from scim2_models import ResourceType, Schema, ScimPolicy, ScimProvider, ServiceProviderConfig
 from scim2_server.utils import load_default_schemas
 
+from ldapconnector.scim._group_view import GROUP_SCHEMA
 from ldapconnector.scim._settings import BridgeMode
 from ldapconnector.scim._view import (
     ECMA_EXTENSION,
@@ -27,6 +28,7 @@ from ldapconnector.scim._view import (
 __all__ = [
     "ENTRA_POLICY",
     "MAX_RESULTS",
+    "group_schema_document",
     "provider_for",
     "schema_documents",
     "service_provider_config",
@@ -146,6 +148,33 @@ def schema_documents(view: UserView) -> list[dict[str, Any]]:
     return [user, enterprise, _ecma_schema(view)]
 
 
+#: The member sub-attributes the bridge stores (RFC 7643 section 8.7.1 lists these
+#: three; ``display`` is not kept: the directory holds the member, not a label).
+_MEMBER_FIELDS = ("value", "$ref", "type")
+
+
+def group_schema_document() -> dict[str, Any]:
+    """The core Group schema as the bridge serves it: members are Users (no nesting)."""
+    group: dict[str, Any] = load_default_schemas()[GROUP_SCHEMA].model_dump(mode="json")
+    for attribute in group["attributes"]:
+        if attribute["name"] == "members":
+            subs = [s for s in attribute["subAttributes"] if s["name"] in _MEMBER_FIELDS]
+            for sub in subs:
+                if sub["name"] == "$ref":
+                    sub["referenceTypes"] = ["User"]
+                if sub["name"] == "type":
+                    sub["canonicalValues"] = ["User"]
+            attribute["subAttributes"] = subs
+    return group
+
+
+_GROUP_RESOURCE_TYPE: dict[str, Any] = {
+    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"],
+    "id": "Group", "name": "Group", "description": "Group", "endpoint": "/Groups",
+    "schema": GROUP_SCHEMA, "schemaExtensions": [],
+}  # fmt: skip
+
+
 def _resource_type(view: UserView) -> dict[str, Any]:
     extensions = [{"schema": ECMA_EXTENSION, "required": False}]
     if any(p.schema == ENTERPRISE_EXTENSION for p in view.core):
@@ -161,10 +190,17 @@ def _resource_type(view: UserView) -> dict[str, Any]:
     }
 
 
-def provider_for(view: UserView) -> ScimProvider:
-    """The scim2-models description of one connector's service (models built from it)."""
-    schemas = [Schema.model_validate(document) for document in schema_documents(view)]
-    resource_type = ResourceType.model_validate(_resource_type(view))
+def provider_for(view: UserView, *, groups: bool = False) -> ScimProvider:
+    """The scim2-models description of one connector's service (models built from it).
+
+    Args:
+        view: what the users show.
+        groups: also serve ``/Groups`` (the Group schema and resource type).
+    """
+    documents = schema_documents(view) + ([group_schema_document()] if groups else [])
+    schemas = [Schema.model_validate(document) for document in documents]
+    types = [_resource_type(view)] + ([_GROUP_RESOURCE_TYPE] if groups else [])
+    resource_types = [ResourceType.model_validate(t) for t in types]
     return ScimProvider.from_discovery(
-        schemas, [resource_type], config=service_provider_config(), policy=ENTRA_POLICY
+        schemas, resource_types, config=service_provider_config(), policy=ENTRA_POLICY
     )

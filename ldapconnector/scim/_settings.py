@@ -18,6 +18,8 @@ connectors, each under its own tenant path ``/ecma2host_<name>/scim``::
     mode = "pass-through"            # or "mapped"
     user_name = "uid"                # the LDAP attribute behind userName
     external_id = "employeeNumber"   # the LDAP attribute behind externalId (optional)
+    users = "users"                  # with [[object_types]]: the type behind /Users
+    groups = "groups"                # the group type behind /Groups (off when not given)
 """
 
 from __future__ import annotations
@@ -74,6 +76,10 @@ class EndpointSettings:
         matching: pass-through mode: the attributes that find an existing entry for a
             POST (correlation), in order; by default the ``matching_precedence`` of the
             connector's ``[[mappings]]``.
+        users: the ``[[object_types]]`` name served as ``/Users`` (by default the type
+            the ``groups`` type's members belong to); None for an ``[object_type]`` file.
+        groups: the ``[[object_types]]`` name served as ``/Groups`` (a group type, with
+            ``membership``); None serves no ``/Groups``.
     """
 
     name: str
@@ -84,6 +90,8 @@ class EndpointSettings:
     user_name: str = "uid"
     external_id: str | None = None
     matching: tuple[str, ...] = ()
+    users: str | None = None
+    groups: str | None = None
 
     @property
     def path(self) -> str:
@@ -120,8 +128,9 @@ _TOP_KEYS = frozenset(
     {"host", "port", "hostnames", "certificate", "private_key", "autosync_minutes", "connectors"}
 )
 _ENDPOINT_KEYS = frozenset(
-    {"name", "config", "token_env", "token_file", "mode", "user_name", "external_id", "matching"}
-)
+    {"name", "config", "token_env", "token_file", "mode", "user_name", "external_id", "matching",
+     "users", "groups"}
+)  # fmt: skip
 
 
 def _unknown(data: Mapping[str, Any], known: frozenset[str], where: str) -> Iterator[str]:
@@ -144,7 +153,7 @@ _TOP_TYPES: dict[str, type | tuple[type, ...]] = {
 }  # fmt: skip
 _ENDPOINT_TYPES: dict[str, type | tuple[type, ...]] = {
     "name": str, "config": str, "token_env": str, "token_file": str, "mode": str,
-    "user_name": str, "external_id": str, "matching": list,
+    "user_name": str, "external_id": str, "matching": list, "users": str, "groups": str,
 }  # fmt: skip
 
 
@@ -179,7 +188,8 @@ def _endpoint(data: Mapping[str, Any], base: Path) -> EndpointSettings:
         token_file=base / token_file if token_file else None,
         mode=BridgeMode(data.get("mode", BridgeMode.PASS_THROUGH.value)),
         user_name=data.get("user_name", "uid"), external_id=data.get("external_id"),
-        matching=tuple(data.get("matching", ())),
+        matching=tuple(data.get("matching", ())), users=data.get("users"),
+        groups=data.get("groups"),
     )  # fmt: skip
 
 

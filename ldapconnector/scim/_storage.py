@@ -27,7 +27,6 @@ from scim2_models import (
     Resource,
     ResourceType,
     ResponseParameters,
-    SCIMException,
     ScimFilter,
     ScimProvider,
     SearchRequest,
@@ -38,7 +37,7 @@ from scim2_server.storage import ScimStorage, SearchPage
 from scim2_server.utils import parametrize
 
 from ldapconnector.anchors import Anchor
-from ldapconnector.profiles import ExportOutcome, ObjectResult
+from ldapconnector.profiles import ObjectResult
 from ldapconnector.scim._cache import UserCache
 from ldapconnector.scim._convert import (
     CachedUser,
@@ -47,12 +46,13 @@ from ldapconnector.scim._convert import (
     scim_id,
     source_record,
 )
-from ldapconnector.scim._log import current_record
+from ldapconnector.scim._group_storage import GroupStorage
+from ldapconnector.scim._results import note, outcome, unavailable
 from ldapconnector.scim._settings import BridgeMode
 from ldapconnector.scim._view import ECMA_EXTENSION, UserView
 from ldapconnector.scim._worker import ConnectorWorker
 
-__all__ = ["DirectoryStorage", "ServiceUnavailableException"]
+__all__ = ["DirectoryStorage"]
 
 log = logging.getLogger("ldapconnector.scim")
 
@@ -60,25 +60,13 @@ log = logging.getLogger("ldapconnector.scim")
 RETRY_AFTER_SECONDS = 30
 
 
-class ServiceUnavailableException(SCIMException):
-    """503: the connector space is still being filled by the first import."""
-
-    status = 503
-
-
-def _note(**values: Any) -> None:
-    record = current_record()
-    if record is not None:
-        for key, value in values.items():
-            setattr(record, key, value)
-
-
-def _failure(result: ObjectResult) -> SCIMException:
-    """The SCIM error of a failed (or skipped) export result, with the LDAP reason."""
-    reason = result.error or f"the export {result.outcome.value} the user"
-    if "already exists" in reason.lower():
-        return UniquenessException(detail=reason)
-    return InvalidValueException(detail=reason)
+def _copy(resource: Resource[Any], search_request: SearchRequest[Any]) -> Resource[Any]:
+    """A copy of a found resource; without its members when the request excludes them
+    (Entra's ``excludedAttributes=members``: a big group is not copied member by member)."""
+    excluded = [str(a).lower() for a in search_request.excluded_attributes or ()]
+    if getattr(resource, "members", None) and any(a.endswith("members") for a in excluded):
+        return resource.model_copy(update={"members": None}).model_copy(deep=True)
+    return resource.model_copy(deep=True)
 
 
 class DirectoryStorage(ScimStorage):
@@ -89,15 +77,24 @@ class DirectoryStorage(ScimStorage):
         view: what the connector shows over SCIM.
         provider: the scim2-models description built from the view.
         cache: the connector space.
+        groups: the ``/Groups`` storage, when the bridge serves a group type.
     """
 
     def __init__(
-        self, worker: ConnectorWorker, view: UserView, provider: ScimProvider, cache: UserCache
-    ) -> None:
+        self, worker: ConnectorWorker, view: UserView, provider: ScimProvider, cache: UserCache,
+        groups: GroupStorage | None = None,
+    ) -> None:  # fmt: skip
         self.worker = worker
         self.view = view
         self.cache = cache
+        self.groups = groups
         self.model: type[Resource[Any]] = provider.model_for_endpoint("/Users")  # type: ignore[assignment]
+
+    def _groups(self, *resource_types: ResourceType) -> GroupStorage | None:
+        """The groups' storage when every resource type asked for is Group."""
+        if self.groups is None or not resource_types:
+            return None
+        return self.groups if all(t.id == "Group" for t in resource_types) else None
 
     # -- conversions -------------------------------------------------------------------
 
@@ -133,9 +130,7 @@ class DirectoryStorage(ScimStorage):
 
     def _ready(self) -> None:
         if not self.cache.ready:
-            raise ServiceUnavailableException(
-                detail="The connector is importing the directory; retry shortly"
-            )
+            raise unavailable()
 
     def _find(self, resource_id: str | None) -> CachedUser:
         anchor = anchor_for_id(self.worker.request.strategy.kind, resource_id or "")
@@ -147,7 +142,7 @@ class DirectoryStorage(ScimStorage):
             raise NotFoundException(detail=f"User {resource_id!r} not found")
         if hit is None:
             self.remember(user)
-        _note(anchor=anchor.value, dn=user.dn)
+        note(anchor=anchor.value, dn=user.dn)
         return user
 
     def get(
@@ -158,6 +153,8 @@ class DirectoryStorage(ScimStorage):
         response_parameters: ResponseParameters[Any] | None = None,
     ) -> Resource[Any]:
         """The user of that id, from the connector space (else read live)."""
+        if groups := self._groups(resource_type):
+            return groups.get(resource_id)
         self._ready()
         user = self._find(resource_id)
         hit = self.cache.get(user.anchor)
@@ -171,19 +168,29 @@ class DirectoryStorage(ScimStorage):
         *,
         position: Any = None,
     ) -> SearchPage:
-        """Filter and page the connector space (stable order: by anchor)."""
+        """Filter and page the connector space (stable order: by anchor; users first
+        when a search of the root asks for users and groups)."""
         self._ready()
-        resources = [resource for _, resource in self.cache.all()]
         scim_filter = search_request.filter
+        found: list[Resource[Any]] = []
+        if not resource_types or any(t.id != "Group" for t in resource_types):
+            found += self._matching(scim_filter)
+        if self.groups is not None and any(t.id == "Group" for t in resource_types):
+            found += self.groups.matching(scim_filter)
+        start = search_request.start_index_0 or 0
+        stop = None if search_request.count is None else start + search_request.count
+        page = [_copy(r, search_request) for r in found[start:stop]]
+        return SearchPage(total=len(found), resources=page)
+
+    def _matching(self, scim_filter: ScimFilter[Any] | None) -> list[Resource[Any]]:
+        """The users a filter matches (a live search when the connector space has none)."""
+        resources = [resource for _, resource in self.cache.all()]
         if scim_filter is not None and not scim_filter.models:
             scim_filter = parametrize(ScimFilter, Union[self.model])(str(scim_filter))  # noqa: UP007
         found = [r for r in resources if scim_filter is None or scim_filter.match(r)]
         if not found and scim_filter is not None:
             found = [r for r in self._live(scim_filter) if scim_filter.match(r)]
-        start = search_request.start_index_0 or 0
-        stop = None if search_request.count is None else start + search_request.count
-        page = [r.model_copy(deep=True) for r in found[start:stop]]
-        return SearchPage(total=len(found), resources=page)
+        return found
 
     def _ldap_attribute(self, path: str) -> str | None:
         name = path.rpartition(":")[2] if path.startswith("urn:") else path
@@ -235,12 +242,7 @@ class DirectoryStorage(ScimStorage):
 
     def _outcome(self, result: ObjectResult, existing: CachedUser | None) -> Anchor | None:
         """Note the result for the log; raise its SCIM error when it failed."""
-        anchor = result.anchor or (existing.anchor if existing is not None else None)
-        _note(outcome=result.outcome.value, reason=result.error, dn=result.dn,
-              anchor=anchor.value if anchor is not None else None)  # fmt: skip
-        if result.outcome in (ExportOutcome.FAILED, ExportOutcome.SKIPPED):
-            raise _failure(result)
-        return anchor
+        return outcome(result, existing.anchor if existing is not None else None)
 
     def _refresh(self, anchor: Anchor | None) -> Resource[Any]:
         user = self.worker.read(anchor) if anchor is not None else None
@@ -253,6 +255,8 @@ class DirectoryStorage(ScimStorage):
     def create(self, resource_type: ResourceType, resource: Resource[Any]) -> Resource[Any]:
         """POST: the export's create path (correlation first); a disabled user is created,
         then disabled."""
+        if groups := self._groups(resource_type):
+            return groups.create(resource)
         self._ready()
         document = self._document(resource)
         self._taken(document.get("userName"))
@@ -285,6 +289,8 @@ class DirectoryStorage(ScimStorage):
         expected_version: str | None = None,
     ) -> Resource[Any]:
         """PUT and PATCH (the whole new state): modify, rename, disable or enable."""
+        if groups := self._groups(resource_type):
+            return groups.update(resource)
         self._ready()
         user = self._find(resource.id)
         record = self._record(self._document(resource), self._source_id(user), user)
@@ -297,17 +303,26 @@ class DirectoryStorage(ScimStorage):
             anchor = self._apply(record, user)
             if disable:
                 anchor = self._apply({**record, "isSoftDeleted": True}, user)
-        return self._refresh(anchor)
+        resource = self._refresh(anchor)
+        hit = self.cache.get(anchor) if anchor is not None else None
+        if self.groups is not None and hit is not None and hit[0].dn != user.dn:
+            self.groups.follow_member(user.dn, scim_id(hit[0].anchor))  # a rename
+        return resource
 
     def delete(
         self, resource_type: ResourceType, resource_id: str, *, expected_version: str | None = None
     ) -> None:
         """DELETE: the delete flow; the user is gone from the connector space after."""
+        if groups := self._groups(resource_type):
+            groups.delete(resource_id)
+            return
         self._ready()
         user = self._find(resource_id)
         self._apply({"id": self._source_id(user), "@deleted": True}, user)
         after = self.worker.read(user.anchor)
         if after is None:
             self.cache.remove(user.anchor)
+            if self.groups is not None:
+                self.groups.follow_member(user.dn, None)
         else:
             self.remember(after)

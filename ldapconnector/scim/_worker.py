@@ -75,24 +75,38 @@ class ConnectorWorker:
         name: the connector's name (thread name, log lines).
         config: the configuration the bridge exports with (``bridge_config``).
         state_path: the link store file; None keeps the connector space in memory.
+        host: the users' worker, for a group type's: it runs on that worker's thread
+            (where the users' link store lives, which it resolves members through) and
+            is given that store as its ``member_store``.
     """
 
     name: str
     config: ConnectorConfig
     state_path: Path | None = None
-    _executor: ThreadPoolExecutor = attrs.field(init=False)
+    host: ConnectorWorker | None = None
+    _executor: ThreadPoolExecutor | None = attrs.field(default=None, init=False)
     _connector: Connector | None = attrs.field(default=None, init=False)
     _request: ExportRequest | None = attrs.field(default=None, init=False)
     _owner: threading.Thread | None = attrs.field(default=None, init=False)
 
     def __attrs_post_init__(self) -> None:
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"ldap-{self.name}")
+        if self.host is None:
+            prefix = f"ldap-{self.name}"
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=prefix)
 
     def call(self, job: Callable[[], T]) -> T:
         """Run ``job`` on the connector's thread and return its result (or raise)."""
+        if self.host is not None:
+            return self.host.call(job)
         if threading.current_thread() is self._owner:
             return job()  # a job calling another job: already on the thread
+        if self._executor is None:  # never: made in __attrs_post_init__ without a host
+            raise LdapConnectorError(f"connector {self.name!r} has no thread")
         return self._executor.submit(job).result()
+
+    def _shutdown(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
 
     def open(self) -> ExportRequest:
         """Open the store and the connector, check the configuration, compile the export.
@@ -102,16 +116,18 @@ class ConnectorWorker:
         try:
             return self.call(self._open)
         except BaseException:
-            self._executor.shutdown(wait=True)
+            self._shutdown()
             raise
 
     def _open(self) -> ExportRequest:
-        self._owner = threading.current_thread()
+        if self.host is None:
+            self._owner = threading.current_thread()
         path = self.state_path
         store: LinkStore = (
             SqliteLinkStore.in_memory() if path is None else SqliteLinkStore.open(path)
         )
-        connector = Connector(self.config, store=store)
+        members = self.host.connector.store if self.host is not None else None
+        connector = Connector(self.config, store=store, member_store=members)
         try:
             connector.open()
             connector.check_object_type()
@@ -132,7 +148,7 @@ class ConnectorWorker:
                 self._connector.store.close()
 
         self.call(job)
-        self._executor.shutdown(wait=True)
+        self._shutdown()
 
     @property
     def connector(self) -> Connector:

@@ -40,6 +40,8 @@ def connector_data(server: OpenLDAPServer, **extra: Any) -> dict[str, Any]:
         "run_profiles": {"delta_import": True},  # autosync reads the accesslog
         "space": {"in_memory": True},
     }  # fmt: skip
+    if "object_types" in extra:  # [[object_types]] instead of [object_type]
+        del data["object_type"]
     data.update(extra)
     return data
 
@@ -95,7 +97,9 @@ def open_bridge(
 ) -> ConnectorBridge:
     """A bridge on ``server``, its first import finished."""
     endpoint_keys = {
-        k: extra.pop(k) for k in ("user_name", "external_id", "matching") if k in extra
+        k: extra.pop(k)
+        for k in ("user_name", "external_id", "matching", "users", "groups")
+        if k in extra
     }
     config = ConnectorConfig.from_dict(connector_data(server, **extra), allow_literal_password=True)
     endpoint = EndpointSettings(
@@ -159,3 +163,32 @@ def ldapsearch(
                 entry.setdefault(name.rstrip(":").lower(), []).append(value)
             entries.append(entry)
     return entries
+
+
+PLACEHOLDER = "cn=nobody"
+
+
+def group_types(server: OpenLDAPServer, users: dict[str, Any]) -> list[dict[str, Any]]:
+    """The users' type (as given) and a groupOfNames type whose members are those users."""
+    groups = server.groups_dn
+    return [
+        {"name": "users", **users},
+        {"name": "groups", "target": "groupOfNames", "anchor": "entryUUID",
+         "containers": [groups], "deprovisioning": {"delete": "delete"},
+         "membership": {"members_of": "users", "placeholder_member": PLACEHOLDER,
+                        "chunk_size": 2},
+         "mappings": [
+            {"type": "expression", "target": "-dn-",
+             "expression": f'Join("", "cn=", [displayName], ",{groups}")'},
+            {"type": "direct", "source": "displayName", "target": "cn"},
+            {"type": "direct", "source": "externalId", "target": "businessCategory"},
+         ]},
+    ]  # fmt: skip
+
+
+def wait_groups(bridge: ConnectorBridge) -> ConnectorBridge:
+    """The bridge once its groups' first import has finished too."""
+    groups = bridge.storage.groups
+    assert groups is not None
+    assert groups.cache.wait_ready(60), bridge.cache.last_error
+    return bridge

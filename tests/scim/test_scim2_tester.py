@@ -32,7 +32,7 @@ from ldapconnector.scim import (
     ensure_certificate,
 )
 from ldapconnector.testing import OpenLDAPServer
-from tests.scim.conftest import TOKEN, open_bridge
+from tests.scim.conftest import TOKEN, group_types, open_bridge, wait_groups
 
 pytestmark = [pytest.mark.integration, pytest.mark.openldap]
 
@@ -74,6 +74,24 @@ def fixture_mapped_bridge(
     bridge.close()
 
 
+@pytest.fixture(name="group_bridge", scope="module")
+def fixture_group_bridge(
+    server: OpenLDAPServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ConnectorBridge]:
+    """A mapped-mode bridge serving the users' type and a groupOfNames type as /Groups."""
+    users = {"target": "inetOrgPerson", "anchor": "entryUUID", "containers": [server.people_dn],
+             "mappings": checker_mappings(server)}  # fmt: skip
+    bridge = open_bridge(
+        server, tmp_path_factory.mktemp("tester-groups"), mode=BridgeMode.MAPPED,
+        object_types=group_types(server, users), groups="groups",
+        connectivity=server.connectivity(security="ldaps", as_service=False),
+        attributes=[{"name": "description", "single_value": True},
+                    {"name": "l", "single_value": True}],
+    )  # fmt: skip
+    yield wait_groups(bridge)
+    bridge.close()
+
+
 class HTTPSSCIMClient(WSGISCIMClient):
     """scim2-client sending each request over HTTPS (http.client) instead of to the app."""
 
@@ -95,7 +113,7 @@ class HTTPSSCIMClient(WSGISCIMClient):
         return InProcessResponse(response.status, Headers(response.getheaders()), content)
 
 
-def run_checks(client: WSGISCIMClient) -> None:
+def run_checks(client: WSGISCIMClient) -> list[Any]:
     """Run every check, print the table, and require every one to succeed."""
     results = check_server(client)  # every group: discovery, crud, patch, misc
     print(f"\n{'status':<10} {'resource':<8} title / reason")
@@ -105,6 +123,7 @@ def run_checks(client: WSGISCIMClient) -> None:
     assert results
     bad = [(r.title, r.status.name, r.reason) for r in results if r.status is not Status.SUCCESS]
     assert bad == []
+    return results
 
 
 def test_scim2_tester_in_process_all_succeed(mapped_bridge: ConnectorBridge) -> None:
@@ -133,3 +152,17 @@ def test_scim2_tester_over_https_all_succeed(
         client.connection.close()
     finally:
         server.stop()
+
+
+def test_scim2_tester_with_groups_all_succeed(group_bridge: ConnectorBridge) -> None:
+    """With /Groups served (a groupOfNames type): every check, the Group ones too, succeeds."""
+    client = WSGISCIMClient(
+        PathDispatcher.of([group_bridge]),
+        base_url="http://localhost/ecma2host_LDAP/scim",
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        provider=ScimProvider(),
+    )
+    results = run_checks(client)
+    group_checks = [r for r in results if r.resource_type == "Group"]
+    print(f"{len(results)} checks, {len(group_checks)} of them on Group")
+    assert len(group_checks) >= 10  # crud, filters, PUT and a PATCH per attribute

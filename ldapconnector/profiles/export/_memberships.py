@@ -27,7 +27,7 @@ from ldapconnector.errors import LdapConnectorError
 from ldapconnector.model import GroupMember, ModifyOp, Value
 from ldapconnector.profiles.export._member_ids import MemberResolver
 from ldapconnector.profiles.export._member_sweep import SWEEP_WATERMARK_KEY, dangling_values
-from ldapconnector.profiles.export._members import MemberSettings, plan_membership
+from ldapconnector.profiles.export._members import MemberSettings, plan_membership, value_key
 from ldapconnector.profiles.export._operations import ModifyOperation
 from ldapconnector.schema import MemberValueKind
 from ldapconnector.space import LinkState, LinkStore, Watermark
@@ -209,7 +209,10 @@ def _pending_group(
         resolved, pending = _resolve(request, request.groups.pending_members(group_id))
         entry = request.connection().read_entry(link.dn, (attribute,))
         current = entry.texts(attribute) if entry is not None else ()
-        operations = plan_membership(link.dn, request.settings, current, (*current, *resolved))
+        # The placeholder is no member: it leaves with the first real one (plan_membership
+        # brings it back when nothing else is left).
+        kept = [v for v in current if not _is_placeholder(request.settings, v)]
+        operations = plan_membership(link.dn, request.settings, current, (*kept, *resolved))
     except LdapConnectorError as exc:
         error = f"group {group_id!r} ({link.dn}): {exc}"
         return GroupMembershipResult(source_id=group_id, dn=link.dn, error=error)
@@ -219,6 +222,12 @@ def _pending_group(
     if result.error is None:
         request.groups.put_pending_members(group_id, pending)
     return result
+
+
+def _is_placeholder(settings: MemberSettings, value: str) -> bool:
+    placeholder = settings.placeholder
+    kind = settings.value_kind
+    return placeholder is not None and value_key(value, kind) == value_key(placeholder, kind)
 
 
 def _one_group(
