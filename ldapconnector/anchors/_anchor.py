@@ -62,7 +62,10 @@ def _default_strategy(instance: Anchor) -> AnchorStrategy:
 
 
 def _check_strategy(instance: Anchor, _attribute: object, strategy: AnchorStrategy) -> None:
-    if not isinstance(strategy, AnchorStrategy) or strategy.kind != instance.kind:
+    kind = instance.kind
+    if not isinstance(strategy, AnchorStrategy) or (
+        strategy.kind is not kind and strategy.kind != kind
+    ):
         raise InvalidRequestError(
             f"anchor of kind {instance.kind.value!r} given the strategy of {strategy!r}"
         )
@@ -90,7 +93,13 @@ def _convert(strategy: AnchorStrategy, step: Callable[[_V], _T], value: _V) -> _
 
 def _check_canonical(instance: Anchor, _attribute: attrs.Attribute[str], value: str) -> None:
     # The value is checked by the strategy's codec: the strategy must be the kind's first.
-    _check_strategy(instance, None, instance.strategy)
+    strategy = instance.strategy
+    _check_strategy(instance, None, strategy)
+    # A built-in codec's shortcut gives the canonical string of a text value (decode and
+    # normalize agree on text): a value it returns unchanged is canonical, no uuid.UUID.
+    fast = strategy._fast
+    if fast is not None and fast(value) == value:
+        return
     canonical = _convert(instance.strategy, instance.strategy.codec.normalize, value)
     if canonical != value:
         raise InvalidRequestError(

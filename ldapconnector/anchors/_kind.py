@@ -50,7 +50,8 @@ def _check_name(_instance: object, _attribute: object, value: str) -> None:
         )  # fmt: skip
 
 
-@attrs.frozen
+# cache_hash: every Anchor's hash includes its kind's (link-store look-ups, import sets).
+@attrs.frozen(cache_hash=True)
 class AnchorKind:
     """A kind of anchor, named like the attribute it reads: an open value.
 
@@ -91,6 +92,8 @@ class AnchorKind:
     @classmethod
     def of(cls, value: AnchorKind | str) -> AnchorKind:
         """Return the kind ``value`` names: the built-in constant when there is one."""
+        if isinstance(value, AnchorKind) and id(value) in _BUILTIN_IDS:
+            return value  # a constant itself: the common case, on every Anchor built
         kind = value if isinstance(value, AnchorKind) else cls(value)
         return _BY_NAME.get(kind.value.casefold(), kind)
 
@@ -106,6 +109,7 @@ _BUILTIN_KINDS: tuple[AnchorKind, ...] = tuple(
     getattr(AnchorKind, constant) for constant, _ in _BUILTIN_NAMES
 )
 _BY_NAME = {kind.value.casefold(): kind for kind in _BUILTIN_KINDS}
+_BUILTIN_IDS = frozenset(id(kind) for kind in _BUILTIN_KINDS)
 
 
 def as_anchor_kind(value: AnchorKind | str) -> AnchorKind:
