@@ -40,7 +40,7 @@ PURE_LAYERS: dict[str, frozenset[str]] = {
     "expressions": frozenset({"errors", "escaping", "_entry_points"}),
     "detect": frozenset({"errors", "model", "_entry_points"}),
     "schema": frozenset({"errors", "model", "dn"}),
-    "anchors": frozenset({"errors", "model", "escaping", "dn", "detect"}),
+    "anchors": frozenset({"errors", "model", "escaping", "dn", "detect", "_entry_points"}),
     "mapping": frozenset({"errors", "model", "escaping", "dn", "config", "expressions", "schema"}),
     "space": frozenset({"errors", "model", "anchors", "_entry_points"}),
 }

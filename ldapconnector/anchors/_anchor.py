@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import attrs
 
-from ldapconnector.anchors._fast import FAST_CANONICAL
-from ldapconnector.anchors._strategy import (
-    ANCHOR_STRATEGIES,
-    AnchorKind,
-    AnchorStrategy,
-)
+from ldapconnector.anchors._kind import AnchorKind, as_anchor_kind
+from ldapconnector.anchors._strategy import ANCHOR_STRATEGIES, AnchorStrategy
 from ldapconnector.errors import InvalidRequestError
 from ldapconnector.escaping import equality_filter
 from ldapconnector.model import Entry, SearchScope
@@ -41,8 +40,67 @@ class LookupPlan:
     attributes: tuple[str, ...]
 
 
+def _builtin_strategy(kind: AnchorKind) -> AnchorStrategy:
+    """The built-in strategy of ``kind``; a plug-in's kind needs its strategy given."""
+    strategy = ANCHOR_STRATEGIES.get(kind)
+    if strategy is None:
+        raise InvalidRequestError(
+            f"anchor kind {kind.value!r} is not built in: build its anchors with its "
+            "strategy (AnchorRegistry.parse, or Anchor.parse(strategy, ...))"
+        )
+    return strategy
+
+
+def _strategy_of(kind: AnchorKind | str | AnchorStrategy) -> AnchorStrategy:
+    if isinstance(kind, AnchorStrategy):
+        return kind
+    return _builtin_strategy(AnchorKind.of(kind))
+
+
+def _default_strategy(instance: Anchor) -> AnchorStrategy:
+    return _builtin_strategy(instance.kind)
+
+
+def _check_strategy(instance: Anchor, _attribute: object, strategy: AnchorStrategy) -> None:
+    kind = instance.kind
+    if not isinstance(strategy, AnchorStrategy) or (
+        strategy.kind is not kind and strategy.kind != kind
+    ):
+        raise InvalidRequestError(
+            f"anchor of kind {instance.kind.value!r} given the strategy of {strategy!r}"
+        )
+
+
+_T = TypeVar("_T")
+_V = TypeVar("_V")
+
+
+def _convert(strategy: AnchorStrategy, step: Callable[[_V], _T], value: _V) -> _T:
+    """Run one of a codec's conversions; a plug-in's ValueError/TypeError is a refusal.
+
+    The built-in codecs raise :class:`InvalidRequestError` themselves; a plug-in's codec
+    may raise what ``uuid.UUID`` or ``int`` raise, and that must fail one entry or record
+    (as a malformed value does), never the run.
+    """
+    try:
+        return step(value)
+    except (ValueError, TypeError) as error:
+        shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
+        raise InvalidRequestError(
+            f"not a valid {strategy.kind.value} value: {shown} ({error})"
+        ) from None
+
+
 def _check_canonical(instance: Anchor, _attribute: attrs.Attribute[str], value: str) -> None:
-    canonical = ANCHOR_STRATEGIES[instance.kind].codec.normalize(value)
+    # The value is checked by the strategy's codec: the strategy must be the kind's first.
+    strategy = instance.strategy
+    _check_strategy(instance, None, strategy)
+    # A built-in codec's shortcut gives the canonical string of a text value (decode and
+    # normalize agree on text): a value it returns unchanged is canonical, no uuid.UUID.
+    fast = strategy._fast
+    if fast is not None and fast(value) == value:
+        return
+    canonical = _convert(instance.strategy, instance.strategy.codec.normalize, value)
     if canonical != value:
         raise InvalidRequestError(
             f"{instance.kind.value} anchor {value!r} is not in canonical form "
@@ -58,12 +116,17 @@ class Anchor:
     case-insensitively (UUID forms are lower case anyway; DNs compare as most servers do).
     Build one with :meth:`from_directory` (a value the server returned) or :meth:`parse`
     (a string a person or a file gave); the constructor accepts only the canonical form.
+    The strategy comes along (it is not part of the identity): the built-in one of the
+    kind by default; a plug-in's kind needs its strategy, which
+    :meth:`AnchorRegistry.parse <ldapconnector.anchors.AnchorRegistry.parse>` and
+    ``Anchor.parse(strategy, text)`` pass.
 
     Attributes:
-        kind: the anchor kind.
+        kind: the anchor kind (a built-in name gives the built-in constant).
         value: the canonical string: a lower-case GUID/UUID string for ``objectGUID``,
             ``GUID`` and ``entryUUID`` (RFC 4530), ``xxxxxxxx-xxxxxxxx-xxxxxxxx-xxxxxxxx``
-            for ``nsUniqueId``, the DN for ``dn``.
+            for ``nsUniqueId``, the DN for ``dn``; a plug-in's codec decides its own.
+        strategy: how the anchor is encoded and searched (its kind's).
 
     >>> a = Anchor.from_directory(AnchorKind.OBJECT_GUID, bytes(range(16)))
     >>> a.value
@@ -74,49 +137,57 @@ class Anchor:
     '<GUID=03020100-0504-0706-0809-0a0b0c0d0e0f>'
     """
 
-    kind: AnchorKind = attrs.field(validator=attrs.validators.instance_of(AnchorKind))
+    kind: AnchorKind = attrs.field(
+        converter=as_anchor_kind, validator=attrs.validators.instance_of(AnchorKind)
+    )
     value: str = attrs.field(
         eq=str.casefold,
         validator=[attrs.validators.instance_of(str), _check_canonical],
     )
+    strategy: AnchorStrategy = attrs.field(
+        default=attrs.Factory(_default_strategy, takes_self=True),
+        eq=False, repr=False,  # checked with the value, which it checks
+    )  # fmt: skip
 
     @classmethod
-    def from_directory(cls, kind: AnchorKind | str, raw_value: str | bytes) -> Anchor:
+    def from_directory(
+        cls, kind: AnchorKind | str | AnchorStrategy, raw_value: str | bytes
+    ) -> Anchor:
         """Build an anchor from the value a server returned for the anchor attribute.
 
         Args:
-            kind: the anchor kind (or its attribute name).
+            kind: the anchor's strategy, or a built-in kind (or its name).
             raw_value: ``bytes`` for ``objectGUID``/``GUID`` (16 octets in the server's
                 byte order); the string (or its ASCII bytes) for the textual kinds; the
                 entry DN for ``dn``.
 
         Raises:
-            InvalidRequestError: the value does not have the kind's form.
-            ValueError: ``kind`` names no anchor kind.
+            InvalidRequestError: the value does not have the kind's form, or ``kind``
+                names no built-in kind (a plug-in's kind: pass its strategy).
         """
-        anchor_kind = AnchorKind(kind)
-        fast = FAST_CANONICAL.get(anchor_kind)
+        strategy = _strategy_of(kind)
+        fast = strategy._fast
         canonical = fast(raw_value) if fast is not None else None
         if canonical is not None:
-            return _canonical_anchor(anchor_kind, canonical)
-        value = ANCHOR_STRATEGIES[anchor_kind].codec.decode(raw_value)
-        return cls(kind=anchor_kind, value=value)
+            return _canonical_anchor(strategy, canonical)
+        value = _convert(strategy, strategy.codec.decode, raw_value)
+        return cls(kind=strategy.kind, value=value, strategy=strategy)
 
     @classmethod
-    def parse(cls, kind: AnchorKind | str, text: str) -> Anchor:
+    def parse(cls, kind: AnchorKind | str | AnchorStrategy, text: str) -> Anchor:
         """Build an anchor from a textual spelling (any case, GUIDs optionally in braces).
 
-        Raises:
-            InvalidRequestError: the text does not have the kind's form.
-            ValueError: ``kind`` names no anchor kind.
-        """
-        anchor_kind = AnchorKind(kind)
-        return cls(kind=anchor_kind, value=ANCHOR_STRATEGIES[anchor_kind].codec.normalize(text))
+        Args:
+            kind: the anchor's strategy, or a built-in kind (or its name).
+            text: the spelling.
 
-    @property
-    def strategy(self) -> AnchorStrategy:
-        """The strategy of this anchor's kind."""
-        return ANCHOR_STRATEGIES[self.kind]
+        Raises:
+            InvalidRequestError: the text does not have the kind's form, or ``kind`` names
+                no built-in kind (a plug-in's kind: pass its strategy).
+        """
+        strategy = _strategy_of(kind)
+        value = _convert(strategy, strategy.codec.normalize, text)
+        return cls(kind=strategy.kind, value=value, strategy=strategy)
 
     @property
     def attribute(self) -> str:
@@ -130,7 +201,7 @@ class Anchor:
 
     def to_directory_value(self) -> str | bytes:
         """The value as the server stores it: ``bytes`` for binary kinds, else ``str``."""
-        return self.strategy.codec.encode(self.value)
+        return _convert(self.strategy, self.strategy.codec.encode, self.value)
 
     def search_filter(self) -> str:
         """An RFC 4515 equality filter for the anchor, every special byte escaped.
@@ -139,7 +210,7 @@ class Anchor:
         byte of a GUID can end or widen the filter. A ``dn`` anchor has no attribute to
         filter on: it returns ``(objectClass=*)``, meant for a base search at the DN.
         """
-        if self.kind is AnchorKind.DN:
+        if self.kind == AnchorKind.DN:
             return _PRESENCE_FILTER
         return equality_filter(self.attribute, self.to_directory_value())
 
@@ -171,7 +242,7 @@ class Anchor:
                 found with an escaped binary filter instead.
         """
         attributes = self.strategy.search_attributes
-        if self.kind is AnchorKind.DN:
+        if self.kind == AnchorKind.DN:
             return LookupPlan(
                 base_dn=self.value,
                 scope=SearchScope.BASE,
@@ -197,15 +268,16 @@ class Anchor:
         return f"{self.kind.value}={self.value}"
 
 
-def _canonical_anchor(kind: AnchorKind, value: str) -> Anchor:
-    """An anchor whose value is canonical by construction (:data:`FAST_CANONICAL`).
+def _canonical_anchor(strategy: AnchorStrategy, value: str) -> Anchor:
+    """An anchor whose value is canonical by construction (the built-in codecs' shortcut).
 
     Skips the constructor's check, which would parse the value again (two ``uuid.UUID``
     objects per anchor on the full import's hot path) only to find it canonical.
     """
     anchor = object.__new__(Anchor)
-    object.__setattr__(anchor, "kind", kind)
+    object.__setattr__(anchor, "kind", strategy.kind)
     object.__setattr__(anchor, "value", value)
+    object.__setattr__(anchor, "strategy", strategy)
     return anchor
 
 
@@ -216,16 +288,17 @@ def anchor_of_entry(entry: Entry, strategy: AnchorStrategy) -> Anchor | None:
     strategy's attribute decoded by its codec. An entry without the attribute, or whose
     value the codec refuses (a GUID of the wrong length, ...), has no usable anchor.
     """
+    # Strategies hold the built-in constant of a built-in kind: ``is`` suffices here.
     if strategy.kind is AnchorKind.DN:
-        return Anchor.from_directory(AnchorKind.DN, entry.dn)
+        return Anchor.from_directory(strategy, entry.dn)
     raw = entry.first(strategy.attribute)
     if raw is None:
         return None
-    fast = FAST_CANONICAL.get(strategy.kind)
+    fast = strategy._fast
     canonical = fast(raw) if fast is not None else None
     if canonical is not None:
-        return _canonical_anchor(strategy.kind, canonical)
+        return _canonical_anchor(strategy, canonical)
     try:
-        return Anchor.from_directory(strategy.kind, raw)
+        return Anchor.from_directory(strategy, raw)
     except InvalidRequestError:
         return None

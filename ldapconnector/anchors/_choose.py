@@ -5,12 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from ldapconnector.anchors._strategy import (
-    ANCHOR_STRATEGIES,
-    DN_ALIASES,
-    AnchorKind,
-    AnchorStrategy,
-)
+from ldapconnector.anchors._kind import AnchorKind
+from ldapconnector.anchors._registry import AnchorRegistry, default_anchors
+from ldapconnector.anchors._strategy import AnchorStrategy
 from ldapconnector.errors import ConfigurationError
 
 __all__ = ["AttributeFacts", "SchemaLookup", "choose_anchor"]
@@ -38,10 +35,6 @@ class AttributeFacts(Protocol):
 
 #: Looks an attribute name up in the server's schema: its facts, or None when unknown.
 SchemaLookup = Callable[[str], AttributeFacts | None]
-
-
-def _choices() -> str:
-    return ", ".join(f'"{kind.value}"' for kind in AnchorKind)
 
 
 def _schema_problem(name: str, origin: str, schema_lookup: SchemaLookup) -> str | None:
@@ -72,6 +65,8 @@ def choose_anchor(
     configured: str | None,
     recommended: str | None,
     schema_lookup: SchemaLookup | None = None,
+    *,
+    anchors: AnchorRegistry | None = None,
 ) -> AnchorStrategy:
     """Pick the anchor strategy: the configured one wins, else detection's recommendation.
 
@@ -82,26 +77,33 @@ def choose_anchor(
         schema_lookup: the server schema's attribute lookup (``Schema.attribute``); when
             given, an anchor attribute the schema does not define, or defines as
             multi-valued, is refused. The DN needs no schema.
+        anchors: the strategies the name is looked up in (default: the built-ins,
+            :func:`~ldapconnector.anchors.default_anchors`); a plug-in's kind is checked
+            against the schema by the attribute its strategy reads.
 
     Returns:
         The strategy of the chosen kind. ``dn`` is allowed but not rename-safe
         (``strategy.rename_safe`` is False): a renamed entry looks deleted.
 
     Raises:
-        ConfigurationError: the chosen attribute is not an anchor kind the connector
-            supports, is missing from the schema, or is multi-valued there. The problem
-            names ``object_type.anchor``.
+        ConfigurationError: the chosen name has no strategy in ``anchors`` (the message
+            suggests the registered names), or its attribute is missing from the schema,
+            or is multi-valued there. The problem names ``object_type.anchor``.
     """
+    registry = anchors if anchors is not None else default_anchors()
     name, origin = _pick(configured, recommended)
-    if name.lower() in DN_ALIASES:
-        return ANCHOR_STRATEGIES[AnchorKind.DN]
-    problem = _schema_problem(name, origin, schema_lookup) if schema_lookup else None
-    if problem is None:
-        try:
-            return ANCHOR_STRATEGIES[AnchorKind(name)]
-        except ValueError:
-            problem = (
-                f'{origin} "{name}" is not an anchor kind this connector can encode; '
-                f"choose one of {_choices()}"
-            )
+    strategy = registry.get(name)
+    if strategy is not None and strategy.kind == AnchorKind.DN:
+        return strategy
+    if strategy is None:
+        # An attribute the schema holds (as multi-valued: ECMA2Host's reason for "uid") is
+        # refused for what the schema says; any other name gets the registered names.
+        facts = schema_lookup(name) if schema_lookup else None
+        problem = _schema_problem(name, origin, schema_lookup) if facts and schema_lookup else None
+        problem = problem or f"{origin} {registry.unknown(name)}"
+    else:
+        attribute = strategy.attribute
+        problem = _schema_problem(attribute, origin, schema_lookup) if schema_lookup else None
+        if problem is None:
+            return strategy
     raise ConfigurationError([f"{_KEY}: {problem}"])

@@ -59,6 +59,10 @@ _GUID_BYTES = 16
 class AnchorCodec:
     """The three conversions of one anchor kind (see the module docstring).
 
+    A plug-in's codec may raise ``ValueError`` or ``TypeError`` for a value it refuses;
+    :class:`~ldapconnector.anchors.Anchor` turns that into an ``InvalidRequestError``
+    naming the kind (the built-in codecs raise ``InvalidRequestError`` themselves).
+
     Attributes:
         decode: directory value -> canonical string.
         encode: canonical string -> directory value.

@@ -7,6 +7,10 @@ the hex digits of the 16 octets in the kind's byte order, or the server's text w
 already in canonical form (checked with one regular expression). For anything else they
 return None and the caller takes the codec's path, which also produces the error; so the
 results are the codecs' own (``tests/anchors/test_anchor_fast.py`` checks that).
+
+The shortcuts are keyed by codec (:data:`FAST_BY_CODEC`): a strategy takes one only when
+it uses that very built-in codec, so a plug-in with a codec of its own (or one that
+replaces a built-in kind's codec) always takes the codec's path.
 """
 
 from __future__ import annotations
@@ -15,9 +19,20 @@ import re
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
-from ldapconnector.anchors._strategy import AnchorKind
+from ldapconnector.anchors._codecs import (
+    EDIRECTORY_GUID_CODEC,
+    ENTRY_UUID_CODEC,
+    IBM_ENTRY_UUID_CODEC,
+    NS_UNIQUE_ID_CODEC,
+    OBJECT_GUID_CODEC,
+    AnchorCodec,
+)
+from ldapconnector.anchors._kind import AnchorKind
 
-__all__ = ["FAST_CANONICAL"]
+__all__ = ["FAST_BY_CODEC", "FAST_CANONICAL", "FastDecode"]
+
+#: A directory value -> its canonical string, or None (take the codec's path).
+FastDecode = Callable[[str | bytes], str | None]
 
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _CANONICAL_NS_UNIQUE_ID = re.compile(r"[0-9a-f]{8}(?:-[0-9a-f]{8}){3}")
@@ -58,13 +73,32 @@ def _edirectory_guid(raw: str | bytes) -> str | None:
     return _dashed(raw.hex())
 
 
-#: Anchor kind -> directory value -> its canonical string, or None (take the codec's path).
-FAST_CANONICAL: Mapping[AnchorKind, Callable[[str | bytes], str | None]] = MappingProxyType(
+def _ns_unique_id(raw: str | bytes) -> str | None:
+    return _text(raw, _CANONICAL_NS_UNIQUE_ID)
+
+
+def _ibm_entry_uuid(raw: str | bytes) -> str | None:
+    return _text(raw, _CANONICAL_UUID)
+
+
+#: Built-in codec -> its shortcut.
+FAST_BY_CODEC: Mapping[AnchorCodec, FastDecode] = MappingProxyType(
+    {
+        ENTRY_UUID_CODEC: _entry_uuid,
+        OBJECT_GUID_CODEC: _object_guid,
+        EDIRECTORY_GUID_CODEC: _edirectory_guid,
+        NS_UNIQUE_ID_CODEC: _ns_unique_id,
+        IBM_ENTRY_UUID_CODEC: _ibm_entry_uuid,
+    }
+)
+
+#: Built-in anchor kind -> the shortcut of its codec.
+FAST_CANONICAL: Mapping[AnchorKind, FastDecode] = MappingProxyType(
     {
         AnchorKind.ENTRY_UUID: _entry_uuid,
         AnchorKind.OBJECT_GUID: _object_guid,
         AnchorKind.EDIRECTORY_GUID: _edirectory_guid,
-        AnchorKind.NS_UNIQUE_ID: lambda raw: _text(raw, _CANONICAL_NS_UNIQUE_ID),
-        AnchorKind.IBM_ENTRY_UUID: lambda raw: _text(raw, _CANONICAL_UUID),
+        AnchorKind.NS_UNIQUE_ID: _ns_unique_id,
+        AnchorKind.IBM_ENTRY_UUID: _ibm_entry_uuid,
     }
 )

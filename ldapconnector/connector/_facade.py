@@ -17,8 +17,11 @@ import attrs
 from ldapconnector.anchors import (
     Anchor,
     AnchorKind,
+    AnchorRegistry,
     AnchorStrategy,
     choose_anchor,
+    default_anchors,
+    installed_anchors,
     supports_guid_base_dn,
 )
 from ldapconnector.config import ConnectorConfig, Paging
@@ -115,12 +118,10 @@ def _unknown_query_attribute(config: ConnectorConfig, schema: Schema) -> list[st
     query = config.object_type.query_attribute if config.object_type else None
     if not query or schema.attribute(query) is not None:
         return []
-    try:
-        # -dn-, dn and _distinguishedName name the DN, no attribute of the schema.
-        if AnchorKind(query) is AnchorKind.DN:
-            return []
-    except ValueError:
-        pass
+    # -dn-, dn and _distinguishedName name the DN, no attribute of the schema.
+    dn = default_anchors().get(query)
+    if dn is not None and dn.kind == AnchorKind.DN:
+        return []
     return [f"object_type.query_attribute: the server's schema has no attribute {query!r}"]
 
 
@@ -168,10 +169,21 @@ class Connector:
             the object type the members belong to: :meth:`export_members` resolves member
             source ids through it, and the imports report members by source id through
             it (docs/groups.md).
+        anchors: the anchor strategies ``[object_type] anchor`` is looked up in (default:
+            the built-ins and those of ``ldapconnector.anchors`` entry points;
+            ``default_anchors().with_strategy(...)`` adds one explicitly). A store you
+            pass reads its links with the registry it was opened with: give it the same
+            one (``SqliteLinkStore.open(path, anchors=anchors)``).
     """
 
     config: ConnectorConfig
-    store: LinkStore = attrs.field(factory=SqliteLinkStore.in_memory)
+    # Before ``store``, whose default is made with it (kw_only: not a positional argument).
+    anchors: AnchorRegistry = attrs.field(factory=installed_anchors, kw_only=True)
+    store: LinkStore = attrs.field(
+        default=attrs.Factory(
+            lambda self: SqliteLinkStore.in_memory(anchors=self.anchors), takes_self=True
+        )
+    )
     vendor_rules: VendorRules | None = attrs.field(factory=installed_vendor_rules, kw_only=True)
     functions: FunctionRegistry = attrs.field(factory=installed_functions, kw_only=True)
     readers: ReaderRegistry = attrs.field(factory=installed_readers, kw_only=True)
@@ -271,7 +283,9 @@ class Connector:
             ConfigurationError: the attribute is unknown, multi-valued or has no codec.
         """
         configured = self.config.object_type.anchor if self.config.object_type else None
-        return choose_anchor(configured, self.server_info.anchor, self.schema.attribute)
+        return choose_anchor(
+            configured, self.server_info.anchor, self.schema.attribute, anchors=self.anchors
+        )
 
     def search_bases(self) -> tuple[str, ...]:
         """Where the configured objects live: containers, else partitions, else detected."""

@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from ldapconnector.anchors import Anchor, AnchorKind
+from ldapconnector.anchors import Anchor, AnchorKind, AnchorStrategy
 from ldapconnector.config import DN_TARGET
 from ldapconnector.errors import InvalidRequestError
 from ldapconnector.model import Value
@@ -80,10 +80,14 @@ def scim_id(anchor: Anchor) -> str:
     return anchor.value
 
 
-def anchor_for_id(kind: AnchorKind, resource_id: str) -> Anchor | None:
-    """The anchor a SCIM ``id`` names, or None when it cannot be one (so: 404)."""
+def anchor_for_id(kind: AnchorKind | AnchorStrategy, resource_id: str) -> Anchor | None:
+    """The anchor a SCIM ``id`` names, or None when it cannot be one (so: 404).
+
+    ``kind`` is the anchor's strategy (a plug-in's kind needs it) or a built-in kind.
+    """
+    named = kind.kind if isinstance(kind, AnchorStrategy) else kind
     try:
-        if kind is AnchorKind.DN:
+        if named == AnchorKind.DN:
             padded = resource_id + "=" * (-len(resource_id) % 4)
             text = base64.urlsafe_b64decode(padded.encode("ascii")).decode("utf-8")
         else:

@@ -133,7 +133,7 @@ class DirectoryStorage(ScimStorage):
             raise unavailable()
 
     def _find(self, resource_id: str | None) -> CachedUser:
-        anchor = anchor_for_id(self.worker.request.strategy.kind, resource_id or "")
+        anchor = anchor_for_id(self.worker.request.strategy, resource_id or "")
         if anchor is None:
             raise NotFoundException(detail=f"User {resource_id!r} not found")
         hit = self.cache.get(anchor)

@@ -28,7 +28,8 @@ from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any
 
-from ldapconnector.anchors import Anchor, AnchorKind
+from ldapconnector.anchors import Anchor, AnchorRegistry
+from ldapconnector.space._anchors import StoredAnchors
 from ldapconnector.space._model import ImportedObject, Intent, Link, LinkState, Watermark
 from ldapconnector.space._postgres_pending import PostgresPendingMembers
 from ldapconnector.space._postgres_schema import check_schema_name, prepare
@@ -54,10 +55,10 @@ def _int4(text: str) -> int:
     return value - (1 << 32) if value >= 1 << 31 else value
 
 
-def _link(row: Sequence[Any]) -> Link:
+def _link(row: Sequence[Any], anchors: StoredAnchors) -> Link:
     source_id, kind, value, dn, state, digest, updated = row
     return Link(
-        source_id=source_id, anchor=Anchor(kind=AnchorKind(kind), value=value), dn=dn,
+        source_id=source_id, anchor=anchors.anchor(kind, value), dn=dn,
         state=LinkState(state), attributes_hash=digest, updated=updated,
     )  # fmt: skip
 
@@ -90,11 +91,18 @@ class PostgresLinkStore(PostgresPendingMembers):
     Attributes:
         schema: the PostgreSQL schema holding the tables.
         lock_timeout: seconds :meth:`lock_source` waits for another worker's lock.
+
+    Stored anchors are read back with ``anchors`` (an ``AnchorRegistry``); by default the
+    built-in kinds and, when a row needs them, ``installed_anchors()``.
     """
 
-    def __init__(self, db: Any, *, schema: str, lock_timeout: float = 60.0) -> None:
+    def __init__(
+        self, db: Any, *, schema: str, lock_timeout: float = 60.0,
+        anchors: AnchorRegistry | None = None,
+    ) -> None:  # fmt: skip
         """Wrap an open autocommit psycopg connection (use :meth:`connect` instead)."""
         self._db = db
+        self._anchors = StoredAnchors(anchors)
         self._errors: type[Exception] = _import_psycopg().Error
         self._sql = statements_for(schema)
         self._depth = 0
@@ -105,8 +113,9 @@ class PostgresLinkStore(PostgresPendingMembers):
 
     @classmethod
     def connect(
-        cls, dsn: str, *, schema: str = DEFAULT_POSTGRES_SCHEMA, lock_timeout: float = 60.0
-    ) -> PostgresLinkStore:
+        cls, dsn: str, *, schema: str = DEFAULT_POSTGRES_SCHEMA, lock_timeout: float = 60.0,
+        anchors: AnchorRegistry | None = None,
+    ) -> PostgresLinkStore:  # fmt: skip
         """Connect to PostgreSQL and open (creating when new) the link store in ``schema``.
 
         Args:
@@ -115,6 +124,7 @@ class PostgresLinkStore(PostgresPendingMembers):
                 ``.pgpass`` file) or a secret, never a literal in a config file.
             schema: the PostgreSQL schema for this connector space.
             lock_timeout: see the class attribute.
+            anchors: the anchor strategies stored anchors are read with (see the class).
 
         Raises:
             LinkStoreError: psycopg is missing, the server refused the connection, or the
@@ -135,7 +145,7 @@ class PostgresLinkStore(PostgresPendingMembers):
         except BaseException:
             db.close()
             raise
-        return cls(db, schema=schema, lock_timeout=lock_timeout)
+        return cls(db, schema=schema, lock_timeout=lock_timeout, anchors=anchors)
 
     # -- lifecycle and transactions ---------------------------------------------------------
 
@@ -264,7 +274,7 @@ class PostgresLinkStore(PostgresPendingMembers):
 
     def _one_link(self, name: str, *params: object) -> Link | None:
         row = self._run(name, params).fetchone()
-        return None if row is None else _link(row)
+        return None if row is None else _link(row, self._anchors)
 
     def get_by_source(self, source_id: str) -> Link | None:
         """The link of a source id, or None."""
@@ -336,7 +346,7 @@ class PostgresLinkStore(PostgresPendingMembers):
             rows = self._stream("all_links")
         else:
             rows = self._stream("links_in_state", (state.value,))
-        yield from (_link(row) for row in rows)
+        yield from (_link(row, self._anchors) for row in rows)
 
     def count(self, state: LinkState | None = None) -> int:
         """How many links there are (of one state)."""
@@ -348,7 +358,7 @@ class PostgresLinkStore(PostgresPendingMembers):
         """The live (not deleted) links of these anchors, in one query."""
         wanted = {anchor.key: anchor for anchor in anchors}
         rows = self._run("live_by_anchor", (list(wanted),)).fetchall()
-        return {wanted[row[-1]]: _link(row[:-1]) for row in rows}
+        return {wanted[row[-1]]: _link(row[:-1], self._anchors) for row in rows}
 
     # -- intents ----------------------------------------------------------------------------
 
@@ -432,13 +442,13 @@ class PostgresLinkStore(PostgresPendingMembers):
     def find_by_matching(self, attribute: str, value: str) -> tuple[Anchor, ...]:
         """Anchors of imported entries with that value, both compared case-insensitively."""
         rows = self._run("find_by_matching", (_fold(attribute.strip()), _fold(value))).fetchall()
-        return tuple(Anchor(kind=AnchorKind(kind), value=found) for kind, found, _ in rows)
+        return tuple(self._anchors.anchor(kind, found) for kind, found, _ in rows)
 
     def _imported(self, key: str, kind: str, value: str, dn: str) -> ImportedObject:
         found: dict[str, list[str]] = {}
         for name, item in self._run("imported_values", (key,)).fetchall():
             found.setdefault(name, []).append(item)
-        anchor = Anchor(kind=AnchorKind(kind), value=value)
+        anchor = self._anchors.anchor(kind, value)
         return ImportedObject(anchor=anchor, dn=dn, matching_values=found)
 
     def get_imported(self, anchor: Anchor) -> ImportedObject | None:

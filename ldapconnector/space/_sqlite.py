@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
-from ldapconnector.anchors import Anchor, AnchorKind
+from ldapconnector.anchors import Anchor, AnchorRegistry
+from ldapconnector.space._anchors import StoredAnchors
 from ldapconnector.space._lock import StateLock, create_private
 from ldapconnector.space._model import ImportedObject, Intent, Link, LinkState
 from ldapconnector.space._reconciled import ReconciledTable
@@ -61,27 +62,20 @@ def _utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
-def _link(row: Sequence[Any]) -> Link:
+def _link(row: Sequence[Any], anchors: StoredAnchors) -> Link:
     source_id, kind, value, dn, state, digest, updated = row
     return Link(
-        source_id=source_id,
-        anchor=Anchor(kind=AnchorKind(kind), value=value),
-        dn=dn,
-        state=LinkState(state),
-        attributes_hash=digest,
-        updated=datetime.fromisoformat(updated),
-    )
+        source_id=source_id, anchor=anchors.anchor(kind, value), dn=dn, state=LinkState(state),
+        attributes_hash=digest, updated=datetime.fromisoformat(updated),
+    )  # fmt: skip
 
 
 def _intent(row: Sequence[Any]) -> Intent:
     source_id, dn, fingerprint, digest, created = row
     return Intent(
-        source_id=source_id,
-        dn=dn,
-        fingerprint=frozenset(fingerprint.split()),
-        attributes_hash=digest,
-        created=datetime.fromisoformat(created),
-    )
+        source_id=source_id, dn=dn, fingerprint=frozenset(fingerprint.split()),
+        attributes_hash=digest, created=datetime.fromisoformat(created),
+    )  # fmt: skip
 
 
 class SqliteLinkStore(ReconciledTable, SqlitePendingMembers, SqliteWatermarks):
@@ -93,19 +87,25 @@ class SqliteLinkStore(ReconciledTable, SqlitePendingMembers, SqliteWatermarks):
 
     Every write outside :meth:`batch` is its own transaction; inside, the outermost batch
     commits at exit and rolls everything back on an exception (a nested batch is a
-    savepoint).
+    savepoint). ``anchors`` reads stored anchors back (default: built-ins, then installed).
     """
 
-    def __init__(self, db: sqlite3.Connection, *, path: str, lock: StateLock | None = None) -> None:
+    def __init__(
+        self, db: sqlite3.Connection, *, path: str, lock: StateLock | None = None,
+        anchors: AnchorRegistry | None = None,
+    ) -> None:  # fmt: skip
         """Wrap an open connection prepared by :meth:`open` (use that instead)."""
         self._db = db
         self._depth = 0
         self._lock = lock
+        self._anchors = StoredAnchors(anchors)
         self.path = path
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str]) -> SqliteLinkStore:
-        """Open or create the link store file at ``path``.
+    def open(
+        cls, path: str | os.PathLike[str], *, anchors: AnchorRegistry | None = None
+    ) -> SqliteLinkStore:
+        """Open or create the link store file at ``path`` (``anchors``: see the class).
 
         A new file is created owner-only (mode 0600, as are its ``-wal``/``-shm`` files).
         The store holds an exclusive lock on ``<path>.lock`` until :meth:`close`, so a
@@ -120,15 +120,15 @@ class SqliteLinkStore(ReconciledTable, SqlitePendingMembers, SqliteWatermarks):
         lock.acquire()
         try:
             create_private(where)
-            return cls(connect(where), path=where, lock=lock)
+            return cls(connect(where), path=where, lock=lock, anchors=anchors)
         except BaseException:
             lock.release()
             raise
 
     @classmethod
-    def in_memory(cls) -> SqliteLinkStore:
+    def in_memory(cls, *, anchors: AnchorRegistry | None = None) -> SqliteLinkStore:
         """A private, empty store that lives as long as the object (for tests, dry runs)."""
-        return cls(connect(MEMORY), path=MEMORY)
+        return cls(connect(MEMORY), path=MEMORY, anchors=anchors)
 
     # -- lifecycle and transactions ---------------------------------------------------------
 
@@ -209,7 +209,7 @@ class SqliteLinkStore(ReconciledTable, SqlitePendingMembers, SqliteWatermarks):
     def _one(self, where: str, *params: object) -> Link | None:
         query = f"SELECT {_LINK_COLUMNS} FROM links WHERE {where}"  # noqa: S608 - constants
         row = self._db.execute(query, params).fetchone()
-        return None if row is None else _link(row)
+        return None if row is None else _link(row, self._anchors)
 
     def get_by_source(self, source_id: str) -> Link | None:
         """The link of a source id, or None."""
@@ -284,7 +284,7 @@ class SqliteLinkStore(ReconciledTable, SqlitePendingMembers, SqliteWatermarks):
         else:
             cursor = self._db.execute(_LINKS_IN_STATE, (state.value,))
         while rows := cursor.fetchmany(_FETCH):
-            yield from (_link(row) for row in rows)
+            yield from (_link(row, self._anchors) for row in rows)
 
     def count(self, state: LinkState | None = None) -> int:
         """How many links there are (of one state)."""
@@ -425,7 +425,7 @@ class SqliteLinkStore(ReconciledTable, SqlitePendingMembers, SqliteWatermarks):
                 f"WHERE state != 'deleted' AND anchor_key IN ({marks})"
             )
             for row in self._db.execute(query, chunk):
-                found[wanted[row[-1]]] = _link(row[:-1])
+                found[wanted[row[-1]]] = _link(row[:-1], self._anchors)
         return found
 
     def find_by_matching(self, attribute: str, value: str) -> tuple[Anchor, ...]:
@@ -436,7 +436,7 @@ class SqliteLinkStore(ReconciledTable, SqlitePendingMembers, SqliteWatermarks):
             "WHERE v.attribute_key = ? AND v.value_key = ? ORDER BY i.anchor_key",
             (_fold(attribute.strip()), _fold(value)),
         ).fetchall()
-        return tuple(Anchor(kind=AnchorKind(kind), value=found) for kind, found in rows)
+        return tuple(self._anchors.anchor(kind, found) for kind, found in rows)
 
     def _imported(self, key: str, kind: str, value: str, dn: str) -> ImportedObject:
         found: dict[str, list[str]] = {}
@@ -446,7 +446,7 @@ class SqliteLinkStore(ReconciledTable, SqlitePendingMembers, SqliteWatermarks):
             (key,),
         ):
             found.setdefault(name, []).append(item)
-        anchor = Anchor(kind=AnchorKind(kind), value=value)
+        anchor = self._anchors.anchor(kind, value)
         return ImportedObject(anchor=anchor, dn=dn, matching_values=found)
 
     def get_imported(self, anchor: Anchor) -> ImportedObject | None:

@@ -74,3 +74,14 @@ def test_unusable_values_still_raise() -> None:
     """A value the fast path leaves alone is refused by the codec as before."""
     with pytest.raises(InvalidRequestError, match="not a valid objectGUID"):
         Anchor.from_directory(AnchorKind.OBJECT_GUID, b"short")
+
+
+@given(kind=st.sampled_from(sorted(FAST_CANONICAL, key=lambda k: k.value)), text=values)
+def test_a_text_the_shortcut_keeps_is_what_normalize_gives(
+    kind: AnchorKind, text: str | bytes
+) -> None:
+    """The constructor skips normalize for a text the shortcut returns unchanged: sound."""
+    if not isinstance(text, str) or FAST_CANONICAL[kind](text) != text:
+        return
+    assert ANCHOR_STRATEGIES[kind].codec.normalize(text) == text
+    assert Anchor(kind=kind, value=text).value == text

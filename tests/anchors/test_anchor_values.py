@@ -17,6 +17,7 @@ from ldapconnector.anchors import (
 )
 from ldapconnector.anchors import _anchor as anchor_module
 from ldapconnector.detect import Vendor
+from ldapconnector.errors import ConfigurationError, InvalidRequestError
 from ldapconnector.model import SearchScope
 
 GUID = bytes(range(16))
@@ -56,7 +57,7 @@ def test_dn_anchors_compare_case_insensitively() -> None:
     assert upper.value == "CN=Britta Simon,DC=Contoso,DC=lab"
 
 
-@pytest.mark.parametrize("kind", list(AnchorKind))
+@pytest.mark.parametrize("kind", list(AnchorKind.builtins()))
 def test_table_has_one_strategy_per_kind(kind: AnchorKind) -> None:
     """Every kind has a row whose attribute is the kind's value."""
     strategy = ANCHOR_STRATEGIES[kind]
@@ -78,16 +79,27 @@ def test_table_flags() -> None:
 @pytest.mark.parametrize("spelling", ["dn", "DN", "-dn-", "_distinguishedName"])
 def test_dn_spellings_select_the_dn_kind(spelling: str) -> None:
     """The ECMA2Host spellings of the DN all mean AnchorKind.DN."""
-    assert AnchorKind(spelling) is AnchorKind.DN
+    assert AnchorKind(spelling) == AnchorKind.DN
+    assert AnchorKind.of(spelling) is AnchorKind.DN
 
 
-def test_unknown_kind_raises_value_error() -> None:
-    """An attribute that is no anchor kind is not silently accepted."""
-    with pytest.raises(ValueError, match="uid"):
-        AnchorKind("uid")
+def test_unknown_kind_is_refused_where_a_strategy_is_needed() -> None:
+    """A name without a strategy is a valid kind name, but no anchor of it can be built."""
+    assert not AnchorKind("uid").is_builtin
+    with pytest.raises(InvalidRequestError, match="'uid' is not built in"):
+        Anchor.parse("uid", "x")
+    with pytest.raises(ConfigurationError, match="uid is not a built-in anchor kind"):
+        strategy_for("uid")
 
 
-@pytest.mark.parametrize("kind", list(AnchorKind))
+@pytest.mark.parametrize("name", ["", "has space", "1abc", "a_b", 42])
+def test_malformed_kind_names_are_refused(name: object) -> None:
+    """A kind is named like an attribute type (RFC 4512 descr); anything else is refused."""
+    with pytest.raises(ConfigurationError, match="anchor kind"):
+        AnchorKind(name)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("kind", list(AnchorKind.builtins()))
 def test_search_attributes(kind: AnchorKind) -> None:
     """Searches request the anchor attribute by name (operational ones need it); dn needs none."""
     expected = () if kind is AnchorKind.DN else (kind.value,)
@@ -101,7 +113,9 @@ def test_guid_base_dn_forms() -> None:
     assert anchor.base_dn_form(hex_form=True) == "<GUID=000102030405060708090a0b0c0d0e0f>"
 
 
-@pytest.mark.parametrize("kind", [k for k in AnchorKind if k is not AnchorKind.OBJECT_GUID])
+@pytest.mark.parametrize(
+    "kind", [k for k in AnchorKind.builtins() if k is not AnchorKind.OBJECT_GUID]
+)
 def test_no_guid_base_dn_for_other_kinds(kind: AnchorKind) -> None:
     """Only objectGUID has an extended-DN form."""
     samples: dict[AnchorKind, str | bytes] = {

@@ -22,7 +22,7 @@ from types import MappingProxyType
 
 import attrs
 
-from ldapconnector.anchors import AnchorStrategy
+from ldapconnector.anchors import AnchorKind, AnchorStrategy, default_anchors
 from ldapconnector.detect import DeltaSource
 from ldapconnector.errors import ConfigurationError
 from ldapconnector.profiles.delta._accesslog_decode import ACCESSLOG_DN
@@ -125,11 +125,29 @@ class ReaderSpec:
     scope_dn_attribute: str | None = None
 
 
+def _logged_kind(options: ReaderOptions, source: str) -> AnchorKind:
+    """The anchor kind a change log names entries by, with the built-in codec only.
+
+    A log records a built-in attribute's value (``reqEntryUUID``, ``targetEntryUUID``),
+    which the reader decodes with that kind's built-in codec: a strategy that replaced it
+    would make anchors its links do not hold, so it is refused rather than missed.
+    """
+    strategy = options.anchor_strategy
+    built_in = default_anchors().get(strategy.kind)
+    if built_in is not None and built_in is not strategy:
+        raise ConfigurationError(
+            [f"object_type.anchor: {source} names entries by the built-in "
+             f"{strategy.kind.value}, which a plug-in's strategy replaced; read changes "
+             "with a reader that reads the entries (delta_source timestamps)"]
+        )  # fmt: skip
+    return strategy.kind
+
+
 def _accesslog(options: ReaderOptions) -> ChangeReader:
     overlays = options.implied_overlays
     return AccesslogReader(
         log_dn=_log_dn(options),
-        anchor_kind=options.anchor_strategy.kind,
+        anchor_kind=_logged_kind(options, "the accesslog"),
         implied_overlays=(
             DEFAULT_IMPLIED_OVERLAYS if overlays is None else checked_overlays(overlays)
         ),
@@ -138,7 +156,8 @@ def _accesslog(options: ReaderOptions) -> ChangeReader:
 
 
 def _changelog(options: ReaderOptions) -> ChangeReader:
-    return ChangelogReader(log_dn=_log_dn(options), anchor_kind=options.anchor_strategy.kind)
+    kind = _logged_kind(options, "cn=changelog")
+    return ChangelogReader(log_dn=_log_dn(options), anchor_kind=kind)
 
 
 def _log_dn(options: ReaderOptions) -> str:

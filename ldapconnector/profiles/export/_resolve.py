@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ldapconnector.anchors import Anchor, AnchorKind, LookupPlan
+from ldapconnector.anchors import Anchor, AnchorKind, LookupPlan, default_anchors
 from ldapconnector.connection import LdapConnection
 from ldapconnector.errors import ConfigurationError, LdapConnectorError, NoSuchObjectError
 from ldapconnector.escaping import equality_filter
@@ -15,10 +15,8 @@ __all__ = ["resolve_anchor"]
 
 def _names_the_dn(name: str) -> bool:
     """``-dn-``, ``dn`` and ``_distinguishedName`` (ECMA2Host's query attribute) are the DN."""
-    try:
-        return AnchorKind(name) is AnchorKind.DN
-    except ValueError:
-        return False
+    found = default_anchors().get(name)
+    return found is not None and found.kind == AnchorKind.DN
 
 
 def _query_plan(
@@ -39,7 +37,7 @@ def _query_plan(
     if query_attribute is None:
         return anchor.lookup_plan(base, guid_base_dn=guid_base_dn)
     if _names_the_dn(query_attribute):
-        if anchor.kind is not AnchorKind.DN:
+        if anchor.kind != AnchorKind.DN:
             raise ConfigurationError(
                 [
                     f"object_type.query_attribute: {query_attribute!r} finds entries by DN, "
