@@ -1,10 +1,11 @@
 """The PostgreSQL link store: one connector space shared by several worker processes.
 
-Needs the optional extra ``postgresql`` (``psycopg`` 3). Links, watermarks, intents and
-the import cache live in one PostgreSQL schema; every write outside :meth:`batch` is its
-own transaction, a batch is one transaction (nested batches are savepoints), and a
-statement that fails inside a batch (an anchor linked elsewhere) is undone alone, under a
-savepoint, so one record's failure never aborts the records batched with it.
+Needs the optional extra ``postgresql`` (``psycopg`` 3). Links, watermarks, intents, the
+import cache and the digests of exports found in line live in one PostgreSQL schema;
+every write outside :meth:`batch` is its own transaction, a batch is one transaction
+(nested batches are savepoints), and a statement that fails inside a batch (an anchor
+linked elsewhere) is undone alone, under a savepoint, so one record's failure never
+aborts the records batched with it.
 
 Two coordination primitives serve several workers on one space:
 
@@ -388,6 +389,23 @@ class PostgresLinkStore:
                 self.put(link)
             done = int(self._run("remove_intent", (source_id,)).rowcount)
         return done > 0
+
+    # -- digests of exports found in line -------------------------------------------------
+
+    def reconciled_digests(self) -> dict[str, str]:
+        """Every recorded digest by source id (one query; read once per export run)."""
+        rows = self._stream("all_reconciled")
+        return {str(source_id): str(digest) for source_id, digest in rows}
+
+    def put_reconciled_digests(self, digests: Mapping[str, str | None]) -> None:
+        """Record (or, for None, forget) digests in one transaction (the caller's batch)."""
+        kept = {source_id: digest for source_id, digest in digests.items() if digest}
+        gone = [source_id for source_id, digest in digests.items() if not digest]
+        with self.batch():
+            if kept:
+                self._run("upsert_reconciled", (list(kept), list(kept.values())))
+            if gone:
+                self._run("forget_reconciled", (gone,))
 
     # -- watermarks ---------------------------------------------------------------------------
 

@@ -6,7 +6,13 @@ database can hold several connectors' spaces side by side. Its ``meta`` table re
 refused. The tables are created in one transaction under an advisory lock, so workers
 starting at the same moment do not race each other creating them.
 
-Versions: 1, links, watermarks, the import cache, intents and worker leases.
+A new schema is made at version 1 and brought forward by the same :data:`_MIGRATIONS`
+that upgrade an older one (in the same transaction, under the same lock: all or
+nothing), so every migration runs on every new schema too.
+
+Versions: 1, links, watermarks, the import cache, intents and worker leases; 2, the
+``reconciled`` table (per source id, the digest of an export's inputs when its entry was
+found in line, as in the SQLite file's format 3).
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from ldapconnector.space._store import LinkStoreError
 __all__ = ["POSTGRES_STORE_VERSION", "check_schema_name", "prepare"]
 
 #: The version of the table layout this code writes.
-POSTGRES_STORE_VERSION = 1
+POSTGRES_STORE_VERSION = 2
 
 _APPLICATION = "ldapconnector link store"
 # A plain identifier: it is put into statements as a (quoted) name, never as a value.
@@ -76,6 +82,11 @@ _TABLES = (
     )""",
 )
 
+# version -> statements that upgrade a schema from that version to the next one.
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: ("CREATE TABLE {s}.reconciled (source_id TEXT PRIMARY KEY, digest TEXT NOT NULL)",),
+}
+
 
 def check_schema_name(name: str) -> str:
     """Return ``name`` if it is a usable schema name (lower-case identifier), else raise.
@@ -114,12 +125,26 @@ def _create(db: Any, schema: str) -> None:
     for statement in _TABLES:
         db.execute(statement.format(s=f'"{schema}"'))
     insert = f'INSERT INTO "{schema}".meta (key, value) VALUES (%s, %s)'  # noqa: S608
-    db.execute(insert, ("schema_version", str(POSTGRES_STORE_VERSION)))
+    db.execute(insert, ("schema_version", "1"))
     db.execute(insert, ("application", _APPLICATION))
 
 
+def _migrate(db: Any, schema: str, version: int) -> None:
+    """Bring the tables from ``version`` to :data:`POSTGRES_STORE_VERSION`, step by step."""
+    update = f'UPDATE "{schema}".meta SET value = %s WHERE key = %s'  # noqa: S608
+    while version < POSTGRES_STORE_VERSION:
+        steps = _MIGRATIONS.get(version)
+        if steps is None:
+            raise LinkStoreError(f"schema {schema}: no migration from layout version {version}")
+        for statement in steps:
+            db.execute(statement.format(s=f'"{schema}"'))
+        version += 1
+        db.execute(update, (str(version), "schema_version"))
+
+
 def prepare(db: Any, schema: str) -> None:
-    """Check the link store tables in ``schema``, creating them when there are none.
+    """Check the link store tables in ``schema``: create them when there are none, upgrade
+    them when they are older.
 
     ``db`` is a psycopg connection in autocommit mode; the check runs in one transaction.
 
@@ -133,12 +158,14 @@ def prepare(db: Any, schema: str) -> None:
         version = _version(db, schema)
         if version is None:
             _create(db, schema)
-        elif version > POSTGRES_STORE_VERSION:
+            version = 1
+        if version > POSTGRES_STORE_VERSION:
             raise LinkStoreError(
                 f"schema {schema}: the link store was written by a newer ldapconnector "
                 f"(layout version {version}; this version reads up to "
                 f"{POSTGRES_STORE_VERSION}); upgrade ldapconnector or use another schema"
             )
+        _migrate(db, schema, version)
     except BaseException:
         db.execute("ROLLBACK")
         raise

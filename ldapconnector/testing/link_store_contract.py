@@ -11,6 +11,10 @@ fixture yielding an empty store (closed afterwards)::
             with MyStore.open(tmp_path / "space") as store:
                 yield store
 
+Every backend also keeps the export's digests of users found in line
+(``reconciled_digests`` / ``put_reconciled_digests``, :class:`ReconciledDigestStore`):
+the export works without them, but plans every unchanged user in full.
+
 A backend several workers share (PostgreSQL) also subclasses
 :class:`SharedLinkStoreContract`, whose tests need a ``second_store`` fixture: another
 session on the same space, as a second worker would open it, with a short
@@ -36,14 +40,21 @@ from ldapconnector.space import (
     Watermark,
     attributes_hash,
 )
+from ldapconnector.testing._digest_contract import (
+    DigestContract,
+    ReconciledDigestStore,
+    digests_of,
+)
 
 __all__ = [
     "T0",
     "UUID_A",
     "UUID_B",
     "LinkStoreContract",
+    "ReconciledDigestStore",
     "SharedLinkStoreContract",
     "anchor",
+    "digests_of",
     "intent",
     "link",
 ]
@@ -89,7 +100,7 @@ def intent(source_id: str = "u1", dn: str = "uid=a,dc=x") -> Intent:
     )
 
 
-class LinkStoreContract:
+class LinkStoreContract(DigestContract):
     """What every link store does; subclass it and provide a ``store`` fixture."""
 
     def test_empty_store(self, store: LinkStore) -> None:
@@ -416,6 +427,17 @@ class SharedLinkStoreContract:
                 second_store.lock_source("u1").__enter__()
         with second_store.lock_source("u1"):
             assert second_store.get_by_source("u1") == link("u1")
+
+    def test_digests_of_an_open_batch_are_seen_only_once_committed(
+        self, store: LinkStore, second_store: LinkStore
+    ) -> None:
+        """One worker's digests reach another worker with the commit of their batch."""
+        mine, theirs = digests_of(store), digests_of(second_store)
+        with store.batch():
+            store.put(link())
+            mine.put_reconciled_digests({"u1": "ab12"})
+            assert theirs.reconciled_digests() == {}
+        assert theirs.reconciled_digests() == {"u1": "ab12"}
 
     def test_a_lease_has_one_holder_at_a_time(
         self, store: LinkStore, second_store: LinkStore
