@@ -84,8 +84,8 @@ class PostgresLinkStore(PostgresSession):
 
     def __init__(self, db: Any, *, schema: str, lock_timeout: float = 60.0) -> None:
         """Wrap an open autocommit psycopg connection (use :meth:`connect` instead)."""
-        errors = _import_psycopg().Error
-        super().__init__(db, schema=schema, lock_timeout=lock_timeout, errors=errors)
+        driver = _import_psycopg()
+        super().__init__(db, schema=schema, lock_timeout=lock_timeout, driver=driver)
 
     @classmethod
     def connect(
@@ -258,9 +258,7 @@ class PostgresLinkStore(PostgresSession):
             intent.source_id, intent.dn, " ".join(sorted(intent.fingerprint)),
             intent.attributes_hash, intent.created,
         )  # fmt: skip
-        self._run("upsert_intent", row)
-        if self._depth:
-            self._commit_so_far()
+        self._run_and_commit("upsert_intent", row)
 
     def get_intent(self, source_id: str) -> Intent | None:
         """The open intent of a source id, or None."""

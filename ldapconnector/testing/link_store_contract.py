@@ -251,6 +251,18 @@ class LinkStoreContract(DigestContract):
                 clash()
         assert [item.source_id for item in store.iter_links()] == ["outer"]
 
+    def test_batches_that_write_nothing(self, store: LinkStore) -> None:
+        """Empty batches, nested or failing, leave the store as it was and usable."""
+        with store.batch(), store.batch():
+            pass
+        with pytest.raises(RuntimeError), store.batch(), store.batch():
+            raise RuntimeError("nothing written")
+        with store.batch():
+            with store.batch():
+                pass
+            store.put(link())
+        assert store.get_by_source("u1") == link()
+
     def test_record_and_find_by_matching(self, store: LinkStore) -> None:
         """Imported entries are found by attribute and value, case-insensitively on both."""
         store.record_import(anchor(UUID_A), "uid=a,dc=x", {"mail": ["Britta@Contoso.com"]})
@@ -438,6 +450,20 @@ class SharedLinkStoreContract:
             mine.put_reconciled_digests({"u1": "ab12"})
             assert theirs.reconciled_digests() == {}
         assert theirs.reconciled_digests() == {"u1": "ab12"}
+
+    def test_every_source_lock_of_a_batch_is_given_back_at_its_end(
+        self, store: LinkStore, second_store: LinkStore
+    ) -> None:
+        """Locks taken by the records of one batch are all released when it ends, even twice."""
+        assert isinstance(store, SourceLocking)
+        assert isinstance(second_store, SourceLocking)
+        with store.batch():
+            for source_id in ("u1", "u2", "u1"):
+                with store.lock_source(source_id):
+                    pass
+        for source_id in ("u1", "u2"):
+            with second_store.lock_source(source_id):
+                pass
 
     def test_a_lease_has_one_holder_at_a_time(
         self, store: LinkStore, second_store: LinkStore
