@@ -9,7 +9,11 @@ With ``--kill`` a seeded random worker is SIGKILLed every 1-3 s (``--kills`` tim
 most) and restarted, and the audit (``ldapsearch``: each user once; every link's entry
 exists; no open intent) is printed. Prints users/s per worker count and the ratio to one
 worker; asserts nothing about time. This machine has 2 cores shared by slapd, PostgreSQL
-and the workers.
+and the workers, so each run also prints the CPU seconds each of them used (slapd and
+the PostgreSQL server from ``/proc/<pid>/stat``, the postmaster counting its ended
+sessions; the workers from ``getrusage`` of this process's children) and what share of
+the two cores they kept busy: where that share nears 100 %, the machine is the limit,
+and the largest consumer is the one to look at.
 
     .venv/bin/python benchmarks/bench_workers.py [--users 20000] [--workers 1 2 4]
         [--kill] [--kills 20]
@@ -19,7 +23,9 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -41,6 +47,43 @@ def load_engine() -> ModuleType:
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_of(pid: int, *, children: bool = False) -> float:
+    """CPU seconds (user + system) of a process, with its waited-for children if asked."""
+    fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+    used = int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15 of stat(5))
+    if children:
+        used += int(fields[13]) + int(fields[14])  # cutime, cstime
+    return used / _TICK
+
+
+def _workers_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _cpu(server: OpenLDAPServer, pg: PostgreSQLServer) -> dict[str, float]:
+    """The CPU seconds used so far by slapd, PostgreSQL and this process's children."""
+    assert pg.directory is not None
+    postmaster = int((pg.directory / "data" / "postmaster.pid").read_text().split()[0])
+    return {
+        "slapd": _cpu_of(server.pid), "postgresql": _cpu_of(postmaster, children=True),
+        "workers": _workers_cpu(),
+    }  # fmt: skip
+
+
+def _print_cpu(before: dict[str, float], after: dict[str, float], seconds: float) -> None:
+    used = {name: after[name] - before[name] for name in before}
+    parts = ", ".join(
+        f"{name} {cpu:.1f} s ({cpu / seconds:.0%} of a core)" for name, cpu in used.items()
+    )
+    busy = sum(used.values()) / (seconds * (os.cpu_count() or 1))
+    load = os.getloadavg()[0]  # other programs on the machine show here
+    print(f"  CPU: {parts}; {busy:.0%} of {os.cpu_count()} cores busy; load average {load:.1f}")
 
 
 def _run(engine: ModuleType, server: OpenLDAPServer, dsn: str, args: argparse.Namespace,
@@ -77,9 +120,12 @@ def main() -> int:
     figures: dict[int, float] = {}
     with OpenLDAPServer() as server, PostgreSQLServer() as pg, tempfile.TemporaryDirectory() as tmp:
         for count in args.workers:
+            before = _cpu(server, pg)
             figures[count] = _run(engine, server, pg.dsn(), args, count, Path(tmp))
+            after = _cpu(server, pg)
             rate = args.users / figures[count]
             print(f"{count} worker(s): {args.users} users in {figures[count]:.1f} s = {rate:.0f}/s")
+            _print_cpu(before, after, figures[count])
     base = figures[args.workers[0]]
     for count, seconds in figures.items():
         print(f"  {count} worker(s) vs {args.workers[0]}: x{base / seconds:.2f}")

@@ -1,10 +1,11 @@
 """The PostgreSQL link store: one connector space shared by several worker processes.
 
-Needs the optional extra ``postgresql`` (``psycopg`` 3). Links, watermarks, intents and
-the import cache live in one PostgreSQL schema; every write outside :meth:`batch` is its
-own transaction, a batch is one transaction (nested batches are savepoints), and a
-statement that fails inside a batch (an anchor linked elsewhere) is undone alone, under a
-savepoint, so one record's failure never aborts the records batched with it.
+Needs the optional extra ``postgresql`` (``psycopg`` 3). Links, watermarks, intents, the
+import cache and the digests of exports found in line live in one PostgreSQL schema;
+every write outside :meth:`batch` is its own transaction, a batch is one transaction
+(nested batches are savepoints), and a statement that fails inside a batch (an anchor
+linked elsewhere) is undone alone, under a savepoint, so one record's failure never
+aborts the records batched with it.
 
 Two coordination primitives serve several workers on one space:
 
@@ -20,9 +21,6 @@ Two coordination primitives serve several workers on one space:
 
 from __future__ import annotations
 
-import contextlib
-import time
-import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
@@ -33,7 +31,7 @@ from ldapconnector.space._anchors import StoredAnchors
 from ldapconnector.space._model import ImportedObject, Intent, Link, LinkState, Watermark
 from ldapconnector.space._postgres_pending import PostgresPendingMembers
 from ldapconnector.space._postgres_schema import check_schema_name, prepare
-from ldapconnector.space._postgres_sql import statements_for
+from ldapconnector.space._postgres_session import PostgresSession
 from ldapconnector.space._store import LinkStoreError
 
 __all__ = ["DEFAULT_POSTGRES_SCHEMA", "PostgresLinkStore"]
@@ -42,17 +40,10 @@ __all__ = ["DEFAULT_POSTGRES_SCHEMA", "PostgresLinkStore"]
 DEFAULT_POSTGRES_SCHEMA = "ldapconnector"
 
 _FETCH = 256
-_LOCK_POLL = 0.02
 
 
 def _fold(text: str) -> str:
     return text.casefold()
-
-
-def _int4(text: str) -> int:
-    """A stable signed 32-bit key for an advisory lock (CRC-32; a clash only serialises)."""
-    value = zlib.crc32(text.encode("utf-8"))
-    return value - (1 << 32) if value >= 1 << 31 else value
 
 
 def _link(row: Sequence[Any], anchors: StoredAnchors) -> Link:
@@ -81,7 +72,7 @@ def _import_psycopg() -> Any:
     return psycopg
 
 
-class PostgresLinkStore(PostgresPendingMembers):
+class PostgresLinkStore(PostgresSession, PostgresPendingMembers):
     """A :class:`~ldapconnector.space.LinkStore` in PostgreSQL, shareable by many workers.
 
     Open it with :meth:`connect`; one store object is one database session, used by one
@@ -101,15 +92,9 @@ class PostgresLinkStore(PostgresPendingMembers):
         anchors: AnchorRegistry | None = None,
     ) -> None:  # fmt: skip
         """Wrap an open autocommit psycopg connection (use :meth:`connect` instead)."""
-        self._db = db
+        driver = _import_psycopg()
+        super().__init__(db, schema=schema, lock_timeout=lock_timeout, driver=driver)
         self._anchors = StoredAnchors(anchors)
-        self._errors: type[Exception] = _import_psycopg().Error
-        self._sql = statements_for(schema)
-        self._depth = 0
-        self._deferred: list[int] = []
-        self.schema = schema
-        self.lock_timeout = lock_timeout
-        self._space_key = _int4(f"ldapconnector:{schema}")
 
     @classmethod
     def connect(
@@ -147,11 +132,7 @@ class PostgresLinkStore(PostgresPendingMembers):
             raise
         return cls(db, schema=schema, lock_timeout=lock_timeout, anchors=anchors)
 
-    # -- lifecycle and transactions ---------------------------------------------------------
-
-    def close(self) -> None:
-        """Close the session (an open batch is rolled back; advisory locks are dropped)."""
-        self._db.close()
+    # -- lifecycle ----------------------------------------------------------------------------
 
     def __enter__(self) -> PostgresLinkStore:
         return self
@@ -164,91 +145,7 @@ class PostgresLinkStore(PostgresPendingMembers):
     ) -> None:
         self.close()
 
-    def _run(self, name: str, params: Sequence[Any] = ()) -> Any:
-        return self._raw(self._sql[name], params, name)
-
-    def _raw(self, statement: str, params: Sequence[Any] = (), name: str | None = None) -> Any:
-        """Run one statement; a psycopg error becomes a LinkStoreError (at the boundary)."""
-        try:
-            return self._db.execute(statement, params)
-        except self._errors as error:
-            what = name or statement.split()[0].lower()
-            raise LinkStoreError(f"the PostgreSQL link store failed ({what}): {error}") from None
-
-    @contextlib.contextmanager
-    def batch(self) -> Iterator[None]:
-        """One transaction: committed when the block exits, rolled back if it raises."""
-        depth = self._depth
-        self._raw("BEGIN" if depth == 0 else f"SAVEPOINT batch_{depth}")
-        self._depth += 1
-        try:
-            yield
-        except BaseException:
-            self._depth = depth
-            if depth == 0:
-                self._raw("ROLLBACK")
-                self._release_deferred()
-            else:
-                self._raw(f"ROLLBACK TO batch_{depth}")
-                self._raw(f"RELEASE batch_{depth}")
-            raise
-        self._depth = depth
-        self._raw("COMMIT" if depth == 0 else f"RELEASE batch_{depth}")
-        if depth == 0:
-            self._release_deferred()
-
-    @contextlib.contextmanager
-    def _alone(self) -> Iterator[None]:
-        """Undo only the statement that fails inside a batch, not the batch (savepoint)."""
-        if self._depth == 0:
-            yield
-            return
-        self._raw("SAVEPOINT one_statement")
-        try:
-            yield
-        except BaseException:
-            self._raw("ROLLBACK TO one_statement")
-            raise
-        finally:
-            self._raw("RELEASE one_statement")
-
-    # -- workers ------------------------------------------------------------------------------
-
-    @contextlib.contextmanager
-    def lock_source(self, source_id: str) -> Iterator[None]:
-        """Hold the source id's advisory lock: no other worker exports it meanwhile.
-
-        Inside a batch the lock is kept until the outermost batch ends, so the next
-        holder sees what this one committed.
-
-        Raises:
-            LinkStoreError: another worker held the lock for ``lock_timeout`` seconds.
-        """
-        key = _int4(source_id)
-        deadline = time.monotonic() + self.lock_timeout
-        query = "SELECT pg_try_advisory_lock(%s, %s)"
-        while not self._raw(query, (self._space_key, key)).fetchone()[0]:
-            if time.monotonic() >= deadline:
-                raise LinkStoreError(
-                    f"source id {source_id!r} is being exported by another worker "
-                    f"(waited {self.lock_timeout:g} s for its lock)"
-                )
-            time.sleep(_LOCK_POLL)
-        try:
-            yield
-        finally:
-            if self._depth == 0:
-                self._unlock(key)
-            else:
-                self._deferred.append(key)
-
-    def _unlock(self, key: int) -> None:
-        self._raw("SELECT pg_advisory_unlock(%s, %s)", (self._space_key, key))
-
-    def _release_deferred(self) -> None:
-        keys, self._deferred = self._deferred, []
-        for key in keys:
-            self._unlock(key)
+    # -- leases -------------------------------------------------------------------------------
 
     def acquire_lease(self, name: str, holder: str, ttl: timedelta) -> bool:
         """Take (or renew) the lease ``name`` for ``holder`` until ``ttl`` from now.
@@ -301,7 +198,7 @@ class PostgresLinkStore(PostgresPendingMembers):
         )  # fmt: skip
         try:
             with self._alone():
-                self._db.execute(self._sql["upsert_link"], row)
+                self._send(self._sql["upsert_link"], row)
         except self._errors as error:
             if getattr(error, "sqlstate", None) != "23505":  # unique_violation
                 raise LinkStoreError(f"the PostgreSQL link store failed (put): {error}") from None
@@ -372,12 +269,7 @@ class PostgresLinkStore(PostgresPendingMembers):
             intent.source_id, intent.dn, " ".join(sorted(intent.fingerprint)),
             intent.attributes_hash, intent.created,
         )  # fmt: skip
-        self._run("upsert_intent", row)
-        if self._depth:
-            self._raw("COMMIT")  # advisory locks are per session: they stay held
-            self._raw("BEGIN")
-            for depth in range(1, self._depth):
-                self._raw(f"SAVEPOINT batch_{depth}")
+        self._run_and_commit("upsert_intent", row)
 
     def get_intent(self, source_id: str) -> Intent | None:
         """The open intent of a source id, or None."""
@@ -399,6 +291,23 @@ class PostgresLinkStore(PostgresPendingMembers):
                 self.put(link)
             done = int(self._run("remove_intent", (source_id,)).rowcount)
         return done > 0
+
+    # -- digests of exports found in line -------------------------------------------------
+
+    def reconciled_digests(self) -> dict[str, str]:
+        """Every recorded digest by source id (one query; read once per export run)."""
+        rows = self._stream("all_reconciled")
+        return {str(source_id): str(digest) for source_id, digest in rows}
+
+    def put_reconciled_digests(self, digests: Mapping[str, str | None]) -> None:
+        """Record (or, for None, forget) digests in one transaction (the caller's batch)."""
+        kept = {source_id: digest for source_id, digest in digests.items() if digest}
+        gone = [source_id for source_id, digest in digests.items() if not digest]
+        with self.batch():
+            if kept:
+                self._run("upsert_reconciled", (list(kept), list(kept.values())))
+            if gone:
+                self._run("forget_reconciled", (gone,))
 
     # -- watermarks ---------------------------------------------------------------------------
 
@@ -430,6 +339,7 @@ class PostgresLinkStore(PostgresPendingMembers):
         ]
         rows = [(o.anchor.key, o.anchor.kind.value, o.anchor.value, o.dn) for o in objects]
         with self.batch(), self._db.cursor() as cursor:
+            self._flush()  # the cursor bypasses the queue of control statements
             try:
                 cursor.executemany(self._sql["forget_values"], [(o.anchor.key,) for o in objects])
                 cursor.executemany(self._sql["upsert_imported"], rows)

@@ -6,8 +6,14 @@ database can hold several connectors' spaces side by side. Its ``meta`` table re
 refused. The tables are created in one transaction under an advisory lock, so workers
 starting at the same moment do not race each other creating them.
 
+A new schema is made at version 1 and brought forward by the same :data:`_MIGRATIONS`
+that upgrade an older one (in the same transaction, under the same lock: all or
+nothing), so every migration runs on every new schema too.
+
 Versions: 1, links, watermarks, the import cache, intents and worker leases; 2, the
-``pending_members`` table (group members not provisioned yet, docs/groups.md).
+``reconciled`` table (per source id, the digest of an export's inputs when its entry was
+found in line, as in the SQLite file's format 3); 3, the ``pending_members`` table (group
+members not provisioned yet, docs/groups.md; the SQLite file's format 4).
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from ldapconnector.space._store import LinkStoreError
 __all__ = ["POSTGRES_STORE_VERSION", "check_schema_name", "prepare"]
 
 #: The version of the table layout this code writes.
-POSTGRES_STORE_VERSION = 2
+POSTGRES_STORE_VERSION = 3
 
 _APPLICATION = "ldapconnector link store"
 # A plain identifier: it is put into statements as a (quoted) name, never as a value.
@@ -77,11 +83,10 @@ _TABLES = (
     )""",
 )
 
-
-# version -> statements that bring a layout from that version to the next one. New schemas
-# are created at version 1 and brought forward by the same statements.
+# version -> statements that upgrade a schema from that version to the next one.
 _MIGRATIONS: dict[int, tuple[str, ...]] = {
-    1: (
+    1: ("CREATE TABLE {s}.reconciled (source_id TEXT PRIMARY KEY, digest TEXT NOT NULL)",),
+    2: (
         """CREATE TABLE {s}.pending_members (
             group_id TEXT NOT NULL,
             member_id TEXT NOT NULL,
@@ -133,17 +138,21 @@ def _create(db: Any, schema: str) -> None:
 
 
 def _migrate(db: Any, schema: str, version: int) -> None:
-    """Bring the layout from ``version`` to :data:`POSTGRES_STORE_VERSION`."""
+    """Bring the tables from ``version`` to :data:`POSTGRES_STORE_VERSION`, step by step."""
+    update = f'UPDATE "{schema}".meta SET value = %s WHERE key = %s'  # noqa: S608
     while version < POSTGRES_STORE_VERSION:
-        for statement in _MIGRATIONS[version]:
+        steps = _MIGRATIONS.get(version)
+        if steps is None:
+            raise LinkStoreError(f"schema {schema}: no migration from layout version {version}")
+        for statement in steps:
             db.execute(statement.format(s=f'"{schema}"'))
         version += 1
-    update = f'UPDATE "{schema}".meta SET value = %s WHERE key = %s'  # noqa: S608
-    db.execute(update, (str(version), "schema_version"))
+        db.execute(update, (str(version), "schema_version"))
 
 
 def prepare(db: Any, schema: str) -> None:
-    """Check the link store tables in ``schema``, creating them when there are none.
+    """Check the link store tables in ``schema``: create them when there are none, upgrade
+    them when they are older.
 
     ``db`` is a psycopg connection in autocommit mode; the check runs in one transaction.
 
@@ -164,8 +173,7 @@ def prepare(db: Any, schema: str) -> None:
                 f"(layout version {version}; this version reads up to "
                 f"{POSTGRES_STORE_VERSION}); upgrade ldapconnector or use another schema"
             )
-        if version < POSTGRES_STORE_VERSION:
-            _migrate(db, schema, version)
+        _migrate(db, schema, version)
     except BaseException:
         db.execute("ROLLBACK")
         raise

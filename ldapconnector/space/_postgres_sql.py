@@ -84,6 +84,14 @@ STATEMENTS: dict[str, str] = {
         "WHERE {s}.leases.expires < now() OR {s}.leases.holder = excluded.holder "
         "RETURNING holder"
     ),
+    "all_reconciled": "SELECT source_id, digest FROM {s}.reconciled",
+    # Many rows in one statement: arrays of source ids and digests, unnested.
+    "upsert_reconciled": (
+        "INSERT INTO {s}.reconciled (source_id, digest) "
+        "SELECT * FROM unnest(%s::text[], %s::text[]) "
+        "ON CONFLICT (source_id) DO UPDATE SET digest = excluded.digest"
+    ),
+    "forget_reconciled": "DELETE FROM {s}.reconciled WHERE source_id = ANY(%s)",
     "lease_holder": "SELECT holder, expires FROM {s}.leases WHERE name = %s",
     "drop_lease": "DELETE FROM {s}.leases WHERE name = %s AND holder = %s",
     # Group members not provisioned yet (layout version 2).

@@ -11,6 +11,11 @@ fixture yielding an empty store (closed afterwards)::
             with MyStore.open(tmp_path / "space") as store:
                 yield store
 
+A backend that keeps the export's digests of users found in line (``reconciled_digests``
+/ ``put_reconciled_digests``, :class:`ReconciledDigestStore`; SQLite and PostgreSQL do)
+also subclasses :class:`DigestContract`. The digests are optional: the export works
+without them, but plans every unchanged user in full.
+
 A backend several workers share (PostgreSQL) also subclasses
 :class:`SharedLinkStoreContract`, whose tests need a ``second_store`` fixture: another
 session on the same space, as a second worker would open it, with a short
@@ -36,14 +41,22 @@ from ldapconnector.space import (
     Watermark,
     attributes_hash,
 )
+from ldapconnector.testing._digest_contract import (
+    DigestContract,
+    ReconciledDigestStore,
+    digests_of,
+)
 
 __all__ = [
     "T0",
     "UUID_A",
     "UUID_B",
+    "DigestContract",
     "LinkStoreContract",
+    "ReconciledDigestStore",
     "SharedLinkStoreContract",
     "anchor",
+    "digests_of",
     "intent",
     "link",
 ]
@@ -239,6 +252,18 @@ class LinkStoreContract:
             with pytest.raises(LinkStoreError):
                 clash()
         assert [item.source_id for item in store.iter_links()] == ["outer"]
+
+    def test_batches_that_write_nothing(self, store: LinkStore) -> None:
+        """Empty batches, nested or failing, leave the store as it was and usable."""
+        with store.batch(), store.batch():
+            pass
+        with pytest.raises(RuntimeError), store.batch(), store.batch():
+            raise RuntimeError("nothing written")
+        with store.batch():
+            with store.batch():
+                pass
+            store.put(link())
+        assert store.get_by_source("u1") == link()
 
     def test_record_and_find_by_matching(self, store: LinkStore) -> None:
         """Imported entries are found by attribute and value, case-insensitively on both."""
@@ -440,6 +465,31 @@ class SharedLinkStoreContract:
                 second_store.lock_source("u1").__enter__()
         with second_store.lock_source("u1"):
             assert second_store.get_by_source("u1") == link("u1")
+
+    def test_digests_of_an_open_batch_are_seen_only_once_committed(
+        self, store: LinkStore, second_store: LinkStore
+    ) -> None:
+        """One worker's digests reach another worker with the commit of their batch."""
+        mine, theirs = digests_of(store), digests_of(second_store)
+        with store.batch():
+            store.put(link())
+            mine.put_reconciled_digests({"u1": "ab12"})
+            assert theirs.reconciled_digests() == {}
+        assert theirs.reconciled_digests() == {"u1": "ab12"}
+
+    def test_every_source_lock_of_a_batch_is_given_back_at_its_end(
+        self, store: LinkStore, second_store: LinkStore
+    ) -> None:
+        """Locks taken by the records of one batch are all released when it ends, even twice."""
+        assert isinstance(store, SourceLocking)
+        assert isinstance(second_store, SourceLocking)
+        with store.batch():
+            for source_id in ("u1", "u2", "u1"):
+                with store.lock_source(source_id):
+                    pass
+        for source_id in ("u1", "u2"):
+            with second_store.lock_source(source_id):
+                pass
 
     def test_a_lease_has_one_holder_at_a_time(
         self, store: LinkStore, second_store: LinkStore

@@ -122,40 +122,85 @@ class Workers:
 
 @attrs.frozen(kw_only=True)
 class Audit:
-    """What the directory and the link store hold after the workers."""
+    """What the directory and the link store hold after the workers.
+
+    Attributes:
+        expected: how many users were exported.
+        entries: inetOrgPerson entries under the container.
+        duplicated: entries beyond the first with the same uid.
+        missing: users with no entry.
+        links: links in the store.
+        unlinked: users with no active link.
+        links_without_entry: links whose DN names no entry.
+        links_disagreeing: links whose entry has another entryUUID (the anchor) or the
+            uid of another user.
+        open_intents: intents left open (an add never resolved).
+    """
 
     expected: int
     entries: int
     duplicated: int
     missing: int
     links: int
+    unlinked: int
     links_without_entry: int
+    links_disagreeing: int
     open_intents: int
+
+
+def _directory(
+    server: Any, base: str
+) -> tuple[collections.Counter[str], dict[str, tuple[str, str]]]:
+    """Every uid's count, and dn_key -> (uid, entryUUID), read with ``ldapsearch``."""
+    from ldapconnector.dn import dn_key
+
+    argv = [
+        "ldapsearch", "-LLL", "-o", "ldif-wrap=no", "-x", "-H", server.ldapi_uri,
+        "-D", server.admin_dn, "-w", server.admin_password, "-b", base,
+        "-E", "pr=1000/noprompt", "(objectClass=inetOrgPerson)", "uid", "entryUUID",
+    ]  # fmt: skip
+    out = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=600).stdout
+    uids: collections.Counter[str] = collections.Counter()
+    entries: dict[str, tuple[str, str]] = {}
+    for block in out.strip().split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line)
+        if "dn" in fields:
+            uids[fields.get("uid", "")] += 1
+            entries[dn_key(fields["dn"])] = (fields.get("uid", ""), fields.get("entryUUID", ""))
+    return uids, entries
+
+
+def _agrees(link: Any, entry: tuple[str, str], login: dict[str, str]) -> bool:
+    """The entry at the link's DN is its user's (uid) and has its anchor (entryUUID)."""
+    uid, uuid = entry
+    return uid == login.get(link.source_id) and uuid.lower() == link.anchor.value.lower()
 
 
 def audit(server: Any, dsn: str, schema: str, users: int, *, people_dn: str | None = None) -> Audit:
     """Read the directory with ldapsearch and the link store; compare with the users."""
     from ldapconnector.cli._demo_data import user_record
     from ldapconnector.dn import dn_key
-    from ldapconnector.space import PostgresLinkStore
+    from ldapconnector.space import LinkState, PostgresLinkStore
 
-    argv = [
-        "ldapsearch", "-LLL", "-o", "ldif-wrap=no", "-x", "-H", server.ldapi_uri,
-        "-D", server.admin_dn, "-w", server.admin_password, "-b", people_dn or server.people_dn,
-        "-E", "pr=1000/noprompt", "(objectClass=inetOrgPerson)", "uid",
-    ]  # fmt: skip
-    out = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=600).stdout
-    uids = collections.Counter(line[5:] for line in out.splitlines() if line.startswith("uid: "))
-    dns = {dn_key(line[4:]) for line in out.splitlines() if line.startswith("dn: ")}
-    wanted = {str(user_record(i)["userPrincipalName"]).partition("@")[0] for i in range(users)}
+    uids, entries = _directory(server, people_dn or server.people_dn)
+    login = {
+        str(record["id"]): str(record["userPrincipalName"]).partition("@")[0]
+        for record in map(user_record, range(users))
+    }
     with PostgresLinkStore.connect(dsn, schema=schema) as store:
         links = list(store.iter_links())
         intents = len(store.list_intents())
+    held = [(link, entries.get(dn_key(link.dn))) for link in links]
+    active = {link.source_id for link in links if link.state is LinkState.ACTIVE}
     return Audit(
         expected=users, entries=sum(uids.values()),
         duplicated=sum(count - 1 for count in uids.values() if count > 1),
-        missing=len(wanted - set(uids)), links=len(links),
-        links_without_entry=sum(1 for link in links if dn_key(link.dn) not in dns),
+        missing=len(set(login.values()) - set(uids)), links=len(links),
+        unlinked=len(set(login) - active),
+        links_without_entry=sum(1 for _, entry in held if entry is None),
+        links_disagreeing=sum(
+            1 for link, entry in held if entry is not None and not _agrees(link, entry, login)
+        ),
         open_intents=intents,
     )  # fmt: skip
 

@@ -11,12 +11,16 @@ import pytest
 
 from ldapconnector.space import PostgresLinkStore, SqliteLinkStore
 from ldapconnector.testing import PostgreSQLServer
-from ldapconnector.testing.link_store_contract import LinkStoreContract, SharedLinkStoreContract
+from ldapconnector.testing.link_store_contract import (
+    DigestContract,
+    LinkStoreContract,
+    SharedLinkStoreContract,
+)
 
 _SPACES = itertools.count(1)
 
 
-class TestSqliteFile(LinkStoreContract):
+class TestSqliteFile(LinkStoreContract, DigestContract):
     """The default backend: one SQLite file."""
 
     @pytest.fixture(name="store")
@@ -26,7 +30,7 @@ class TestSqliteFile(LinkStoreContract):
             yield store
 
 
-class TestSqliteInMemory(LinkStoreContract):
+class TestSqliteInMemory(LinkStoreContract, DigestContract):
     """The test backend: SQLite in memory."""
 
     @pytest.fixture(name="store")
@@ -38,7 +42,7 @@ class TestSqliteInMemory(LinkStoreContract):
 
 @pytest.mark.integration
 @pytest.mark.postgresql
-class TestPostgres(LinkStoreContract, SharedLinkStoreContract):
+class TestPostgres(LinkStoreContract, DigestContract, SharedLinkStoreContract):
     """The shared backend: PostgreSQL, one schema (one connector space) per test."""
 
     @pytest.fixture(name="space")
