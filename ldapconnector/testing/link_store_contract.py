@@ -46,6 +46,7 @@ from ldapconnector.testing._digest_contract import (
     ReconciledDigestStore,
     digests_of,
 )
+from ldapconnector.testing._pending_contract import PendingMembersContract
 
 __all__ = [
     "T0",
@@ -102,7 +103,7 @@ def intent(source_id: str = "u1", dn: str = "uid=a,dc=x") -> Intent:
     )
 
 
-class LinkStoreContract:
+class LinkStoreContract(PendingMembersContract):
     """What every link store does; subclass it and provide a ``store`` fixture."""
 
     def test_empty_store(self, store: LinkStore) -> None:
@@ -386,30 +387,6 @@ class LinkStoreContract:
         other = anchor("00000000-0000-0000-0000-000000000001")
         found = store.live_links_by_anchor([anchor(UUID_A), anchor(UUID_B), other])
         assert found == {anchor(UUID_A): link("u1")}
-
-    def test_pending_members_are_replaced_per_group_and_listed(self, store: LinkStore) -> None:
-        """Each group's pending members are replaced as a set; an empty set clears the group."""
-        assert store.pending_members("g1") == ()
-        store.put_pending_members("g1", ["u9", "u2", "u9"])
-        store.put_pending_members("g2", ["u3"])
-        assert store.pending_members("g1") == ("u2", "u9")
-        assert list(store.iter_pending_groups()) == ["g1", "g2"]
-        store.put_pending_members("g1", [])
-        assert store.pending_members("g1") == ()
-        assert list(store.iter_pending_groups()) == ["g2"]
-
-    def test_pending_members_roll_back_with_their_batch(self, store: LinkStore) -> None:
-        """Inside a batch that fails, the pending members written are rolled back too."""
-        store.put_pending_members("g1", ["u1"])
-
-        def write_then_fail() -> None:
-            with store.batch():
-                store.put_pending_members("g1", ["u2"])
-                raise RuntimeError("boom")
-
-        with pytest.raises(RuntimeError, match="boom"):
-            write_then_fail()
-        assert store.pending_members("g1") == ("u1",)
 
 
 class SharedLinkStoreContract:
