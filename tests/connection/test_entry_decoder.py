@@ -34,6 +34,17 @@ def test_decodes_as_entry_from_raw_does(
     assert message_header(message) == (message_id, 0x64)
 
 
+@pytest.mark.parametrize("size", [0, 1, 127, 128, 129, 255, 256, 70_000])
+@pytest.mark.parametrize("name", [b"cn", b"jpegPhoto"])
+@pytest.mark.parametrize("count", [0, 1, 2])
+def test_lengths_at_the_short_form_boundary(size: int, name: bytes, count: int) -> None:
+    """Values of every length form decode whole, alone or not (0x81 0x80 is no short form)."""
+    values = [bytes([0x41 + i]) * size for i in range(count)]
+    message = entry_message(5, b"uid=a,dc=x", {name: values, b"sn": [b"\xff" * size]})
+    expected = entry_from_raw("uid=a,dc=x", {name.decode(): values, "sn": [b"\xff" * size]})
+    assert EntryDecoder().decode(message) == expected
+
+
 def test_a_cut_entry_is_an_error_naming_its_position() -> None:
     """A truncated entry raises LdapConnectorError with the base and the entry's number."""
     decoder = EntryDecoder(base="ou=people,dc=x")
