@@ -45,6 +45,20 @@ def test_lengths_at_the_short_form_boundary(size: int, name: bytes, count: int) 
     assert EntryDecoder().decode(message) == expected
 
 
+@pytest.mark.parametrize(
+    ("message", "header"),
+    [
+        (bytes.fromhex("3006020105650100"), (5, 0x65)),  # short forms throughout
+        (bytes.fromhex("30840000000802810200ff650100"), (255, 0x65)),  # long forms
+        (bytes.fromhex("300602"), (-1, -1)),  # cut short
+    ],
+    ids=["short", "long", "cut"],
+)
+def test_message_header_reads_either_length_form(message: bytes, header: tuple[int, int]) -> None:
+    """The message id and operation tag come out whatever form the lengths take."""
+    assert message_header(message) == header
+
+
 def test_a_cut_entry_is_an_error_naming_its_position() -> None:
     """A truncated entry raises LdapConnectorError with the base and the entry's number."""
     decoder = EntryDecoder(base="ou=people,dc=x")
