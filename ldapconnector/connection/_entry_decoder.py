@@ -46,8 +46,9 @@ class EntryDecoder:
     def decode(self, message: bytes) -> Entry:
         """The entry a searchResEntry message carries (its header already checked).
 
-        One pass over the message: lengths in short form are read inline and values are
-        decoded as they are cut out (a call per element would cost more than the parsing).
+        One pass over the message, in this one frame and :meth:`_attributes`: lengths in
+        short form are read inline and values are decoded as they are cut out (a call per
+        element would cost more than the parsing).
 
         Raises:
             LdapConnectorError: the message is not a well-formed searchResEntry (the error
@@ -55,26 +56,30 @@ class EntryDecoder:
         """
         self._decoded += 1
         try:
-            return self._decode(message)
+            first = message[1]  # LDAPMessage SEQUENCE, then the messageID INTEGER
+            index = 2 if first < _LONG else 2 + (first & 0x7F)
+            size = message[index + 1]
+            if size < _LONG:
+                index += 2
+            else:
+                size, index = read_length(message, index + 1)
+            first = message[index + size + 1]  # [APPLICATION 4] searchResEntry
+            index += size + (2 if first < _LONG else 2 + (first & 0x7F))
+            size = message[index + 1]  # objectName
+            if size < _LONG:
+                index += 2
+            else:
+                size, index = read_length(message, index + 1)
+            dn = message[index : index + size].decode("utf-8", "replace")
+            size, index = read_length(message, index + size + 1)  # PartialAttributeList
+            if index + size > len(message):
+                raise ValueError("truncated")
+            return Entry(dn, self._attributes(message, index, index + size))
         except (IndexError, ValueError):
             raise LdapConnectorError(
                 f"the server sent a malformed search result entry (entry {self._decoded} of "
                 f"the search of {self.base!r})"
             ) from None
-
-    def _decode(self, message: bytes) -> Entry:
-        first = message[1]  # LDAPMessage SEQUENCE, then the messageID INTEGER
-        index = 2 if first < _LONG else 2 + (first & 0x7F)
-        size, index = read_length(message, index + 1)
-        index += size
-        first = message[index + 1]  # [APPLICATION 4] searchResEntry
-        index += 2 if first < _LONG else 2 + (first & 0x7F)
-        size, index = read_length(message, index + 1)  # objectName
-        dn = message[index : index + size].decode("utf-8", "replace")
-        size, index = read_length(message, index + size + 1)  # PartialAttributeList
-        if index + size > len(message):
-            raise ValueError("truncated")
-        return Entry(dn, self._attributes(message, index, index + size))
 
     def _attributes(self, message: bytes, index: int, end: int) -> dict[str, tuple[Value, ...]]:
         """The PartialAttributeList from ``index`` to ``end``.

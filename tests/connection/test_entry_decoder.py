@@ -45,6 +45,15 @@ def test_lengths_at_the_short_form_boundary(size: int, name: bytes, count: int) 
     assert EntryDecoder().decode(message) == expected
 
 
+@pytest.mark.parametrize("size", [1, 127, 128, 300])
+@pytest.mark.parametrize("message_id", [1, 200, 32000])
+def test_dns_and_message_ids_of_either_length_form(size: int, message_id: int) -> None:
+    """The DN comes out whole whether its length (or the message id's) is short or long."""
+    dn = "x" * size
+    message = entry_message(message_id, dn.encode(), {b"cn": [b"A"]})
+    assert EntryDecoder().decode(message) == entry_from_raw(dn, {"cn": [b"A"]})
+
+
 @pytest.mark.parametrize(
     ("message", "header"),
     [
