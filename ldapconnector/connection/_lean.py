@@ -43,6 +43,7 @@ RAW_ENTRIES = "searchResEntry raw"
 # Plain ints, not the enum members: each message's header is compared against them.
 _SEQUENCE = int(Tag.SEQUENCE)
 _INTEGER = int(Tag.INTEGER)
+_LONG = 0x80  # a length byte with this bit set is the long form's count of bytes
 _SEARCH_RESULT_ENTRY = make_tag(TagClass.APPLICATION, 4, constructed=True)  # 0x64
 # Responses after which more messages follow for the same request.
 _NOT_FINAL_TYPES = frozenset({"searchResEntry", "searchResRef", "intermediateResponse"})
@@ -58,10 +59,19 @@ _NOVELL_TRANSACTION_ERROR = "2.16.840.1.113719.1.27.103.4"
 
 
 def message_header(message: bytes) -> tuple[int, int]:
-    """An LDAPMessage's (message id, protocol operation tag byte); (-1, -1) if unreadable."""
+    """An LDAPMessage's (message id, protocol operation tag byte); (-1, -1) if unreadable.
+
+    Called for every message a search receives, so the lengths are read inline (the
+    messageID's is short in practice; a long one takes :func:`read_length`).
+    """
     try:
-        _, index = read_length(message, 1)
-        size, index = read_length(message, index + 1)
+        first = message[1]
+        index = 2 if first < _LONG else 2 + (first & 0x7F)
+        size = message[index + 1]
+        if size < _LONG:
+            index += 2
+        else:
+            size, index = read_length(message, index + 1)
         return int.from_bytes(message[index : index + size], "big", signed=True), message[
             index + size
         ]

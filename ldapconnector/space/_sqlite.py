@@ -15,6 +15,12 @@ from ldapconnector.space._anchors import StoredAnchors
 from ldapconnector.space._lock import StateLock, create_private
 from ldapconnector.space._model import ImportedObject, Intent, Link, LinkState
 from ldapconnector.space._reconciled import ReconciledTable
+from ldapconnector.space._sqlite_imports import (
+    column_rows,
+    live_link_rows,
+    object_rows,
+    write_imports,
+)
 from ldapconnector.space._sqlite_pending import SqlitePendingMembers
 from ldapconnector.space._sqlite_schema import MEMORY, connect
 from ldapconnector.space._sqlite_watermarks import SqliteWatermarks
@@ -26,8 +32,6 @@ _LINK_COLUMNS = "source_id, anchor_kind, anchor_value, dn, state, attributes_has
 # Live links first, then the most recently written.
 _PREFERENCE = "ORDER BY state = 'deleted', updated DESC LIMIT 1"
 _FETCH = 256
-# Anchors per "IN (...)" query: well under SQLite's limit of bound parameters.
-_IN_CHUNK = 500
 _ALL_LINKS = f"SELECT {_LINK_COLUMNS} FROM links ORDER BY source_id"  # noqa: S608 - constant
 _LINKS_IN_STATE = f"SELECT {_LINK_COLUMNS} FROM links WHERE state = ? ORDER BY source_id"  # noqa: S608
 # An upsert on source_id only: a clash on the live-anchor index must raise, not replace
@@ -39,15 +43,6 @@ _UPSERT_LINK = (
     "anchor_value = excluded.anchor_value, anchor_key = excluded.anchor_key, "
     "dn = excluded.dn, dn_key = excluded.dn_key, state = excluded.state, "
     "attributes_hash = excluded.attributes_hash, updated = excluded.updated"
-)
-_FORGET_IMPORTED_VALUES = "DELETE FROM imported_values WHERE anchor_key = ?"
-_RECORD_IMPORTED = (
-    "INSERT OR REPLACE INTO imported (anchor_key, anchor_kind, anchor_value, dn) "
-    "VALUES (?, ?, ?, ?)"
-)
-_RECORD_IMPORTED_VALUE = (
-    "INSERT OR IGNORE INTO imported_values (anchor_key, attribute, attribute_key, value, "
-    "value_key) VALUES (?, ?, ?, ?, ?)"
 )
 _INTENT_COLUMNS = "source_id, dn, fingerprint, attributes_hash, created"
 _UPSERT_INTENT = f"INSERT OR REPLACE INTO intents ({_INTENT_COLUMNS}) VALUES (?, ?, ?, ?, ?)"  # noqa: S608
@@ -397,36 +392,40 @@ class SqliteLinkStore(ReconciledTable, SqlitePendingMembers, SqliteWatermarks):
         Each table is written with one ``executemany``; every anchor's key is computed
         once (a full import of 100,000 entries calls this once per page).
         """
-        keyed = [(obj.anchor.key, obj) for obj in objects]
-        values = [
-            (key, name, name.strip().casefold(), value, value.casefold())
-            for key, obj in keyed
-            for name, found in obj.matching_values.items()
-            for value in found
-        ]
         with self.batch():
-            self._db.executemany(_FORGET_IMPORTED_VALUES, [(key,) for key, _ in keyed])
-            self._db.executemany(
-                _RECORD_IMPORTED,
-                [(key, o.anchor.kind.value, o.anchor.value, o.dn) for key, o in keyed],
-            )
-            self._db.executemany(_RECORD_IMPORTED_VALUE, values)
+            write_imports(self._db, object_rows(objects))
+
+    def record_import_page(
+        self,
+        anchors: Sequence[Anchor],
+        dns: Sequence[str],
+        matching: Mapping[str, Sequence[Sequence[str]]],
+    ) -> dict[Anchor, Link]:
+        """Record one page of a full import; return the live links of its anchors.
+
+        The same as :meth:`record_imports` of the entries ``anchors[i]`` at ``dns[i]``
+        with ``matching[name][i]`` as the values of each matching attribute, followed by
+        :meth:`live_links_by_anchor` of ``anchors``, in one transaction (nested in an open
+        batch); given as columns so that the runner builds no object per entry, and each
+        anchor's key is computed once for both.
+
+        Raises:
+            ValueError: the columns are not all as long as ``anchors``.
+        """
+        keys = [anchor.key for anchor in anchors]
+        rows = column_rows(keys, anchors, dns, matching)
+        with self.batch():
+            write_imports(self._db, rows)
+            return self._live_links(dict(zip(keys, anchors, strict=True)))
 
     def live_links_by_anchor(self, anchors: Iterable[Anchor]) -> dict[Anchor, Link]:
         """The live (not deleted) links of these anchors, a few hundred per query."""
-        wanted = {anchor.key: anchor for anchor in anchors}
-        keys = list(wanted)
-        found: dict[Anchor, Link] = {}
-        for start in range(0, len(keys), _IN_CHUNK):
-            chunk = keys[start : start + _IN_CHUNK]
-            marks = ", ".join("?" * len(chunk))
-            query = (
-                f"SELECT {_LINK_COLUMNS}, anchor_key FROM links "  # noqa: S608 - constants
-                f"WHERE state != 'deleted' AND anchor_key IN ({marks})"
-            )
-            for row in self._db.execute(query, chunk):
-                found[wanted[row[-1]]] = _link(row[:-1], self._anchors)
-        return found
+        return self._live_links({anchor.key: anchor for anchor in anchors})
+
+    def _live_links(self, wanted: Mapping[str, Anchor]) -> dict[Anchor, Link]:
+        """The live links of the anchors ``wanted`` holds by key."""
+        rows = live_link_rows(self._db, list(wanted), _LINK_COLUMNS)
+        return {wanted[row[-1]]: _link(row[:-1], self._anchors) for row in rows}
 
     def find_by_matching(self, attribute: str, value: str) -> tuple[Anchor, ...]:
         """Anchors of imported entries with that value, both compared case-insensitively."""

@@ -34,6 +34,40 @@ def test_decodes_as_entry_from_raw_does(
     assert message_header(message) == (message_id, 0x64)
 
 
+@pytest.mark.parametrize("size", [0, 1, 127, 128, 129, 255, 256, 70_000])
+@pytest.mark.parametrize("name", [b"cn", b"jpegPhoto"])
+@pytest.mark.parametrize("count", [0, 1, 2])
+def test_lengths_at_the_short_form_boundary(size: int, name: bytes, count: int) -> None:
+    """Values of every length form decode whole, alone or not (0x81 0x80 is no short form)."""
+    values = [bytes([0x41 + i]) * size for i in range(count)]
+    message = entry_message(5, b"uid=a,dc=x", {name: values, b"sn": [b"\xff" * size]})
+    expected = entry_from_raw("uid=a,dc=x", {name.decode(): values, "sn": [b"\xff" * size]})
+    assert EntryDecoder().decode(message) == expected
+
+
+@pytest.mark.parametrize("size", [1, 127, 128, 300])
+@pytest.mark.parametrize("message_id", [1, 200, 32000])
+def test_dns_and_message_ids_of_either_length_form(size: int, message_id: int) -> None:
+    """The DN comes out whole whether its length (or the message id's) is short or long."""
+    dn = "x" * size
+    message = entry_message(message_id, dn.encode(), {b"cn": [b"A"]})
+    assert EntryDecoder().decode(message) == entry_from_raw(dn, {"cn": [b"A"]})
+
+
+@pytest.mark.parametrize(
+    ("message", "header"),
+    [
+        (bytes.fromhex("3006020105650100"), (5, 0x65)),  # short forms throughout
+        (bytes.fromhex("30840000000802810200ff650100"), (255, 0x65)),  # long forms
+        (bytes.fromhex("300602"), (-1, -1)),  # cut short
+    ],
+    ids=["short", "long", "cut"],
+)
+def test_message_header_reads_either_length_form(message: bytes, header: tuple[int, int]) -> None:
+    """The message id and operation tag come out whatever form the lengths take."""
+    assert message_header(message) == header
+
+
 def test_a_cut_entry_is_an_error_naming_its_position() -> None:
     """A truncated entry raises LdapConnectorError with the base and the entry's number."""
     decoder = EntryDecoder(base="ou=people,dc=x")

@@ -88,6 +88,44 @@ def test_import_batch_skips_the_fsync_and_nothing_else(tmp_path: Path) -> None:
         assert imported.dn == "uid=a,dc=x"
 
 
+def test_an_import_page_from_columns_records_what_record_imports_does() -> None:
+    """record_import_page stores what record_imports would and returns the live links."""
+    other = Anchor.parse("entryUUID", "7d3e0c1a-16a6-1027-98f4-d28b5365dc14")
+    gone = Anchor.parse("entryUUID", "0b1c2d3e-16a6-1027-98f4-d28b5365dc14")
+    live = Link(source_id="u1", anchor=ANCHOR, dn="uid=old,dc=x", updated=T0)
+    with SqliteLinkStore.in_memory() as store:
+        store.put(live)
+        store.put(Link(source_id="u2", anchor=gone, dn="uid=g,dc=x", state=LinkState.DELETED))
+        store.record_import(other, "uid=b,dc=x", {"mail": ["stale@x"]})
+        with store.import_batch():
+            links = store.record_import_page(
+                [ANCHOR, other, gone],
+                ["uid=a,dc=x", "uid=b,dc=x", "uid=g,dc=x"],
+                {"mail": [("a@x", "A2@x"), ("b@x",), ()], "Cn ": [("A",), (), ("G",)]},
+            )
+        assert links == {ANCHOR: live}
+        assert store.imported_count() == 3
+        assert store.find_by_matching("mail", "a2@X") == (ANCHOR,)
+        assert store.find_by_matching("mail", "stale@x") == ()  # recorded again: replaced
+        assert store.find_by_matching("cn", "g") == (gone,)
+        imported = store.get_imported(ANCHOR)
+        assert imported is not None
+        assert (imported.dn, dict(imported.matching_values)) == (
+            "uid=a,dc=x",
+            {"Cn ": ("A",), "mail": ("a@x", "A2@x")},
+        )
+
+
+def test_an_import_page_with_uneven_columns_writes_nothing() -> None:
+    """Columns of different lengths raise before anything is written."""
+    with SqliteLinkStore.in_memory() as store:
+        with pytest.raises(ValueError, match="zip"):
+            store.record_import_page([ANCHOR], ["uid=a,dc=x"], {"mail": [("a@x",), ("b@x",)]})
+        with pytest.raises(ValueError, match="zip"):
+            store.record_import_page([ANCHOR], [], {})
+        assert store.imported_count() == 0
+
+
 def test_meta_table_records_the_version(tmp_path: Path) -> None:
     """A new file carries its format version in the meta table."""
     path = tmp_path / "links.sqlite"

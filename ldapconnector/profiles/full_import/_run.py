@@ -15,7 +15,7 @@ import gc
 import itertools
 import logging
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Protocol, cast, runtime_checkable
@@ -34,7 +34,8 @@ from ldapconnector.errors import (
 from ldapconnector.model import Entry, GroupMember, Value
 from ldapconnector.profiles.export import exposed_attributes
 from ldapconnector.profiles.full_import._plan import ImportPlan
-from ldapconnector.space import ImportedObject, LinkStore
+from ldapconnector.schema import Schema
+from ldapconnector.space import ImportedObject, Link, LinkStore
 
 __all__ = ["ImportCounts", "ImportProgress", "ImportResult", "ImportedEntry", "run_full_import"]
 
@@ -144,13 +145,6 @@ class ImportResult:
         return self
 
 
-def _anchor_of(entry: Entry, plan: ImportPlan) -> Anchor | None:
-    anchor = anchor_of_entry(entry, plan.anchor)
-    if anchor is None and entry.first(plan.anchor.attribute) is not None:
-        log.warning("skipping %s: its %s is unusable", entry.dn, plan.anchor.attribute)
-    return anchor
-
-
 def _texts(entry: Entry, name: str) -> tuple[str, ...]:
     """``entry.texts(name)``, without building a new tuple when every value is text."""
     values = entry.get(name)
@@ -160,22 +154,37 @@ def _texts(entry: Entry, name: str) -> tuple[str, ...]:
     return cast(tuple[str, ...], values)
 
 
-def _matching_values(entry: Entry, plan: ImportPlan) -> dict[str, tuple[str, ...]]:
-    return {name: _texts(entry, name) for name in plan.matching_attributes if entry.get(name)}
-
-
 @runtime_checkable
-class _ImportBatching(Protocol):
-    """A store with a cheaper transaction for import pages (``SqliteLinkStore``'s)."""
+class _ImportPages(Protocol):
+    """A store with a cheaper path for import pages (``SqliteLinkStore``'s): a transaction
+    committed without an fsync, and a page recorded from columns (no object per entry)."""
 
     def import_batch(self) -> AbstractContextManager[None]: ...
 
+    def record_import_page(
+        self,
+        anchors: Sequence[Anchor],
+        dns: Sequence[str],
+        matching: Mapping[str, Sequence[Sequence[str]]],
+    ) -> dict[Anchor, Link]: ...
 
-def _page_batch(store: LinkStore) -> AbstractContextManager[None]:
-    """The transaction one page is recorded in: the store's import batch where it has one."""
-    if isinstance(store, _ImportBatching):
-        return store.import_batch()
-    return store.batch()
+
+def _record(
+    store: LinkStore, page: list[ImportedEntry], plan: ImportPlan, raw: list[Entry]
+) -> dict[Anchor, Link]:
+    """Record the page's entries (inside the page's transaction); return their live links."""
+    if isinstance(store, _ImportPages):
+        matching = {name: [_texts(e, name) for e in raw] for name in plan.matching_attributes}
+        return store.record_import_page([o.anchor for o in page], [o.dn for o in page], matching)
+    store.record_imports(
+        ImportedObject(
+            anchor=obj.anchor,
+            dn=obj.dn,
+            matching_values={n: _texts(e, n) for n in plan.matching_attributes if e.get(n)},
+        )
+        for obj, e in zip(page, raw, strict=True)
+    )
+    return store.live_links_by_anchor(obj.anchor for obj in page)
 
 
 def _record_page(
@@ -184,14 +193,10 @@ def _record_page(
     """Record one page in the store, in one transaction; return how many were renamed."""
     if store is None:
         return 0
-    imported = [
-        ImportedObject(anchor=obj.anchor, dn=obj.dn, matching_values=_matching_values(e, plan))
-        for obj, e in zip(page, raw, strict=True)
-    ]
     renamed = 0
-    with _page_batch(store):
-        store.record_imports(imported)
-        links = store.live_links_by_anchor(obj.anchor for obj in page)
+    batch = store.import_batch() if isinstance(store, _ImportPages) else store.batch()
+    with batch:
+        links = _record(store, page, plan, raw)
         now = datetime.now(UTC)
         for obj in page if links else ():  # most imports follow no rename: skip the hashing
             link = links.get(obj.anchor)
@@ -199,19 +204,6 @@ def _record_page(
                 store.put(attrs.evolve(link, dn=obj.dn, updated=now))
                 renamed += 1
     return renamed
-
-
-def _to_imported(entry: Entry, anchor: Anchor, plan: ImportPlan) -> ImportedEntry:
-    attributes = entry.attributes
-    if plan.schema is not None:
-        # "Treat as single value" is how an attribute is exposed: one value, the mapped one.
-        attributes = exposed_attributes(plan.schema, entry.dn, attributes)
-    return ImportedEntry(
-        anchor=anchor,
-        dn=entry.dn,
-        object_classes=_texts(entry, "objectClass"),
-        attributes=attributes,
-    )
 
 
 def _entries(connection: LdapConnection, plan: ImportPlan, base: str) -> Iterator[Entry]:
@@ -345,16 +337,35 @@ class _Reader:
         raw: list[Entry] = []
         # Before any reconnect, with a store, nothing can come twice: no lookup per entry.
         check = self.store is None or self.resumed
+        strategy, schema = self.plan.anchor, self.plan.schema
+        # "Treat as single value" is how an attribute is exposed: one value, the mapped one.
+        expose = schema is not None and bool(schema.options.single_valued)
         for entry in raw_page:
-            anchor = _anchor_of(entry, self.plan)
+            anchor = anchor_of_entry(entry, strategy)
             if anchor is None:
-                if entry.dn not in self.skipped_dns:
-                    self.skipped_dns.add(entry.dn)
-                    self.counts.skipped += 1
+                self._skip(entry)
             elif not check or not self._handed_out(anchor):
-                page.append(_to_imported(entry, anchor, self.plan))
+                attributes = entry.attributes
+                if expose:
+                    attributes = exposed_attributes(cast(Schema, schema), entry.dn, attributes)
+                page.append(
+                    ImportedEntry(
+                        anchor=anchor,
+                        dn=entry.dn,
+                        object_classes=_texts(entry, "objectClass"),
+                        attributes=attributes,
+                    )
+                )
                 raw.append(entry)
         return page, raw
+
+    def _skip(self, entry: Entry) -> None:
+        """Count (once per DN) an entry left out for want of a usable anchor."""
+        if entry.first(self.plan.anchor.attribute) is not None:
+            log.warning("skipping %s: its %s is unusable", entry.dn, self.plan.anchor.attribute)
+        if entry.dn not in self.skipped_dns:
+            self.skipped_dns.add(entry.dn)
+            self.counts.skipped += 1
 
     def _handed_out(self, anchor: Anchor) -> bool:
         if self.store is None:

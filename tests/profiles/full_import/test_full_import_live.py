@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
+from ldapconnector.anchors import Anchor
 from ldapconnector.config import ConnectorConfig
 from ldapconnector.connector import Connector
 from ldapconnector.errors import ConfigurationError
+from ldapconnector.space import Link, LinkStore, SqliteLinkStore
 from ldapconnector.testing import OpenLDAPServer
 
 pytestmark = [pytest.mark.integration, pytest.mark.openldap]
@@ -109,3 +111,48 @@ def test_size_limited_account_gets_a_configuration_error(server: OpenLDAPServer)
     assert "size limit" in str(caught.value)
     assert "uid=limited" in str(caught.value)
     assert LIMITED_PASSWORD not in str(caught.value)
+
+
+class _PlainStore:
+    """A link store with the protocol's methods only, none of SqliteLinkStore's import
+    paths (``import_batch``, ``record_import_page``): each call goes to a SqliteLinkStore."""
+
+    _SQLITE_ONLY = frozenset({"import_batch", "record_import_page"})
+
+    def __init__(self, inner: SqliteLinkStore) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._SQLITE_ONLY:
+            raise AttributeError(name)
+        return getattr(self._inner, name)
+
+
+def _space(
+    store: SqliteLinkStore,
+) -> set[tuple[Anchor, str, tuple[tuple[str, tuple[str, ...]], ...]]]:
+    return {
+        (obj.anchor, obj.dn, tuple(sorted(obj.matching_values.items())))
+        for obj in store.iter_imported()
+    }
+
+
+def test_any_link_store_gets_the_same_connector_space(server: OpenLDAPServer) -> None:
+    """A store without SqliteLinkStore's page path records the same entries and follows
+    the same rename as one with it."""
+    spaces = []
+    for plain in (False, True):
+        with SqliteLinkStore.in_memory() as inner:
+            store = cast(LinkStore, _PlainStore(inner) if plain else inner)
+            with Connector(_config(server), store=store) as connector:
+                first = next(iter(connector.full_import()))
+                inner.put(Link(source_id="s1", anchor=first.anchor, dn="uid=old,dc=x"))
+                result = connector.full_import().drain()
+            link = inner.get_by_source("s1")
+            assert (result.objects, result.renamed) == (USERS, 1)
+            assert link is not None
+            assert link.dn == first.dn
+            spaces.append(_space(inner))
+    assert len(spaces[0]) == USERS
+    assert spaces[0] == spaces[1]
+    assert ("mail", ("user00000@contoso.lab",)) in {m for _, _, ms in spaces[0] for m in ms}

@@ -1,0 +1,98 @@
+"""The rows of the SQLite import cache (``imported``, ``imported_values``) and their writes.
+
+A full import records every entry it reads, a page (about a thousand entries) at a time,
+so the rows are built in flat loops with each anchor's key computed once, and each table
+is written with one ``executemany``. Two shapes come in: :class:`ImportedObject` values
+(``record_imports``, any caller) and the columns of one import page
+(``record_import_page``, the full import's runner), which spare the runner an object per
+entry.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from ldapconnector.anchors import Anchor
+from ldapconnector.space._model import ImportedObject
+
+__all__ = ["ImportRows", "column_rows", "live_link_rows", "object_rows", "write_imports"]
+
+# Anchors per "IN (...)" query: well under SQLite's limit of bound parameters.
+_IN_CHUNK = 500
+_FORGET_IMPORTED_VALUES = "DELETE FROM imported_values WHERE anchor_key = ?"
+_RECORD_IMPORTED = (
+    "INSERT OR REPLACE INTO imported (anchor_key, anchor_kind, anchor_value, dn) "
+    "VALUES (?, ?, ?, ?)"
+)
+_RECORD_IMPORTED_VALUE = (
+    "INSERT OR IGNORE INTO imported_values (anchor_key, attribute, attribute_key, value, "
+    "value_key) VALUES (?, ?, ?, ?, ?)"
+)
+
+#: The ``imported`` rows (key, kind, value, dn) and ``imported_values`` rows (key,
+#: attribute, attribute key, value, value key) of some imported entries.
+ImportRows = tuple[list[tuple[str, str, str, str]], list[tuple[str, str, str, str, str]]]
+
+
+def object_rows(objects: Iterable[ImportedObject]) -> ImportRows:
+    """The rows recording ``objects``."""
+    keyed = [(obj.anchor.key, obj) for obj in objects]
+    values = [
+        (key, name, name.strip().casefold(), value, value.casefold())
+        for key, obj in keyed
+        for name, found in obj.matching_values.items()
+        for value in found
+    ]
+    return [(key, o.anchor.kind.value, o.anchor.value, o.dn) for key, o in keyed], values
+
+
+def column_rows(
+    keys: Sequence[str],
+    anchors: Sequence[Anchor],
+    dns: Sequence[str],
+    matching: Mapping[str, Sequence[Sequence[str]]],
+) -> ImportRows:
+    """The rows recording entry ``i`` as ``anchors[i]`` (key ``keys[i]``) at ``dns[i]``,
+    with ``matching[name][i]`` the values of each matching attribute ``name``."""
+    entries = [
+        (key, anchor.kind.value, anchor.value, dn)
+        for key, anchor, dn in zip(keys, anchors, dns, strict=True)
+    ]
+    values: list[tuple[str, str, str, str, str]] = []
+    for name, column in matching.items():
+        name_key = name.strip().casefold()
+        values += (
+            (key, name, name_key, value, value.casefold())
+            for key, found in zip(keys, column, strict=True)
+            for value in found
+        )
+    return entries, values
+
+
+def write_imports(db: sqlite3.Connection, rows: ImportRows) -> None:
+    """Write (replace) the rows, one ``executemany`` per statement (inside a transaction).
+
+    An entry recorded again loses the values recorded before (the ``DELETE``): a second
+    read of the same anchor in one import (overlapping bases) replaces the first.
+    """
+    entries, values = rows
+    db.executemany(_FORGET_IMPORTED_VALUES, [(entry[0],) for entry in entries])
+    db.executemany(_RECORD_IMPORTED, entries)
+    db.executemany(_RECORD_IMPORTED_VALUE, values)
+
+
+def live_link_rows(
+    db: sqlite3.Connection, keys: Sequence[str], columns: str
+) -> Iterator[Sequence[Any]]:
+    """The ``links`` rows (``columns``, then ``anchor_key``) of the live links of these
+    anchor keys, a few hundred keys per query."""
+    for start in range(0, len(keys), _IN_CHUNK):
+        chunk = keys[start : start + _IN_CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        query = (
+            f"SELECT {columns}, anchor_key FROM links "  # noqa: S608 - constants
+            f"WHERE state != 'deleted' AND anchor_key IN ({marks})"
+        )
+        yield from db.execute(query, chunk)
