@@ -36,8 +36,10 @@ from ldapconnector._ldif_io import LdifEntry, read_ldif, read_ldif_file
 from ldapconnector.testing._certs import CertificateFiles, make_test_certificates
 from ldapconnector.testing._connectivity import Endpoints
 from ldapconnector.testing._ds389 import DS389Server
+from ldapconnector.testing._ds389_config import Ds389Plugin
 from ldapconnector.testing._emulate import VendorEmulation, present_recorded_root_dse
 from ldapconnector.testing._openldap import OpenLDAPServer
+from ldapconnector.testing._openldap_config import SlapdOverlay
 from ldapconnector.testing._ports import PortPicker, free_ports, port_is_free
 from ldapconnector.testing._postgres import PostgreSQLServer
 from ldapconnector.testing._process import (
@@ -61,6 +63,7 @@ __all__ = [
     "CertificateFiles",
     "CommandProbe",
     "DS389Server",
+    "Ds389Plugin",
     "Endpoints",
     "LdifEntry",
     "OpenLDAPServer",
@@ -71,6 +74,7 @@ __all__ = [
     "RecordedServer",
     "SambaADServer",
     "ServerProcess",
+    "SlapdOverlay",
     "TestServerError",
     "VendorEmulation",
     "find_program",
