@@ -36,7 +36,7 @@ from ldapconnector._ldif_io import LdifEntry, read_ldif, read_ldif_file
 from ldapconnector.testing._certs import CertificateFiles, make_test_certificates
 from ldapconnector.testing._connectivity import Endpoints
 from ldapconnector.testing._ds389 import DS389Server
-from ldapconnector.testing._ds389_config import Ds389Plugin
+from ldapconnector.testing._ds389_config import DS389Plugin
 from ldapconnector.testing._emulate import VendorEmulation, present_recorded_root_dse
 from ldapconnector.testing._openldap import OpenLDAPServer
 from ldapconnector.testing._openldap_config import SlapdOverlay
@@ -62,8 +62,8 @@ __all__ = [
     "SAMBA_PORTS",
     "CertificateFiles",
     "CommandProbe",
+    "DS389Plugin",
     "DS389Server",
-    "Ds389Plugin",
     "Endpoints",
     "LdifEntry",
     "OpenLDAPServer",

@@ -29,7 +29,7 @@ import attrs
 from ldapconnector.testing._certs import CertificateFiles, make_test_certificates
 from ldapconnector.testing._connectivity import Endpoints
 from ldapconnector.testing._ds389_config import (
-    Ds389Plugin,
+    DS389Plugin,
     Ds389Settings,
     base_entries_ldif,
     changelog_aci_ldif,
@@ -108,7 +108,7 @@ class DS389Server(ServerFixtureMixin):
             changelog records.
         start_timeout: seconds to wait for ns-slapd to answer.
         keep_directory: keep the temp dir after stopping (for debugging; it is logged).
-        plugins: plug-ins to enable, :class:`Ds389Plugin` values or their names:
+        plugins: plug-ins to enable, :class:`DS389Plugin` values or their names:
             ``"memberof"`` (``memberOf`` on the members of ``member``/``uniqueMember``
             groups) and ``"refint"`` (a renamed or deleted entry's DN is rewritten or
             removed in every group at once). Default: none.
@@ -129,7 +129,7 @@ class DS389Server(ServerFixtureMixin):
     seed_ldif: str | Path | None = attrs.field(default=None)
     start_timeout: float = attrs.field(default=60.0, kw_only=True)
     keep_directory: bool = attrs.field(default=False, kw_only=True)
-    plugins: tuple[Ds389Plugin, ...] = attrs.field(default=(), converter=plugin_tuple, kw_only=True)
+    plugins: tuple[DS389Plugin, ...] = attrs.field(default=(), converter=plugin_tuple, kw_only=True)
     admin_password: str = attrs.field(factory=random_password, init=False, repr=False)
     service_password: str = attrs.field(factory=random_password, init=False, repr=False)
     ready_seconds: float | None = attrs.field(default=None, init=False)

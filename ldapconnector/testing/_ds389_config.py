@@ -34,7 +34,7 @@ __all__ = [
     "INSTANCE_TEMPLATE",
     "PLUGIN_VALUES",
     "RSA_TEMPLATE",
-    "Ds389Plugin",
+    "DS389Plugin",
     "Ds389Settings",
     "base_entries_ldif",
     "changelog_aci_ldif",
@@ -103,7 +103,7 @@ _MEMBEROF = "cn=MemberOf Plugin,cn=plugins,cn=config"
 _REFINT = "cn=referential integrity postoperation,cn=plugins,cn=config"
 
 
-class Ds389Plugin(enum.StrEnum):
+class DS389Plugin(enum.StrEnum):
     """An optional plug-in of the test 389 DS (both ship disabled in ``dse.ldif``)."""
 
     MEMBEROF = "memberof"
@@ -115,27 +115,27 @@ class Ds389Plugin(enum.StrEnum):
 #: ``nsMemberOf`` class it needs); Referential Integrity rewrites or removes a renamed or
 #: deleted entry's DN in ``member``, ``uniqueMember``, ``owner`` and ``seeAlso`` at once
 #: (``referint-update-delay: 0``, the template's value).
-PLUGIN_VALUES: dict[Ds389Plugin, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
-    Ds389Plugin.MEMBEROF: (
+PLUGIN_VALUES: dict[DS389Plugin, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
+    DS389Plugin.MEMBEROF: (
         (_MEMBEROF, "nsslapd-pluginEnabled", ("on",)),
         (_MEMBEROF, "memberOfGroupAttr", ("member", "uniqueMember")),
         (_MEMBEROF, "memberOfAutoAddOC", ("nsMemberOf",)),
     ),
-    Ds389Plugin.REFINT: (
+    DS389Plugin.REFINT: (
         (_REFINT, "nsslapd-pluginEnabled", ("on",)),
         (_REFINT, "referint-update-delay", ("0",)),
     ),
 }
 
 
-def plugin_tuple(values: Iterable[Ds389Plugin | str]) -> tuple[Ds389Plugin, ...]:
+def plugin_tuple(values: Iterable[DS389Plugin | str]) -> tuple[DS389Plugin, ...]:
     """The plug-ins named, each once, in the enum's order.
 
     Raises:
-        ValueError: a name is not a :class:`Ds389Plugin` value.
+        ValueError: a name is not a :class:`DS389Plugin` value.
     """
-    wanted = {Ds389Plugin(value) for value in values}
-    return tuple(plugin for plugin in Ds389Plugin if plugin in wanted)
+    wanted = {DS389Plugin(value) for value in values}
+    return tuple(plugin for plugin in DS389Plugin if plugin in wanted)
 
 
 @attrs.frozen(kw_only=True)
@@ -162,7 +162,7 @@ class Ds389Settings:
     group: str
     ldap_port: int
     ldaps_port: int
-    plugins: tuple[Ds389Plugin, ...] = attrs.field(default=(), converter=plugin_tuple)
+    plugins: tuple[DS389Plugin, ...] = attrs.field(default=(), converter=plugin_tuple)
 
 
 def defaults_inf(text: str, prefix: Path) -> str:

@@ -12,7 +12,7 @@ from ldapconnector.config import Secret
 from ldapconnector.connection import open_connection
 from ldapconnector.errors import UnwillingToPerformError
 from ldapconnector.model import Modification, ModifyOp, SearchScope
-from ldapconnector.testing import DS389Server, Ds389Plugin
+from ldapconnector.testing import DS389Plugin, DS389Server
 from ldapconnector.testing._ds389_config import PLUGIN_VALUES
 from ldapconnector.testing._server_base import processes_using
 from ldapconnector.testing.pytest_plugin import require_ds389
@@ -126,10 +126,10 @@ def test_missing_programs_fail_in_ci() -> None:
 
 def test_plugins_are_named_once_in_a_fixed_order() -> None:
     """Names or enum values, in any order and repeated, become one tuple in the enum's order."""
-    server = DS389Server(plugins=("refint", Ds389Plugin.MEMBEROF, "refint"))
-    assert server.plugins == (Ds389Plugin.MEMBEROF, Ds389Plugin.REFINT)
+    server = DS389Server(plugins=("refint", DS389Plugin.MEMBEROF, "refint"))
+    assert server.plugins == (DS389Plugin.MEMBEROF, DS389Plugin.REFINT)
     assert DS389Server().plugins == ()
-    with pytest.raises(ValueError, match="'linkedattrs' is not a valid Ds389Plugin"):
+    with pytest.raises(ValueError, match="'linkedattrs' is not a valid DS389Plugin"):
         DS389Server(plugins=("linkedattrs",))
 
 
