@@ -45,10 +45,12 @@ from ldapconnector.testing._templates import first_rdn_value, render
 __all__ = [
     "BASE_TEMPLATE",
     "CONFIG_TEMPLATE",
+    "OVERLAY_TEMPLATES",
     "SlapdOverlay",
     "SlapdSettings",
     "base_entries_ldif",
     "config_ldif",
+    "overlay_tuple",
     "ssha",
 ]
 
@@ -64,11 +66,18 @@ class SlapdOverlay(enum.StrEnum):
     """An optional overlay of the test slapd's suffix database (slapo-memberof, slapo-refint).
 
     Each is a Debian module in ``/usr/lib/ldap`` of the same name; its configuration entry
-    is the data file ``openldap-overlay-<value>.ldif.in``.
+    is a data file named in :data:`OVERLAY_TEMPLATES`.
     """
 
     MEMBEROF = "memberof"
     REFINT = "refint"
+
+
+#: Each optional overlay's configuration entry (its ``$index`` is its place on the stack).
+OVERLAY_TEMPLATES: dict[SlapdOverlay, str] = {
+    SlapdOverlay.MEMBEROF: "openldap-overlay-memberof.ldif.in",
+    SlapdOverlay.REFINT: "openldap-overlay-refint.ldif.in",
+}
 
 
 def overlay_tuple(values: Iterable[SlapdOverlay | str]) -> tuple[SlapdOverlay, ...]:
@@ -202,7 +211,7 @@ def _overlays_ldif(overlays: tuple[SlapdOverlay, ...]) -> str:
         f"olcModulePath: /usr/lib/ldap\n{loads}"
     )
     entries = [
-        render(f"openldap-overlay-{overlay.value}.ldif.in", index=_FIXED_OVERLAYS + n)
+        render(OVERLAY_TEMPLATES[overlay], index=_FIXED_OVERLAYS + n)
         for n, overlay in enumerate(overlays)
     ]
     return modules + "".join("\n" + entry for entry in entries)
