@@ -5,9 +5,12 @@ them as members (chunked adds), then the same group with 1,000 more members. Pri
 wall and client CPU time of that last membership run and the modify requests it sent and
 values it carried, next to one full replace of the attribute with all 11,000 values on a
 copy of the group (what a connector that replaces the attribute would send). Asserts
-nothing about time.
+nothing about time. ``--server ds389`` runs the same on a throwaway 389 DS (about 10 s
+more to start, and slower adds), ``--server ds389-refint`` on one with the MemberOf and
+Referential Integrity plug-ins on (which update every member's ``memberOf``).
 
     .venv/bin/python benchmarks/bench_groups.py [GROUP_SIZE] [ADDED] [--chunk N]
+        [--server openldap|ds389|ds389-refint]
 """
 
 from __future__ import annotations
@@ -21,10 +24,16 @@ from ldapconnector.connector import Connector
 from ldapconnector.model import Modification, ModifyOp
 from ldapconnector.profiles import MembershipReport
 from ldapconnector.space import SqliteLinkStore
-from ldapconnector.testing import OpenLDAPServer
+from ldapconnector.testing import DS389Plugin, DS389Server, OpenLDAPServer
+
+_SERVERS = {
+    "openldap": OpenLDAPServer,
+    "ds389": DS389Server,
+    "ds389-refint": lambda: DS389Server(plugins=(DS389Plugin.MEMBEROF, DS389Plugin.REFINT)),
+}
 
 
-def _config(server: OpenLDAPServer, chunk: int) -> ConnectorConfig:
+def _config(server: Any, chunk: int) -> ConnectorConfig:
     people, groups = server.people_dn, server.groups_dn
     cn = {"type": "direct", "source": "name", "target": "cn"}
     return server.connector_config(
@@ -58,7 +67,7 @@ def _members(config: ConnectorConfig, stores: dict[str, SqliteLinkStore],
         return report, time.perf_counter() - started, time.process_time() - cpu
 
 
-def _replace(server: OpenLDAPServer, config: ConnectorConfig, values: list[str]) -> float:
+def _replace(server: Any, config: ConnectorConfig, values: list[str]) -> float:
     """One modify replacing the whole member attribute of a copy of the group."""
     dn = f"cn=copy,{server.groups_dn}"
     with Connector(config.for_object_type("groups")) as connector:
@@ -72,10 +81,12 @@ def _replace(server: OpenLDAPServer, config: ConnectorConfig, values: list[str])
 def main(argv: list[str]) -> None:
     """Run the benchmark and print its figures."""
     chunk = int(argv[argv.index("--chunk") + 1]) if "--chunk" in argv else 500
+    kind = argv[argv.index("--server") + 1] if "--server" in argv else "openldap"
     numbers = [int(a) for a in argv if a.isdigit() and a != str(chunk)]
     size, added = (numbers + [10_000, 1_000][len(numbers) :])[:2]
     stores = {name: SqliteLinkStore.in_memory() for name in ("users", "groups")}
-    with OpenLDAPServer() as server:
+    print(f"server: {kind}")
+    with _SERVERS[kind]() as server:
         config = _config(server, chunk)
         users = [{"id": f"u{n}", "login": f"user{n}", "name": f"User {n}"}
                  for n in range(size + added)]  # fmt: skip

@@ -14,8 +14,10 @@ or exception leaves this package: failures become :mod:`ldapconnector.errors` cl
 :func:`test_connection` walks the same steps and reports which one failed. Control values
 (sort and VLV, Post-Read, DirSync) are encoded and decoded with one BER codec; the DirSync
 one (:func:`encode_dirsync_request`, :func:`decode_dirsync_response`) is exported for the
-delta reader, which sends that control itself. :class:`Reconnector` is the runners' one
-policy for reopening a lost connection (exponential backoff up to a deadline). A
+delta reader, which sends that control itself. :func:`read_ranged_values` reads every value
+of a big attribute, following AD's ranged retrieval (``member;range=0-1499``, ...).
+:class:`Reconnector` is the runners' one policy for reopening a lost connection
+(exponential backoff up to a deadline). A
 :class:`ReferralPolicy` says which referrals are followed (only to allow-listed hosts, with
 the same TLS verification and bind); any other referral is an error naming its host.
 """
@@ -45,6 +47,7 @@ from ldapconnector.connection._dirsync import (
 )
 from ldapconnector.connection._factory import open_connection
 from ldapconnector.connection._pipeline import Pipeline, Reply, Waiter
+from ldapconnector.connection._ranged import RangedAnswer, answer_values, read_ranged_values
 from ldapconnector.connection._reconnect import Reconnector
 from ldapconnector.connection._referrals import ReferralPolicy
 
@@ -81,6 +84,7 @@ __all__ = [
     "Modification",
     "ModifyOp",
     "Pipeline",
+    "RangedAnswer",
     "Reconnector",
     "ReferralPolicy",
     "Reply",
@@ -91,9 +95,11 @@ __all__ = [
     "StageResult",
     "Value",
     "Waiter",
+    "answer_values",
     "certificate_from_der",
     "decode_dirsync_response",
     "encode_dirsync_request",
     "open_connection",
+    "read_ranged_values",
     "test_connection",
 ]

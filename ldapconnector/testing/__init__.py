@@ -37,12 +37,14 @@ from ldapconnector._ldif_io import LdifEntry, read_ldif, read_ldif_file
 from ldapconnector.testing._certs import CertificateFiles, make_test_certificates
 from ldapconnector.testing._connectivity import Endpoints
 from ldapconnector.testing._ds389 import DS389Server
+from ldapconnector.testing._ds389_config import DS389Plugin
 from ldapconnector.testing._emulate import (
     VendorEmulation,
     present_recorded_root_dse,
     present_root_dse,
 )
 from ldapconnector.testing._openldap import OpenLDAPServer
+from ldapconnector.testing._openldap_config import SlapdOverlay
 from ldapconnector.testing._ports import PortPicker, free_ports, port_is_free
 from ldapconnector.testing._postgres import PostgreSQLServer
 from ldapconnector.testing._process import (
@@ -65,6 +67,7 @@ __all__ = [
     "SAMBA_PORTS",
     "CertificateFiles",
     "CommandProbe",
+    "DS389Plugin",
     "DS389Server",
     "Endpoints",
     "LdifEntry",
@@ -76,6 +79,7 @@ __all__ = [
     "RecordedServer",
     "SambaADServer",
     "ServerProcess",
+    "SlapdOverlay",
     "TestServerError",
     "VendorEmulation",
     "find_program",

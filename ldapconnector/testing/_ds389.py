@@ -29,11 +29,13 @@ import attrs
 from ldapconnector.testing._certs import CertificateFiles, make_test_certificates
 from ldapconnector.testing._connectivity import Endpoints
 from ldapconnector.testing._ds389_config import (
+    DS389Plugin,
     Ds389Settings,
     base_entries_ldif,
     changelog_aci_ldif,
     edit_dse,
     instance_inf,
+    plugin_tuple,
 )
 from ldapconnector.testing._ds389_setup import (
     CERT_NAME,
@@ -97,7 +99,8 @@ class DS389Server(ServerFixtureMixin):
     ``ou=services`` (the service account, which may write ``ou=people``, read the suffix
     and ``cn=changelog``); the Retro Changelog (``cn=changelog``) with ``targetUniqueId``
     and ``targetEntryUUID``; LDAPS and StartTLS with a throwaway CA. No client
-    certificates (SASL EXTERNAL is not set up). See ``docs/test-servers.md``.
+    certificates (SASL EXTERNAL is not set up). The MemberOf and Referential Integrity
+    plug-ins are off unless ``plugins`` turns them on. See ``docs/test-servers.md``.
 
     Args:
         seed_ldif: entries imported with ``ldif2db`` before the start, as LDIF text or a
@@ -105,6 +108,10 @@ class DS389Server(ServerFixtureMixin):
             changelog records.
         start_timeout: seconds to wait for ns-slapd to answer.
         keep_directory: keep the temp dir after stopping (for debugging; it is logged).
+        plugins: plug-ins to enable, :class:`DS389Plugin` values or their names:
+            ``"memberof"`` (``memberOf`` on the members of ``member``/``uniqueMember``
+            groups) and ``"refint"`` (a renamed or deleted entry's DN is rewritten or
+            removed in every group at once). Default: none.
 
     Attributes:
         ready_seconds: seconds from exec'ing ns-slapd to its first answer, once started.
@@ -122,6 +129,7 @@ class DS389Server(ServerFixtureMixin):
     seed_ldif: str | Path | None = attrs.field(default=None)
     start_timeout: float = attrs.field(default=60.0, kw_only=True)
     keep_directory: bool = attrs.field(default=False, kw_only=True)
+    plugins: tuple[DS389Plugin, ...] = attrs.field(default=(), converter=plugin_tuple, kw_only=True)
     admin_password: str = attrs.field(factory=random_password, init=False, repr=False)
     service_password: str = attrs.field(factory=random_password, init=False, repr=False)
     ready_seconds: float | None = attrs.field(default=None, init=False)
@@ -183,6 +191,7 @@ class DS389Server(ServerFixtureMixin):
             group=group,
             ldap_port=ldap_port,
             ldaps_port=ldaps_port,
+            plugins=self.plugins,
         )
         build_prefix(paths.prefix, uid, gid)
         certs = make_test_certificates(paths.directory / "certs")

@@ -9,15 +9,18 @@ TLS on with our certificate, small caches, and the Retro Changelog with
 ``targetUniqueId``/``targetEntryUUID``. :func:`base_entries_ldif` is imported offline
 (``ldif2db``), so the base entries leave no changelog records. The literal text (the
 ``dscreate`` answers, the base entries, the ``cn=RSA`` entry and the changelog ACI) is in
-the package data files ``data/ds389-*.in``; this module fills in their ``$names``. See
-the 389 DS Administration Guide, "Using the Retro Changelog Plug-in".
+the package data files ``data/ds389-*.in``; this module fills in their ``$names``. The
+MemberOf and Referential Integrity plug-ins ship disabled; ``plugins`` turns them on
+(:data:`PLUGIN_VALUES`). See the 389 DS Administration Guide, "Using the Retro Changelog
+Plug-in", "Using the MemberOf Plug-in" and "Maintaining Referential Integrity".
 """
 
 from __future__ import annotations
 
+import enum
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import attrs
@@ -29,7 +32,9 @@ __all__ = [
     "CHANGELOG_ACI_TEMPLATE",
     "INSTANCE",
     "INSTANCE_TEMPLATE",
+    "PLUGIN_VALUES",
     "RSA_TEMPLATE",
+    "DS389Plugin",
     "Ds389Settings",
     "base_entries_ldif",
     "changelog_aci_ldif",
@@ -37,6 +42,7 @@ __all__ = [
     "edit_dse",
     "instance_inf",
     "listen_on_loopback",
+    "plugin_tuple",
 ]
 
 INSTANCE = "test"
@@ -93,6 +99,44 @@ _DSE_VALUES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (_RETRO, "nsslapd-changelogmaxage", ("7d",)),
 )
 
+_MEMBEROF = "cn=MemberOf Plugin,cn=plugins,cn=config"
+_REFINT = "cn=referential integrity postoperation,cn=plugins,cn=config"
+
+
+class DS389Plugin(enum.StrEnum):
+    """An optional plug-in of the test 389 DS (both ship disabled in ``dse.ldif``)."""
+
+    MEMBEROF = "memberof"
+    REFINT = "refint"
+
+
+#: What enabling each plug-in sets, as (entry, attribute, values). MemberOf keeps
+#: ``memberOf`` on the members of ``member``/``uniqueMember`` groups (adding the
+#: ``nsMemberOf`` class it needs); Referential Integrity rewrites or removes a renamed or
+#: deleted entry's DN in ``member``, ``uniqueMember``, ``owner`` and ``seeAlso`` at once
+#: (``referint-update-delay: 0``, the template's value).
+PLUGIN_VALUES: dict[DS389Plugin, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
+    DS389Plugin.MEMBEROF: (
+        (_MEMBEROF, "nsslapd-pluginEnabled", ("on",)),
+        (_MEMBEROF, "memberOfGroupAttr", ("member", "uniqueMember")),
+        (_MEMBEROF, "memberOfAutoAddOC", ("nsMemberOf",)),
+    ),
+    DS389Plugin.REFINT: (
+        (_REFINT, "nsslapd-pluginEnabled", ("on",)),
+        (_REFINT, "referint-update-delay", ("0",)),
+    ),
+}
+
+
+def plugin_tuple(values: Iterable[DS389Plugin | str]) -> tuple[DS389Plugin, ...]:
+    """The plug-ins named, each once, in the enum's order.
+
+    Raises:
+        ValueError: a name is not a :class:`DS389Plugin` value.
+    """
+    wanted = {DS389Plugin(value) for value in values}
+    return tuple(plugin for plugin in DS389Plugin if plugin in wanted)
+
 
 @attrs.frozen(kw_only=True)
 class Ds389Settings:
@@ -107,6 +151,7 @@ class Ds389Settings:
         group: its group.
         ldap_port: the plain port on 127.0.0.1.
         ldaps_port: the LDAPS port on 127.0.0.1.
+        plugins: the optional plug-ins to enable.
     """
 
     base_dn: str
@@ -117,6 +162,7 @@ class Ds389Settings:
     group: str
     ldap_port: int
     ldaps_port: int
+    plugins: tuple[DS389Plugin, ...] = attrs.field(default=(), converter=plugin_tuple)
 
 
 def defaults_inf(text: str, prefix: Path) -> str:
@@ -212,8 +258,8 @@ def edit_dse(text: str, settings: Ds389Settings, *, certificate_name: str) -> st
     certificate ``certificate_name`` from the NSS database, shrinks the database caches
     (autosizing would take a share of the machine's memory), and enables the Retro
     Changelog recording ``nsUniqueId`` as ``targetUniqueId`` and ``entryUUID`` as
-    ``targetEntryUUID``. The ``cn=RSA`` entry (``data/ds389-rsa.ldif.in``) replaces any
-    there was, right after ``cn=encryption``.
+    ``targetEntryUUID``, and the ``plugins`` asked for. The ``cn=RSA`` entry
+    (``data/ds389-rsa.ldif.in``) replaces any there was, right after ``cn=encryption``.
 
     Args:
         text: the current ``dse.ldif``.
@@ -231,7 +277,8 @@ def edit_dse(text: str, settings: Ds389Settings, *, certificate_name: str) -> st
         ("cn=config", "nsslapd-port", (str(settings.ldap_port),)),
         ("cn=config", "nsslapd-securePort", (str(settings.ldaps_port),)),
     )
-    for dn, attribute, values in (*ports, *_DSE_VALUES):
+    plugins = tuple(value for plugin in settings.plugins for value in PLUGIN_VALUES[plugin])
+    for dn, attribute, values in (*ports, *_DSE_VALUES, *plugins):
         _replace(records, dn, attribute, *values)
     encryption = _find(records, "cn=encryption,cn=config")
     records = [r for r in records if r[0].lower() != "dn: cn=rsa,cn=encryption,cn=config"]

@@ -25,7 +25,13 @@ from ldapconnector.testing._certs import CertificateFiles, make_test_certificate
 from ldapconnector.testing._connectivity import (
     Endpoints,
 )
-from ldapconnector.testing._openldap_config import SlapdSettings, base_entries_ldif, config_ldif
+from ldapconnector.testing._openldap_config import (
+    SlapdOverlay,
+    SlapdSettings,
+    base_entries_ldif,
+    config_ldif,
+    overlay_tuple,
+)
 from ldapconnector.testing._ports import LOOPBACK, PortPicker
 from ldapconnector.testing._process import (
     CommandProbe,
@@ -78,7 +84,8 @@ class OpenLDAPServer(ServerFixtureMixin):
     Contents: suffix ``dc=contoso,dc=lab`` with ``ou=people``, ``ou=groups``,
     ``ou=services`` (the service account) and ``ou=policies`` (the default ppolicy entry);
     database ``cn=accesslog`` (accesslog overlay: writes, successes, old values); syncprov;
-    ppolicy (hashes clear-text passwords, never locks accounts). See ``docs/test-servers.md``.
+    ppolicy (hashes clear-text passwords, never locks accounts); no memberOf or referential
+    integrity unless ``overlays`` asks for them. See ``docs/test-servers.md``.
 
     Args:
         seed_ldif: entries loaded with ``slapadd`` before the start: LDIF text (a ``str``)
@@ -91,6 +98,10 @@ class OpenLDAPServer(ServerFixtureMixin):
         tls: offer TLS (StartTLS and an LDAPS port). With False the server has no
             ``olcTLS*`` settings and no LDAPS port, so it answers StartTLS with an error
             (for tests of a server that refuses TLS); the certificates are still made.
+        overlays: optional overlays of the suffix database, :class:`SlapdOverlay` values or
+            their names: ``"memberof"`` (``memberOf`` on the members of ``groupOfNames``)
+            and ``"refint"`` (a renamed or deleted entry's DN is rewritten or removed in
+            every ``member``/``uniqueMember``). Default: none.
         work_root: the directory the server's temp dir is made in (default: the system's
             temp dir).
         ports: how the loopback ports are picked and checked (:class:`PortPicker`).
@@ -116,6 +127,9 @@ class OpenLDAPServer(ServerFixtureMixin):
     debug_level: str = attrs.field(default="none", kw_only=True)
     keep_directory: bool = attrs.field(default=False, kw_only=True)
     tls: bool = attrs.field(default=True, kw_only=True)
+    overlays: tuple[SlapdOverlay, ...] = attrs.field(
+        default=(), converter=overlay_tuple, kw_only=True
+    )
     work_root: Path | None = attrs.field(default=None, kw_only=True)
     ports: PortPicker = attrs.field(factory=PortPicker, kw_only=True)
     after_spawn: Callable[[int], None] | None = attrs.field(default=None, kw_only=True)
@@ -222,6 +236,7 @@ class OpenLDAPServer(ServerFixtureMixin):
             cert_file=certs.server_cert_file,
             key_file=certs.server_key_file,
             tls=self.tls,
+            overlays=self.overlays,
         )
 
     def _base_and_seed(self, settings: SlapdSettings) -> str:

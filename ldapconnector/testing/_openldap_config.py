@@ -14,6 +14,11 @@ configuration is what :class:`~ldapconnector.testing.OpenLDAPServer` documents:
   (the 10 MiB default fills up after ~4,700 logged adds);
 * overlays syncprov, accesslog (writes, successful only, old values) and ppolicy on the
   suffix; syncprov on ``cn=accesslog`` so delta-syncrepl consumers work;
+* optionally (``overlays``) the ``memberof`` and ``refint`` overlays on the suffix, their
+  modules loaded by a second module list: memberOf on the members of ``groupOfNames``
+  (kept right through renames and deletes) and referential integrity of ``member`` and
+  ``uniqueMember`` (a renamed or deleted entry's DN is rewritten or removed in every
+  group), from ``data/openldap-overlay-*.ldif.in``;
 * TLS (unless ``tls`` is False: then no ``olcTLS*`` line) with ``olcTLSVerifyClient: try``
   and an ``olcAuthzRegexp`` mapping client certificates ``cn=NAME,ou=clients,o=contoso``
   to ``cn=NAME,ou=services,<suffix>``, which makes SASL EXTERNAL work;
@@ -26,8 +31,10 @@ configuration is what :class:`~ldapconnector.testing.OpenLDAPServer` documents:
 from __future__ import annotations
 
 import base64
+import enum
 import hashlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 import attrs
@@ -38,9 +45,12 @@ from ldapconnector.testing._templates import first_rdn_value, render
 __all__ = [
     "BASE_TEMPLATE",
     "CONFIG_TEMPLATE",
+    "OVERLAY_TEMPLATES",
+    "SlapdOverlay",
     "SlapdSettings",
     "base_entries_ldif",
     "config_ldif",
+    "overlay_tuple",
     "ssha",
 ]
 
@@ -48,6 +58,36 @@ CONFIG_TEMPLATE = "openldap-config.ldif.in"
 #: The config lines left out of a server without TLS (each starts with one of these).
 _TLS_LINE_PREFIXES = ("olcTLS",)
 BASE_TEMPLATE = "openldap-base.ldif.in"
+#: The suffix database's built-in overlays (syncprov, accesslog, ppolicy): optional ones follow.
+_FIXED_OVERLAYS = 3
+
+
+class SlapdOverlay(enum.StrEnum):
+    """An optional overlay of the test slapd's suffix database (slapo-memberof, slapo-refint).
+
+    Each is a Debian module in ``/usr/lib/ldap`` of the same name; its configuration entry
+    is a data file named in :data:`OVERLAY_TEMPLATES`.
+    """
+
+    MEMBEROF = "memberof"
+    REFINT = "refint"
+
+
+#: Each optional overlay's configuration entry (its ``$index`` is its place on the stack).
+OVERLAY_TEMPLATES: dict[SlapdOverlay, str] = {
+    SlapdOverlay.MEMBEROF: "openldap-overlay-memberof.ldif.in",
+    SlapdOverlay.REFINT: "openldap-overlay-refint.ldif.in",
+}
+
+
+def overlay_tuple(values: Iterable[SlapdOverlay | str]) -> tuple[SlapdOverlay, ...]:
+    """The overlays named, each once, in the order they are stacked (the enum's order).
+
+    Raises:
+        ValueError: a name is not a :class:`SlapdOverlay` value.
+    """
+    wanted = {SlapdOverlay(value) for value in values}
+    return tuple(overlay for overlay in SlapdOverlay if overlay in wanted)
 
 
 @attrs.frozen(kw_only=True)
@@ -69,6 +109,7 @@ class SlapdSettings:
         key_file: server private key file.
         tls: configure TLS (the ``olcTLS*`` settings); False leaves them out, and slapd
             then refuses StartTLS.
+        overlays: the optional overlays of the suffix database, in stacking order.
         peer_uid: the uid whose ldapi SASL EXTERNAL identity manages ``cn=config``.
         peer_gid: that identity's gid.
     """
@@ -86,6 +127,7 @@ class SlapdSettings:
     cert_file: Path
     key_file: Path
     tls: bool = True
+    overlays: tuple[SlapdOverlay, ...] = attrs.field(default=(), converter=overlay_tuple)
     peer_uid: int = attrs.field(factory=os.getuid)
     peer_gid: int = attrs.field(factory=os.getgid)
 
@@ -146,12 +188,33 @@ def config_ldif(settings: SlapdSettings) -> str:
         accesslog_dn=s.accesslog_dn,
         policy_dn=s.policy_dn,
     )
+    text += _overlays_ldif(s.overlays)
     if s.tls:
         return text
     # The olcTLS* lines are single lines of the cn=config entry: dropping them keeps the
     # record whole, and the template stays one file for both kinds of server.
     lines = text.splitlines(keepends=True)
     return "".join(line for line in lines if not line.startswith(_TLS_LINE_PREFIXES))
+
+
+def _overlays_ldif(overlays: tuple[SlapdOverlay, ...]) -> str:
+    """A second module list loading the overlays' modules, then one entry per overlay.
+
+    They follow the whole configuration: the suffix database exists by then, and slapadd
+    loads a module when it adds the module list, before the overlay entries that use it.
+    """
+    if not overlays:
+        return ""
+    loads = "".join(f"olcModuleLoad: {{{n}}}{o.value}\n" for n, o in enumerate(overlays))
+    modules = (
+        "\ndn: cn=module{1},cn=config\nobjectClass: olcModuleList\ncn: module{1}\n"
+        f"olcModulePath: /usr/lib/ldap\n{loads}"
+    )
+    entries = [
+        render(OVERLAY_TEMPLATES[overlay], index=_FIXED_OVERLAYS + n)
+        for n, overlay in enumerate(overlays)
+    ]
+    return modules + "".join("\n" + entry for entry in entries)
 
 
 def base_entries_ldif(settings: SlapdSettings, organization: str = "Contoso Lab") -> str:

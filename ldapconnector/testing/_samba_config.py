@@ -83,7 +83,9 @@ def smb_conf(settings: SambaSettings) -> str:
     """Return the ``smb.conf`` of one instance: LDAP only, loopback only, paths inside.
 
     The text is ``data/samba-smb.conf.in``; every path it names is below
-    ``settings.directory`` except the certificate files.
+    ``settings.directory`` except the certificate files. ``ldb:nosync = true`` (as in
+    Samba's self-test): a throwaway database need not be synced after every write, and
+    adds get 2-5x faster.
     """
     return render(
         SMB_CONF_TEMPLATE,

@@ -12,7 +12,8 @@ from ldapconnector.config import Secret
 from ldapconnector.connection import open_connection
 from ldapconnector.errors import UnwillingToPerformError
 from ldapconnector.model import Modification, ModifyOp, SearchScope
-from ldapconnector.testing import DS389Server
+from ldapconnector.testing import DS389Plugin, DS389Server
+from ldapconnector.testing._ds389_config import PLUGIN_VALUES
 from ldapconnector.testing._server_base import processes_using
 from ldapconnector.testing.pytest_plugin import require_ds389
 
@@ -121,3 +122,23 @@ def test_missing_programs_fail_in_ci() -> None:
     """Without 389-ds-base and with CI=true the test fails instead of being skipped."""
     with pytest.raises(pytest.fail.Exception, match="apt-get install 389-ds-base"):
         require_ds389(missing=("ns-slapd",), environ={"CI": "true"})
+
+
+def test_plugins_are_named_once_in_a_fixed_order() -> None:
+    """Names or enum values, in any order and repeated, become one tuple in the enum's order."""
+    server = DS389Server(plugins=("refint", DS389Plugin.MEMBEROF, "refint"))
+    assert server.plugins == (DS389Plugin.MEMBEROF, DS389Plugin.REFINT)
+    assert DS389Server().plugins == ()
+    with pytest.raises(ValueError, match="'linkedattrs' is not a valid DS389Plugin"):
+        DS389Server(plugins=("linkedattrs",))
+
+
+def test_membership_plugins_stay_off_unless_asked_for(ds389_server: DS389Server) -> None:
+    """The shared server has neither MemberOf nor Referential Integrity enabled."""
+    settings = ds389_server.connectivity_config("ldaps", "simple", as_service=False)
+    with open_connection(settings) as connection:
+        for plugin in PLUGIN_VALUES:
+            dn = PLUGIN_VALUES[plugin][0][0]
+            entry = connection.read_entry(dn, ("nsslapd-pluginEnabled",))
+            assert entry is not None
+            assert entry.texts("nsslapd-pluginEnabled") == ("off",), dn

@@ -9,7 +9,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from ldapconnector.testing import OpenLDAPServer, TestServerError
+from ldapconnector.testing import OpenLDAPServer, SlapdOverlay, TestServerError
 from ldapconnector.testing._openldap_config import (
     SlapdSettings,
     base_entries_ldif,
@@ -122,3 +122,45 @@ def test_a_server_without_tls_has_no_tls_settings(settings: SlapdSettings) -> No
         return [line for line in text.splitlines() if not line.startswith(("olcTLS", "olcRootPW"))]
 
     assert others(without) == others(with_tls)
+
+
+def test_no_membership_overlay_unless_asked_for(settings: SlapdSettings) -> None:
+    """By default the suffix has syncprov, accesslog and ppolicy only."""
+    text = config_ldif(settings)
+    assert "memberof" not in text.lower()
+    assert "refint" not in text.lower()
+
+
+def test_overlays_follow_the_fixed_ones_in_stacking_order(settings: SlapdSettings) -> None:
+    """Asked for in any order, memberof is {3} and refint {4}, their modules loaded first."""
+    text = config_ldif(attrs.evolve(settings, overlays=("refint", SlapdOverlay.MEMBEROF)))
+    module = text.index("dn: cn=module{1},cn=config")
+    memberof = text.index("dn: olcOverlay={3}memberof,olcDatabase={1}mdb,cn=config")
+    refint = text.index("dn: olcOverlay={4}refint,olcDatabase={1}mdb,cn=config")
+    assert text.index("olcDatabase: {3}monitor") < module < memberof < refint
+    assert "olcModuleLoad: {0}memberof\nolcModuleLoad: {1}refint\n" in text
+    assert "olcRefintAttribute: member\nolcRefintAttribute: uniqueMember\n" in text
+
+
+def test_an_unknown_overlay_is_refused() -> None:
+    """Only the overlays the fixture knows how to configure may be named."""
+    with pytest.raises(ValueError, match="'unique' is not a valid SlapdOverlay"):
+        OpenLDAPServer(overlays=("unique",))
+
+
+@pytest.mark.integration
+@pytest.mark.openldap
+def test_membership_overlays_keep_members_right_through_a_rename() -> None:
+    """With memberof and refint, a renamed member's DN is rewritten in its group at once
+    and ``memberOf`` shows on the member (read with ldapsearch)."""
+    with OpenLDAPServer(overlays=(SlapdOverlay.MEMBEROF, SlapdOverlay.REFINT)) as server:
+        person, group = f"uid=a,{server.people_dn}", f"cn=g,{server.groups_dn}"
+        server.add_ldif(
+            f"dn: {person}\nobjectClass: inetOrgPerson\nuid: a\nsn: a\ncn: a\n\n"
+            f"dn: {group}\nobjectClass: groupOfNames\ncn: g\nmember: {person}\n"
+        )
+        assert f"memberOf: {group}" in server.search_ldif(person, ("memberOf",))
+        server.add_ldif(f"dn: {person}\nchangetype: modrdn\nnewrdn: uid=b\ndeleteoldrdn: 1\n")
+        renamed = f"uid=b,{server.people_dn}"
+        assert server.search_ldif(group, ("member",)).splitlines()[1] == f"member: {renamed}"
+        assert f"memberOf: {group}" in server.search_ldif(renamed, ("memberOf",))

@@ -3,15 +3,17 @@
 For each group record it looks the group up in the group type's link store (the group
 entry is exported first, by the ordinary export), resolves the record's member source ids
 through the *members'* link store to their current DNs (or uids), reads the values the
-group holds now, and sends :func:`plan_membership`'s chunked adds and deletes. A member
-whose source id has no link yet is *pending*: it is reported and recorded in the group
-type's link store (``put_pending_members``), not dropped, and every later run resolves
-the pending members it can, also of groups whose records it was not given, and adds
-them. A member whose link is deleted is no member any more. Because the members' DNs
-come from their links, a renamed member's value follows the rename on the next run (our
-own rewrite, for servers without the refint overlay). Each group is one
-result; one group's failure stops neither the others nor hides what was applied: the
-result counts the values applied before the refused request and names it.
+group holds now (all of them: AD's ranged retrieval, ``member;range=0-1499``, is
+followed to its last range), and sends :func:`plan_membership`'s chunked adds and
+deletes. A member whose source id has no link yet is *pending*: it is reported and
+recorded in the group type's link store (``put_pending_members``), not dropped, and
+every later run resolves the pending members it can, also of groups whose records it was
+not given, and adds them. A member whose link is deleted is no member any more. Because
+the members' DNs come from their links, a renamed member's value follows the rename on
+the next run (our own rewrite, for servers without refint; where refint already rewrote
+the value, nothing is sent). Each group is one result; one group's failure stops neither
+the others nor hides what was applied: the result counts the values applied before the
+refused request and names it.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from datetime import UTC, datetime
 
 import attrs
 
-from ldapconnector.connection import LdapConnection
+from ldapconnector.connection import LdapConnection, read_ranged_values
 from ldapconnector.dn import parse_dn
 from ldapconnector.errors import LdapConnectorError
 from ldapconnector.model import GroupMember, ModifyOp, Value
@@ -51,6 +53,11 @@ class MembershipRequest:
         bases: where the group type's entries live: each run also removes the values of
             members deleted since the previous run from the groups whose records it is
             not given (``_member_sweep.py``); empty: no such search.
+        read_window: how a group's values are read: None (the default) asks for the
+            attribute and follows the ranges the server starts (AD answers a group of
+            more than ``MaxValRange``, 1,500, values with ``member;range=0-1499``); a
+            number asks ranges of that many values (``member;range=0-999``, ...), for
+            servers that implement ranged retrieval only (AD, Samba).
     """
 
     settings: MemberSettings
@@ -58,6 +65,7 @@ class MembershipRequest:
     members: LinkStore
     connection: Callable[[], LdapConnection]
     bases: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    read_window: int | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -204,11 +212,9 @@ def _pending_group(
         if not plan_only:
             request.groups.put_pending_members(group_id, ())  # the group itself is gone
         return GroupMembershipResult(source_id=group_id, dn=None)
-    attribute = request.settings.attribute
     try:
         resolved, pending = _resolve(request, request.groups.pending_members(group_id))
-        entry = request.connection().read_entry(link.dn, (attribute,))
-        current = entry.texts(attribute) if entry is not None else ()
+        current = _current(request, link.dn) or ()
         # The placeholder is no member: it leaves with the first real one (plan_membership
         # brings it back when nothing else is left).
         kept = [v for v in current if not _is_placeholder(request.settings, v)]
@@ -248,17 +254,26 @@ def _one_group(
         return GroupMembershipResult(source_id=source_id, dn=None, error=error)
     try:
         desired, pending = _resolve(request, ids)
-        entry = request.connection().read_entry(link.dn, (settings.attribute,))
-        if entry is None:
+        current = _current(request, link.dn)
+        if current is None:
             error = f"group {source_id!r}: its entry {link.dn!r} is not in the directory"
             return GroupMembershipResult(source_id=source_id, dn=link.dn, error=error)
-        operations = plan_membership(link.dn, settings, entry.texts(settings.attribute), desired)
+        operations = plan_membership(link.dn, settings, current, desired)
     except LdapConnectorError as exc:
         error = f"group {source_id!r} ({link.dn}): {exc}"
         return GroupMembershipResult(source_id=source_id, dn=link.dn, error=error)
     if plan_only:
         return _result(source_id, link.dn, pending, operations, None)
     return _send(request, source_id, link.dn, pending, operations)
+
+
+def _current(request: MembershipRequest, dn: str) -> tuple[str, ...] | None:
+    """The values the group holds now (all of them: AD's ranges are followed), or None."""
+    attribute, window = request.settings.attribute, request.read_window
+    values = read_ranged_values(request.connection(), dn, attribute, window=window)
+    if values is None:
+        return None
+    return tuple(v if isinstance(v, str) else v.decode("utf-8", "replace") for v in values)
 
 
 def _resolve(request: MembershipRequest, ids: Sequence[str]) -> tuple[list[str], tuple[str, ...]]:

@@ -1,8 +1,10 @@
 """Groups on a real slapd: 5,000 members, 100 in and out, a rename, a delete, posixGroup.
 
 The fixture's slapd has no refint or memberOf overlay, so a renamed or deleted member's
-value is rewritten by the connector itself, from the members' links. Every check reads
-the directory with the ldap-utils ``ldapsearch``, independent of the library.
+value is rewritten by the connector itself, from the members' links. A slapd of its own
+with both overlays (``OpenLDAPServer(overlays=("memberof", "refint"))``) has already done
+it when the membership run comes, which then sends nothing. Every check reads the
+directory with the ldap-utils ``ldapsearch``, independent of the library.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from ldapconnector.errors import ConfigurationError
 from ldapconnector.model import ModifyOp
 from ldapconnector.profiles import ExportReport, MembershipReport
 from ldapconnector.space import SqliteLinkStore
-from ldapconnector.testing import OpenLDAPServer
+from ldapconnector.testing import OpenLDAPServer, SlapdOverlay
 from tests.profiles.export.test_export_openldap import ldapsearch
 
 pytestmark = [pytest.mark.integration, pytest.mark.openldap]
@@ -264,3 +266,40 @@ def test_a_deleted_member_leaves_the_groups_whose_records_the_run_lacks(groups: 
     assert groups.values("pair") == {groups.dn(8)}
     assert groups.values("solo") == {PLACEHOLDER}
     assert groups.members("groups", []).results == ()  # the next run looks after it only
+
+
+@pytest.fixture(name="refint", scope="module")
+def fixture_refint() -> Iterator[Groups]:
+    """A slapd with the memberof and refint overlays, 20 users and a group of all of them."""
+    stores = {name: SqliteLinkStore.in_memory() for name in ("users", "groups", "posix")}
+    with OpenLDAPServer(overlays=(SlapdOverlay.MEMBEROF, SlapdOverlay.REFINT)) as server:
+        scenario = Groups(server=server, config=group_config(server), stores=stores)
+        scenario.export("users", [user(n) for n in range(20)])
+        scenario.export("groups", [big(range(20))])
+        (result,) = scenario.members("groups", [big(range(20))]).results
+        assert (result.added, result.error) == (20, None)
+        yield scenario
+    for store in stores.values():
+        store.close()
+
+
+def test_with_refint_a_renamed_member_keeps_its_memberships(refint: Groups) -> None:
+    """refint rewrote the value at the rename, so the run sends nothing; memberOf follows."""
+    refint.export("users", [user(3, login="renamed3")])
+    values = refint.values("big")
+    assert refint.dn(3, "renamed3") in values
+    assert refint.dn(3) not in values
+    (result,) = refint.members("groups", [big(range(20))]).results
+    assert (result.operations, result.error) == ((), None)
+    assert refint.values("big") == values
+    member_of = ldapsearch(refint.server, refint.dn(3, "renamed3"), "(uid=*)", "memberOf")
+    assert member_of[0]["memberof"] == [f"cn=big,{refint.server.groups_dn}"]
+
+
+def test_with_refint_a_deleted_member_is_gone_already(refint: Groups) -> None:
+    """refint removed the deleted user's value: the run finds nothing to delete."""
+    refint.export("users", [{**user(4), "@deleted": True}])
+    assert refint.dn(4) not in refint.values("big")
+    (result,) = refint.members("groups", [big(range(20))]).results
+    assert (result.operations, result.error) == ((), None)
+    assert len(refint.values("big")) == 19
