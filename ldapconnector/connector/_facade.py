@@ -36,6 +36,7 @@ from ldapconnector.detect import (
     ServerInfo,
     Vendor,
     VendorRules,
+    as_delta_source,
     installed_vendor_rules,
     schema_attributes_to_request,
 )
@@ -172,7 +173,9 @@ class Connector:
     vendor_rules: VendorRules | None = attrs.field(factory=installed_vendor_rules, kw_only=True)
     functions: FunctionRegistry = attrs.field(factory=installed_functions, kw_only=True)
     readers: ReaderRegistry = attrs.field(factory=installed_readers, kw_only=True)
-    delta_source: DeltaSource | None = attrs.field(default=None, kw_only=True)
+    delta_source: DeltaSource | None = attrs.field(
+        default=None, kw_only=True, converter=attrs.converters.optional(as_delta_source)
+    )
     member_store: LinkStore | None = attrs.field(default=None, kw_only=True)
     _connection: LdapConnection | None = attrs.field(default=None, init=False)
     _server_info: ServerInfo | None = attrs.field(default=None, init=False)
