@@ -11,6 +11,7 @@ it current. :class:`PathDispatcher` serves each bridge under ``/ecma2host_<name>
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -25,6 +26,7 @@ from scim2_server.responses import ScimResponse
 
 from ldapconnector.anchors import Anchor
 from ldapconnector.config import ConnectorConfig
+from ldapconnector.connector import open_link_store
 from ldapconnector.errors import LdapConnectorError
 from ldapconnector.scim._app import BridgeApplication, _log_line
 from ldapconnector.scim._cache import CacheStatus, UserCache
@@ -34,6 +36,7 @@ from ldapconnector.scim._storage import DirectoryStorage
 from ldapconnector.scim._token import load_token
 from ldapconnector.scim._view import bridge_config, build_view
 from ldapconnector.scim._worker import ConnectorWorker
+from ldapconnector.space import LinkStoreRegistry
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -44,9 +47,11 @@ log = logging.getLogger("ldapconnector.scim")
 
 
 def state_path(config: ConnectorConfig, config_file: Path) -> Path | None:
-    """The connector space file: ``[space] path``, else ``CONFIG.state.sqlite``; None in memory.
+    """The SQLite file: ``[space] path``, else ``CONFIG.state.sqlite``; None in memory.
 
     The same default as the other commands, so ``serve`` and ``export`` share one space.
+    The bridge opens ``[space]`` through :func:`~ldapconnector.connector.open_link_store`
+    (this file is its default for ``sqlite``); another ``backend`` ignores it.
     """
     if config.space.in_memory:
         return None
@@ -76,6 +81,7 @@ class ConnectorBridge:
         environ: Mapping[str, str] | None = None,
         config: ConnectorConfig | None = None,
         write_log: Callable[[str], None] = _log_line,
+        stores: LinkStoreRegistry | None = None,
     ) -> ConnectorBridge:
         """Open the connector and start its first import (in the background).
 
@@ -85,6 +91,8 @@ class ConnectorBridge:
             environ: where ``token_env`` is looked up (default ``os.environ``).
             config: the connector configuration, instead of reading ``endpoint.config``.
             write_log: where provisioning-log lines go.
+            stores: the backends ``[space] backend`` chooses from (default: the shipped
+                ones and installed packages').
 
         Raises:
             ConfigurationError: a bad token, configuration or mapping.
@@ -95,8 +103,14 @@ class ConnectorBridge:
             config = ConnectorConfig.from_file(endpoint.config)
         path = state_path(config, endpoint.config)
         worker = ConnectorWorker(
-            name=endpoint.name, config=bridge_config(endpoint, config), state_path=path
-        )
+            name=endpoint.name,
+            config=bridge_config(endpoint, config),
+            # [space] backend chooses: several bridges on one PostgreSQL space share links.
+            open_store=functools.partial(
+                open_link_store, config.space, stores=stores,
+                default_path=None if path is None else str(path),
+            ),
+        )  # fmt: skip
         request = worker.open()
         view = build_view(endpoint, config, request.schema)
         provider = provider_for(view)

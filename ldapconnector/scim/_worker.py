@@ -13,7 +13,6 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any, TypeVar
 
 import attrs
@@ -74,12 +73,13 @@ class ConnectorWorker:
     Args:
         name: the connector's name (thread name, log lines).
         config: the configuration the bridge exports with (``bridge_config``).
-        state_path: the link store file; None keeps the connector space in memory.
+        open_store: opens the link store, on the connector's thread (the bridge's opens
+            ``[space]`` with ``open_link_store``); default: a space in memory.
     """
 
     name: str
     config: ConnectorConfig
-    state_path: Path | None = None
+    open_store: Callable[[], LinkStore] = SqliteLinkStore.in_memory
     _executor: ThreadPoolExecutor = attrs.field(init=False)
     _connector: Connector | None = attrs.field(default=None, init=False)
     _request: ExportRequest | None = attrs.field(default=None, init=False)
@@ -107,10 +107,7 @@ class ConnectorWorker:
 
     def _open(self) -> ExportRequest:
         self._owner = threading.current_thread()
-        path = self.state_path
-        store: LinkStore = (
-            SqliteLinkStore.in_memory() if path is None else SqliteLinkStore.open(path)
-        )
+        store = self.open_store()
         connector = Connector(self.config, store=store)
         try:
             connector.open()
