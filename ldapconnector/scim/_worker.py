@@ -10,7 +10,10 @@ Reads served from the connector space (the bridge's cache) never come here.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -24,6 +27,7 @@ from ldapconnector.errors import FullImportRequiredError, LdapConnectorError, No
 from ldapconnector.escaping import equality_filter
 from ldapconnector.model import Entry
 from ldapconnector.profiles import (
+    DELTA_WATERMARK_KEY,
     ExportRequest,
     FlowKind,
     ImportedEntry,
@@ -48,6 +52,11 @@ class ExportRunError(LdapConnectorError):
 
 
 T = TypeVar("T")
+
+
+def _own_watermark_key() -> str:
+    """A delta watermark key of this bridge's own (host, process, a random part)."""
+    return f"{DELTA_WATERMARK_KEY}:scim:{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def is_disabled(
@@ -75,11 +84,15 @@ class ConnectorWorker:
         config: the configuration the bridge exports with (``bridge_config``).
         open_store: opens the link store, on the connector's thread (the bridge's opens
             ``[space]`` with ``open_link_store``); default: a space in memory.
+        watermark_key: where the cache refresh keeps its delta watermark: this bridge's
+            own (each start makes a new one), so that bridges sharing one space each read
+            every change into their own cache, and do not wait for each other's lease.
     """
 
     name: str
     config: ConnectorConfig
     open_store: Callable[[], LinkStore] = SqliteLinkStore.in_memory
+    watermark_key: str = attrs.field(factory=_own_watermark_key)
     _executor: ThreadPoolExecutor = attrs.field(init=False)
     _connector: Connector | None = attrs.field(default=None, init=False)
     _request: ExportRequest | None = attrs.field(default=None, init=False)
@@ -164,7 +177,7 @@ class ConnectorWorker:
         def job() -> list[CachedUser]:
             connector = self.connector
             if connector.config.run_profiles.delta_import:
-                _establish_watermark(connector)
+                _establish_watermark(connector, self.watermark_key)
             return [self.cached(obj, obj.anchor) for obj in connector.full_import()]
 
         return self.call(job)
@@ -269,7 +282,7 @@ class ConnectorWorker:
             if not connector.config.run_profiles.delta_import:
                 return None
             try:
-                result = connector.delta_import()
+                result = connector.delta_import(profile_key=self.watermark_key)
                 return [r.anchor if r.anchor is not None else r.dn for r in result.records()]
             except FullImportRequiredError as error:
                 log.warning("%s: %s; running a full import", self.name, error)
@@ -278,9 +291,9 @@ class ConnectorWorker:
         return self.call(job)
 
 
-def _establish_watermark(connector: Connector) -> None:
+def _establish_watermark(connector: Connector, key: str) -> None:
     """Take the delta watermark before the full import reads, so nothing is missed."""
     try:
-        connector.delta_import(reset=True).drain()
+        connector.delta_import(reset=True, profile_key=key).drain()
     except LdapConnectorError as error:
         log.warning("no delta watermark (%s): autosync will run full imports", error)

@@ -15,10 +15,12 @@ from typing import Any
 
 import pytest
 
+from ldapconnector.connection import open_connection
+from ldapconnector.model import Modification, ModifyOp
 from ldapconnector.scim import ConnectorBridge, PathDispatcher, anchor_for_id
 from ldapconnector.space import PostgresLinkStore
 from ldapconnector.testing import OpenLDAPServer, PostgreSQLServer
-from tests.scim.conftest import Caller, ldapsearch, open_bridge
+from tests.scim.conftest import ECMA, Caller, ldapsearch, open_bridge
 from tests.scim.test_entra_replay import walkthrough_user
 
 pytestmark = [pytest.mark.integration, pytest.mark.openldap, pytest.mark.postgresql]
@@ -99,3 +101,23 @@ def test_a_delete_on_one_bridge_is_seen_by_the_other(
     assert ldapsearch(server, server.people_dn, "(uid=shared2)", "uid") == []
     first.sync()  # A's own cache learns of it at its next autosync (a delta import)
     assert on_a("GET", f"/Users/{user_id}").status == 404
+
+
+def test_each_bridge_refreshes_its_own_cache_from_the_shared_space(
+    bridges: tuple[ConnectorBridge, ConnectorBridge], server: OpenLDAPServer
+) -> None:
+    """A change made behind both bridges reaches each cache, whichever syncs first."""
+    first, second = bridges
+    on_a, on_b = Caller(PathDispatcher.of([first])), Caller(PathDispatcher.of([second]))
+    user_id = on_a("POST", "/Users", _user(server, "shared3")).body["id"]
+    assert on_b("GET", f"/Users/{user_id}").status == 200  # B caches it too
+    admin = server.connectivity_config("ldaps", "simple", as_service=False)
+    with open_connection(admin) as connection:
+        connection.modify(
+            f"cn=shared3,{server.people_dn}",
+            [Modification(op=ModifyOp.REPLACE, attribute="sn", values=("Behind",))],
+        )
+    first.sync()
+    second.sync()  # the watermark A acknowledged is not B's: B reads the change as well
+    for call in (on_a, on_b):
+        assert call("GET", f"/Users/{user_id}").body[ECMA]["sn"] == ["Behind"]
