@@ -41,6 +41,7 @@ from ldapconnector.detect import (
     DeltaSource,
     ServerInfo,
     VendorRules,
+    as_delta_source,
     installed_vendor_rules,
     schema_attributes_to_request,
 )
@@ -135,7 +136,9 @@ class Connector:
     vendor_rules: VendorRules | None = attrs.field(factory=installed_vendor_rules, kw_only=True)
     functions: FunctionRegistry = attrs.field(factory=installed_functions, kw_only=True)
     readers: ReaderRegistry = attrs.field(factory=installed_readers, kw_only=True)
-    delta_source: DeltaSource | None = attrs.field(default=None, kw_only=True)
+    delta_source: DeltaSource | None = attrs.field(
+        default=None, kw_only=True, converter=attrs.converters.optional(as_delta_source)
+    )
     member_store: LinkStore | None = attrs.field(default=None, kw_only=True)
     _connection: LdapConnection | None = attrs.field(default=None, init=False)
     _server_info: ServerInfo | None = attrs.field(default=None, init=False)
@@ -317,6 +320,7 @@ class Connector:
         reset: bool = False,
         ignore_own_writes: bool = False,
         batch_size: int = DEFAULT_DELTA_BATCH_SIZE,
+        profile_key: str = DELTA_WATERMARK_KEY,
     ) -> DeltaImportResult:
         """Read the changes since the stored watermark, at least once (docs/delta-import.md).
 
@@ -326,6 +330,8 @@ class Connector:
             reset: forget the stored watermark and establish a new one (after a full import).
             ignore_own_writes: do not report changes made by ``connectivity.user``.
             batch_size: log entries per acknowledged batch.
+            profile_key: the watermark's (and the lease's) key in the store: a reader of
+                its own on a shared space (a SCIM bridge's cache) keeps its own position.
 
         Raises:
             ConfigurationError: the profile is off, the schema lacks a configured class,
@@ -335,7 +341,7 @@ class Connector:
         if not self.config.run_profiles.delta_import:
             raise ConfigurationError(["run_profiles.delta_import: the profile is switched off"])
         self.check_object_type()
-        source = self._delta_source(reset=reset)
+        source = self._delta_source(reset=reset, profile_key=profile_key)
         user = self.config.connectivity.user
         object_type = self.config.object_type
         request = DeltaImportRequest(
@@ -343,7 +349,7 @@ class Connector:
             store=self.store,
             bases=self.search_bases(),
             anchor_strategy=self.anchor_strategy(),
-            profile_key=DELTA_WATERMARK_KEY,
+            profile_key=profile_key,
             change_log_dn=self.config.global_.change_log_dn or self.server_info.change_log_dn,
             object_class=object_type.target if object_type is not None else None,
             ignore_actors=(user,) if ignore_own_writes and user else (),
@@ -354,7 +360,7 @@ class Connector:
         )
         return start_delta_import(self.connection, request)
 
-    def _delta_source(self, *, reset: bool) -> DeltaSource:
+    def _delta_source(self, *, reset: bool, profile_key: str) -> DeltaSource:
         """The change source to read: the facade gathers the inputs, the rules are elsewhere.
 
         :func:`~ldapconnector.profiles.delta.choose_delta_source` decides from detection,
@@ -368,7 +374,7 @@ class Connector:
             configured = configured_delta_source(name, self.readers)
         choice = choose_delta_source(
             self.server_info,
-            stored=None if reset else self.store.get_watermark(DELTA_WATERMARK_KEY),
+            stored=None if reset else self.store.get_watermark(profile_key),
             dirsync_permitted=lambda: dirsync_permitted(self.connection, self.search_bases()),
             account=self.config.connectivity.user,
             readers=self.readers,

@@ -19,11 +19,11 @@ DSE (naming :func:`root_dse_attributes_to_request`) and the subschema entry
 (:func:`schema_attributes_to_request`) and hands them to :func:`fingerprint`.
 """
 
+from ldapconnector.detect._delta_source import DeltaSource, as_delta_source
 from ldapconnector.detect._docs import render_vendor_matrix
 from ldapconnector.detect._fingerprint import fingerprint
 from ldapconnector.detect._info import (
     Confidence,
-    DeltaSource,
     DisableMethod,
     FeatureCheck,
     NamedOid,
@@ -81,6 +81,7 @@ __all__ = [
     "VersionRule",
     "Weight",
     "apply_version_probe",
+    "as_delta_source",
     "as_vendor",
     "default_rules",
     "fingerprint",

@@ -8,7 +8,7 @@ the committed page with :func:`render_vendor_matrix` and fails when it is stale.
 
 from __future__ import annotations
 
-from ldapconnector.detect._info import DeltaSource
+from ldapconnector.detect._delta_source import DeltaSource
 from ldapconnector.detect._requests import root_dse_attributes_to_request
 from ldapconnector.detect._ruleset import VendorRules, default_rules
 from ldapconnector.detect._ruletypes import AnchorCandidate, AnchorCheck, VendorRule

@@ -17,9 +17,9 @@ from typing import Any
 
 import attrs
 
+from ldapconnector.detect._delta_source import DeltaSource
 from ldapconnector.detect._info import (
     Confidence,
-    DeltaSource,
     FeatureCheck,
     NamedOid,
     ServerInfo,
@@ -282,32 +282,37 @@ def _choose_anchor(
     return chosen.attribute, others, tuple(notes)
 
 
-def _offered_delta(root: RootDSE) -> list[DeltaSource]:
+def _offered_delta(rule: VendorRule, root: RootDSE) -> list[DeltaSource]:
     offered = [
         source
         for source, signals in DELTA_EVIDENCE
         if any(signal.match(root, None) for signal in signals)
     ]
     if not root.is_empty:
+        # A kind the evidence table knows nothing of (a plug-in reader's) cannot be probed:
+        # the rule that recognised the server vouches for it.
+        offered += [source for source in rule.delta if not source.is_builtin]
         offered.append(DeltaSource.TIMESTAMPS)
     return offered
 
 
-def _change_log_dn(source: DeltaSource | None, root: RootDSE) -> str | None:
-    if source is DeltaSource.ACCESSLOG:
+def _change_log_dn(source: DeltaSource | None, rule: VendorRule, root: RootDSE) -> str | None:
+    if source == DeltaSource.ACCESSLOG:
         signals = dict(DELTA_EVIDENCE)[DeltaSource.ACCESSLOG]
         for context in root.naming_contexts:
             if any(re.fullmatch(s.value, context, re.IGNORECASE) for s in signals):
                 return context
-    if source is DeltaSource.CHANGELOG:
+    if source == DeltaSource.CHANGELOG:
         return root.first("changelog") or "cn=changelog"
+    if source is not None and not source.is_builtin:
+        return rule.change_log  # nothing to read it from: the rule's own log, if it names one
     return None
 
 
 def _choose_delta(
     rule: VendorRule, root: RootDSE
 ) -> tuple[DeltaSource | None, tuple[DeltaSource, ...], str | None, tuple[str, ...]]:
-    offered = _offered_delta(root)
+    offered = _offered_delta(rule, root)
     trusted = tuple(source for source in rule.delta if source in offered)
     chosen = trusted[0] if trusted else None
     notes: list[str] = []
@@ -317,15 +322,16 @@ def _choose_delta(
         notes.append(f"advertised but not used ({', '.join(ignored)}): {why}")
     usual = rule.delta[0]
     known = rule.vendor != Vendor.UNKNOWN and not root.is_empty
-    if known and chosen is not usual and usual is not DeltaSource.TIMESTAMPS:
+    if known and chosen != usual and usual != DeltaSource.TIMESTAMPS:
         where = f" ({rule.change_log})" if rule.change_log else ""
         how = f": {rule.delta_note}" if rule.delta_note else ""
         notes.append(f"the usual {usual.value}{where} is not advertised{how}")
-    change_log = _change_log_dn(chosen, root)
+    change_log = _change_log_dn(chosen, rule, root)
     if chosen is not None:
         where = f" at {change_log}" if change_log else ""
-        notes.append(f"delta source {chosen.value}{where}")
-    if chosen is DeltaSource.TIMESTAMPS:
+        vouched = "" if chosen.is_builtin else " (the vendor rule's own kind: not probed)"
+        notes.append(f"delta source {chosen.value}{where}{vouched}")
+    if chosen == DeltaSource.TIMESTAMPS:
         notes.append("timestamps cannot see deletes: schedule periodic full imports")
     return chosen, trusted, change_log, tuple(notes)
 

@@ -8,13 +8,17 @@ from typing import Any, ClassVar
 
 import attrs
 
+from ldapconnector.detect._delta_source import (
+    DeltaSource,
+    as_delta_source,
+    delta_sources_tuple,
+)
 from ldapconnector.detect._rootdse import RootDSE
 from ldapconnector.errors import DetectionError
 from ldapconnector.model import ServerCertificate
 
 __all__ = [
     "Confidence",
-    "DeltaSource",
     "DisableMethod",
     "FeatureCheck",
     "NamedOid",
@@ -113,23 +117,6 @@ _BUILTIN_VENDORS: tuple[Vendor, ...] = tuple(
 def as_vendor(value: Vendor | str) -> Vendor:
     """Return the vendor ``value`` names, the built-in constant when there is one."""
     return Vendor.of(value)
-
-
-class DeltaSource(enum.Enum):
-    """Where a delta import reads changes from (see ``docs/vendors.md``)."""
-
-    ACCESSLOG = "accesslog"
-    """OpenLDAP slapo-accesslog entries under ``cn=accesslog`` (watermark: reqStart/CSN)."""
-    CHANGELOG = "changelog"
-    """draft-good-ldap-changelog entries under ``cn=changelog`` (watermark: changeNumber)."""
-    USN_CHANGED = "usn-changed"
-    """AD uSNChanged above the stored highestCommittedUSN, plus Show Deleted for deletes."""
-    DIRSYNC = "dirsync"
-    """AD DirSync control 1.2.840.113556.1.4.841 with its cookie."""
-    SYNCREPL = "syncrepl"
-    """RFC 4533 content synchronization with its cookie."""
-    TIMESTAMPS = "timestamps"
-    """modifyTimestamp/createTimestamp since the last run; cannot see deletes."""
 
 
 class Confidence(enum.Enum):
@@ -235,8 +222,10 @@ class ServerInfo:
     conflicts: tuple[str, ...] = ()
     anchor: str = "dn"
     anchor_alternatives: tuple[str, ...] = ()
-    delta_source: DeltaSource | None = None
-    delta_sources: tuple[DeltaSource, ...] = ()
+    delta_source: DeltaSource | None = attrs.field(
+        default=None, converter=attrs.converters.optional(as_delta_source)
+    )
+    delta_sources: tuple[DeltaSource, ...] = attrs.field(default=(), converter=delta_sources_tuple)
     change_log_dn: str | None = None
     disable_method: DisableMethod | None = None
     naming_contexts: tuple[str, ...] = ()

@@ -10,7 +10,8 @@ reference; each rule lists its sources.
 
 from __future__ import annotations
 
-from ldapconnector.detect._info import DeltaSource, Vendor
+from ldapconnector.detect._delta_source import DeltaSource
+from ldapconnector.detect._info import Vendor
 from ldapconnector.detect._rulekit import AD_COMMON as _AD_COMMON
 from ldapconnector.detect._rulekit import DN_ANCHOR as _DN
 from ldapconnector.detect._rulekit import DOTTED_VERSION as _DOTTED_VERSION

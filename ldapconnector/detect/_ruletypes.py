@@ -13,7 +13,8 @@ import re
 
 import attrs
 
-from ldapconnector.detect._info import DeltaSource, DisableMethod, Vendor, as_vendor
+from ldapconnector.detect._delta_source import DeltaSource, delta_sources_tuple
+from ldapconnector.detect._info import DisableMethod, Vendor, as_vendor
 from ldapconnector.detect._oids import oid_name
 from ldapconnector.detect._rootdse import RootDSE, lower_set
 from ldapconnector.detect._schemanames import SchemaNames
@@ -235,9 +236,12 @@ class VendorRule:
         products: products within the family, first match wins.
         versions: where the version comes from, first hit wins.
         anchors: anchor candidates, best first (the last one should need no check).
-        delta: delta sources this vendor really implements, best first.
+        delta: delta sources this vendor really implements, best first. A kind the
+            evidence table cannot probe (a plug-in reader's ``DeltaSource("auditlog")``)
+            is offered whenever the rule matches a non-empty Root DSE: the rule vouches.
+        change_log: the usual change-log DN, when the vendor has one; for a plug-in kind,
+            the ``change_log_dn`` detection reports when that kind is chosen.
         delta_note: why other advertised sources are not used.
-        change_log: the usual change-log DN, when the vendor has one.
         disable: how to disable an account, when there is a standard way.
         notes: extra documentation text.
         sources: where the facts come from (for the generated docs).
@@ -254,7 +258,9 @@ class VendorRule:
     products: tuple[ProductRule, ...] = ()
     versions: tuple[VersionRule, ...] = ()
     anchors: tuple[AnchorCandidate, ...] = (AnchorCandidate(attribute="dn"),)
-    delta: tuple[DeltaSource, ...] = (DeltaSource.TIMESTAMPS,)
+    delta: tuple[DeltaSource, ...] = attrs.field(
+        default=(DeltaSource.TIMESTAMPS,), converter=delta_sources_tuple
+    )
     delta_note: str = ""
     change_log: str | None = None
     disable: DisableMethod | None = None

@@ -9,7 +9,8 @@ configuration rather than data, and which features the connector relies on.
 from __future__ import annotations
 
 from ldapconnector import model
-from ldapconnector.detect._info import DeltaSource, Vendor
+from ldapconnector.detect._delta_source import DeltaSource
+from ldapconnector.detect._info import Vendor
 from ldapconnector.detect._ruletypes import (
     AnchorCandidate,
     AnchorCheck,

@@ -11,6 +11,7 @@ it current. :class:`PathDispatcher` serves each bridge under ``/ecma2host_<name>
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -25,6 +26,7 @@ from scim2_server.responses import ScimResponse
 
 from ldapconnector.anchors import Anchor
 from ldapconnector.config import ConnectorConfig
+from ldapconnector.connector import open_link_store
 from ldapconnector.errors import LdapConnectorError
 from ldapconnector.scim._app import BridgeApplication, _log_line
 from ldapconnector.scim._cache import CacheStatus, UserCache
@@ -42,6 +44,7 @@ from ldapconnector.scim._storage import DirectoryStorage
 from ldapconnector.scim._token import load_token
 from ldapconnector.scim._view import bridge_config, build_view
 from ldapconnector.scim._worker import ConnectorWorker
+from ldapconnector.space import LinkStore, LinkStoreRegistry
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -51,20 +54,19 @@ __all__ = ["ConnectorBridge", "PathDispatcher", "state_path"]
 log = logging.getLogger("ldapconnector.scim")
 
 
-def type_state_path(path: Path | None, name: str | None) -> Path | None:
-    """One object type's space file: its name before the suffix, as the CLI names it.
-
-    ``connector.state.users.sqlite``, ``connector.state.groups.sqlite`` for
-    ``[[object_types]]`` (so ``serve`` and ``export --object-type`` share their links);
-    the file itself for an ``[object_type]`` configuration (``name`` None).
-    """
-    if path is None or name is None:
-        return path
-    return path.with_suffix(f".{name}{path.suffix}")
+def _store_opener(
+    config: ConnectorConfig, path: Path | None, stores: LinkStoreRegistry | None,
+    object_type: str | None,
+) -> Callable[[], LinkStore]:  # fmt: skip
+    """Opens one object type's store of ``[space]`` (``path``: the SQLite default)."""
+    return functools.partial(
+        open_link_store, config.space, stores=stores,
+        default_path=None if path is None else str(path), object_type=object_type,
+    )  # fmt: skip
 
 
 def _open_groups(
-    users: ConnectorWorker, types: ServedTypes, path: Path | None
+    users: ConnectorWorker, types: ServedTypes, open_store: Callable[[], LinkStore]
 ) -> tuple[ConnectorWorker, GroupView] | None:
     """The group type's worker (on the users' thread, their store as member store), opened."""
     if types.groups is None:
@@ -72,16 +74,18 @@ def _open_groups(
     view = build_group_view(types.groups, f"connectors[{users.name}].groups")
     worker = ConnectorWorker(
         name=f"{users.name}-groups", config=group_bridge_config(types.groups),
-        state_path=type_state_path(path, types.groups_name), host=users,
+        open_store=open_store, host=users,
     )  # fmt: skip
     worker.open()
     return worker, view
 
 
 def state_path(config: ConnectorConfig, config_file: Path) -> Path | None:
-    """The connector space file: ``[space] path``, else ``CONFIG.state.sqlite``; None in memory.
+    """The SQLite file: ``[space] path``, else ``CONFIG.state.sqlite``; None in memory.
 
     The same default as the other commands, so ``serve`` and ``export`` share one space.
+    The bridge opens ``[space]`` through :func:`~ldapconnector.connector.open_link_store`
+    (this file is its default for ``sqlite``); another ``backend`` ignores it.
     """
     if config.space.in_memory:
         return None
@@ -111,6 +115,7 @@ class ConnectorBridge:
         environ: Mapping[str, str] | None = None,
         config: ConnectorConfig | None = None,
         write_log: Callable[[str], None] = _log_line,
+        stores: LinkStoreRegistry | None = None,
     ) -> ConnectorBridge:
         """Open the connector and start its first import (in the background).
 
@@ -120,6 +125,8 @@ class ConnectorBridge:
             environ: where ``token_env`` is looked up (default ``os.environ``).
             config: the connector configuration, instead of reading ``endpoint.config``.
             write_log: where provisioning-log lines go.
+            stores: the backends ``[space] backend`` chooses from (default: the shipped
+                ones and installed packages').
 
         Raises:
             ConfigurationError: a bad token, configuration or mapping.
@@ -132,12 +139,15 @@ class ConnectorBridge:
         path = state_path(config, endpoint.config)
         worker = ConnectorWorker(
             name=endpoint.name, config=bridge_config(endpoint, types.users),
-            state_path=type_state_path(path, types.users_name),
+            # [space] backend chooses: several bridges on one PostgreSQL space share links.
+            open_store=_store_opener(config, path, stores, types.users_name),
         )  # fmt: skip
         request = worker.open()
         try:
             view = build_view(endpoint, types.users, request.schema)
-            groups = _open_groups(worker, types, path)
+            groups = _open_groups(
+                worker, types, _store_opener(config, path, stores, types.groups_name)
+            )
         except BaseException:
             worker.close()
             raise

@@ -10,10 +10,12 @@ Reads served from the connector space (the bridge's cache) never come here.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any, TypeVar
 
 import attrs
@@ -25,6 +27,7 @@ from ldapconnector.errors import FullImportRequiredError, LdapConnectorError, No
 from ldapconnector.escaping import equality_filter
 from ldapconnector.model import Entry
 from ldapconnector.profiles import (
+    DELTA_WATERMARK_KEY,
     ExportRequest,
     FlowKind,
     ImportedEntry,
@@ -51,6 +54,11 @@ class ExportRunError(LdapConnectorError):
 T = TypeVar("T")
 
 
+def _own_watermark_key() -> str:
+    """A delta watermark key of this bridge's own (host, process, a random part)."""
+    return f"{DELTA_WATERMARK_KEY}:scim:{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
 def is_disabled(
     request: ExportRequest, attributes: dict[str, tuple[Any, ...]], link: Link | None
 ) -> bool:
@@ -74,16 +82,21 @@ class ConnectorWorker:
     Args:
         name: the connector's name (thread name, log lines).
         config: the configuration the bridge exports with (``bridge_config``).
-        state_path: the link store file; None keeps the connector space in memory.
+        open_store: opens the link store, on the connector's thread (the bridge's opens
+            ``[space]`` with ``open_link_store``); default: a space in memory.
         host: the users' worker, for a group type's: it runs on that worker's thread
             (where the users' link store lives, which it resolves members through) and
             is given that store as its ``member_store``.
+        watermark_key: where the cache refresh keeps its delta watermark: this bridge's
+            own (each start makes a new one), so that bridges sharing one space each read
+            every change into their own cache, and do not wait for each other's lease.
     """
 
     name: str
     config: ConnectorConfig
-    state_path: Path | None = None
+    open_store: Callable[[], LinkStore] = SqliteLinkStore.in_memory
     host: ConnectorWorker | None = None
+    watermark_key: str = attrs.field(factory=_own_watermark_key)
     _executor: ThreadPoolExecutor | None = attrs.field(default=None, init=False)
     _connector: Connector | None = attrs.field(default=None, init=False)
     _request: ExportRequest | None = attrs.field(default=None, init=False)
@@ -122,10 +135,7 @@ class ConnectorWorker:
     def _open(self) -> ExportRequest:
         if self.host is None:
             self._owner = threading.current_thread()
-        path = self.state_path
-        store: LinkStore = (
-            SqliteLinkStore.in_memory() if path is None else SqliteLinkStore.open(path)
-        )
+        store = self.open_store()
         members = self.host.connector.store if self.host is not None else None
         connector = Connector(self.config, store=store, member_store=members)
         try:
@@ -183,7 +193,7 @@ class ConnectorWorker:
         def job() -> list[CachedUser]:
             connector = self.connector
             if connector.config.run_profiles.delta_import:
-                _establish_watermark(connector)
+                _establish_watermark(connector, self.watermark_key)
             return [self.cached(obj, obj.anchor) for obj in connector.full_import()]
 
         return self.call(job)
@@ -288,7 +298,7 @@ class ConnectorWorker:
             if not connector.config.run_profiles.delta_import:
                 return None
             try:
-                result = connector.delta_import()
+                result = connector.delta_import(profile_key=self.watermark_key)
                 return [r.anchor if r.anchor is not None else r.dn for r in result.records()]
             except FullImportRequiredError as error:
                 log.warning("%s: %s; running a full import", self.name, error)
@@ -297,9 +307,9 @@ class ConnectorWorker:
         return self.call(job)
 
 
-def _establish_watermark(connector: Connector) -> None:
+def _establish_watermark(connector: Connector, key: str) -> None:
     """Take the delta watermark before the full import reads, so nothing is missed."""
     try:
-        connector.delta_import(reset=True).drain()
+        connector.delta_import(reset=True, profile_key=key).drain()
     except LdapConnectorError as error:
         log.warning("no delta watermark (%s): autosync will run full imports", error)

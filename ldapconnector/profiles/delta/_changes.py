@@ -20,7 +20,7 @@ from types import MappingProxyType
 import attrs
 
 from ldapconnector.anchors import Anchor, AnchorKind
-from ldapconnector.detect import DeltaSource
+from ldapconnector.detect import DeltaSource, as_delta_source
 from ldapconnector.dn import renamed_dn
 from ldapconnector.errors import ChangeLogDecodeError, InvalidRequestError
 from ldapconnector.model import Entry, GroupMember, ModifyOp, SearchScope, Value
@@ -211,7 +211,7 @@ class ChangeRecord:
     new_superior: str | None = None
     delete_old_rdn: bool | None = None
     position: str = attrs.field(validator=attrs.validators.min_len(1))
-    source: DeltaSource = attrs.field(validator=attrs.validators.instance_of(DeltaSource))
+    source: DeltaSource = attrs.field(converter=as_delta_source)
     time: datetime | None = attrs.field(default=None, validator=_optional_aware)
     actor: str | None = None
     membership: MembershipChange | None = None

@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 import attrs
 
-from ldapconnector.detect import DeltaSource, ServerInfo
+from ldapconnector.detect import DeltaSource, ServerInfo, as_delta_source
 from ldapconnector.errors import ConfigurationError
 from ldapconnector.profiles.delta._sources import ReaderRegistry, default_readers
 from ldapconnector.profiles.delta._watermark import watermark_source
@@ -38,7 +38,7 @@ class DeltaSourceChoice:
         warning: why a preferred source was passed over, to be logged; None when it was not.
     """
 
-    source: DeltaSource
+    source: DeltaSource = attrs.field(converter=as_delta_source)
     warning: str | None = None
 
 
@@ -89,7 +89,7 @@ def choose_delta_source(
     if kept is not None and kept in offered:
         return DeltaSourceChoice(source=kept)
     first = offered[0]
-    if first is not DeltaSource.DIRSYNC or len(offered) == 1:
+    if first != DeltaSource.DIRSYNC or len(offered) == 1:
         return DeltaSourceChoice(source=first)
     permitted = dirsync_permitted() if callable(dirsync_permitted) else dirsync_permitted
     if permitted:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import attrs
 
 from ldapconnector.anchors import AnchorStrategy
-from ldapconnector.detect import DeltaSource
+from ldapconnector.detect import DeltaSource, as_delta_source
 from ldapconnector.errors import InvalidRequestError
 from ldapconnector.profiles.delta._sources import ReaderRegistry
 from ldapconnector.profiles.delta._watermark import DELTA_WATERMARK_KEY
@@ -61,7 +61,7 @@ class DeltaImportRequest:
         InvalidRequestError: ``batch_size`` is below 1.
     """
 
-    source: DeltaSource
+    source: DeltaSource = attrs.field(converter=as_delta_source)
     store: LinkStore
     bases: tuple[str, ...] = attrs.field(converter=_strings)
     anchor_strategy: AnchorStrategy

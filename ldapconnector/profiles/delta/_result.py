@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 
 import attrs
 
-from ldapconnector.detect import DeltaSource
+from ldapconnector.detect import DeltaSource, as_delta_source
 from ldapconnector.profiles.delta._changes import ChangeRecord
 
 __all__ = ["ChangeBatch", "DeltaImportResult", "DeltaProgress"]
@@ -78,7 +78,7 @@ class DeltaImportResult:
         pending: the batches to hand out (none on a first run).
     """
 
-    source: DeltaSource
+    source: DeltaSource = attrs.field(converter=as_delta_source)
     baseline: bool
     deletes_covered: bool
     progress: DeltaProgress = attrs.field(repr=False)

@@ -23,7 +23,7 @@ from types import MappingProxyType
 import attrs
 
 from ldapconnector.anchors import AnchorKind, AnchorStrategy, default_anchors
-from ldapconnector.detect import DeltaSource
+from ldapconnector.detect import DeltaSource, as_delta_source
 from ldapconnector.errors import ConfigurationError
 from ldapconnector.profiles.delta._accesslog_decode import ACCESSLOG_DN
 from ldapconnector.profiles.delta._accesslog_reader import AccesslogReader
@@ -115,7 +115,7 @@ class ReaderSpec:
             object-class checks look many entries up at once; None: one search per DN.
     """
 
-    source: DeltaSource
+    source: DeltaSource = attrs.field(converter=as_delta_source)
     label: str
     factory: ReaderFactory
     default_log_dn: str | None
@@ -226,7 +226,7 @@ SUPPORTED_SOURCES: frozenset[DeltaSource] = frozenset(READER_SPECS)
 
 def _frozen_specs(value: Mapping[DeltaSource, ReaderSpec]) -> Mapping[DeltaSource, ReaderSpec]:
     for source, spec in value.items():
-        if spec.source is not source:
+        if spec.source != source:
             raise ValueError(f"the {source.value} row holds the reader of {spec.source.value}")
     return MappingProxyType(dict(value))
 

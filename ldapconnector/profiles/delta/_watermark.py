@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from ldapconnector.detect import DeltaSource
-from ldapconnector.errors import FullImportRequiredError
+from ldapconnector.errors import DetectionError, FullImportRequiredError
 from ldapconnector.profiles.delta._reader import ReaderState
 from ldapconnector.space import Watermark
 
@@ -36,8 +36,8 @@ def watermark_source(stored: Watermark | None) -> DeltaSource | None:
         return None
     try:
         value = json.loads(stored.value)
-        return DeltaSource(value["source"]) if isinstance(value, dict) else None
-    except (ValueError, KeyError):
+        return DeltaSource.of(value["source"]) if isinstance(value, dict) else None
+    except (ValueError, KeyError, DetectionError):
         return None
 
 

@@ -36,9 +36,9 @@ class CountingStore(PostgresLinkStore):
     digest_writes: list[dict[str, str | None]]
     held: dict[str, str]  # the digests the space held when the run ended
 
-    def __init__(self, db: Any, *, schema: str, lock_timeout: float = 60.0) -> None:
+    def __init__(self, db: Any, **options: Any) -> None:
         """Wrap the session; no write counted yet."""
-        super().__init__(db, schema=schema, lock_timeout=lock_timeout)
+        super().__init__(db, **options)
         self.writes = Counter()
         self.digest_writes = []
         self.held = {}
