@@ -8,14 +8,19 @@ service account. Prints ops/s, the ratio to the C tool (wall time; below 1.0 the
 connector is faster), the client's CPU time per phase and the peak RSS; asserts nothing
 about time. The link store is in memory, or with ``--file`` a SQLite file (WAL), where each
 create also commits its intent before the add. ``--window W`` sets ``[global]
-write_window`` (1: one write at a time, as before pipelining).
+write_window`` (1: one write at a time, as before pipelining). ``--profile PHASE``
+(``creates``, ``modifies`` or ``unchanged``) runs that phase under cProfile and prints its
+30 costliest functions by own time (profiled figures are inflated; compare CPU without it).
 
-    .venv/bin/python benchmarks/bench_export.py [N] [--file] [--window W]
+    .venv/bin/python benchmarks/bench_export.py [N] [--file] [--window W] [--profile PHASE]
     .venv/bin/python benchmarks/bench_export.py 10000 --file      # the issue's target size
+    .venv/bin/python benchmarks/bench_export.py 10000 --file --profile unchanged
 """
 
 from __future__ import annotations
 
+import cProfile
+import pstats
 import resource
 import subprocess
 import sys
@@ -48,10 +53,19 @@ def _moved(report: ExportReport, people: str) -> str:
     return report.ldif().replace(f",{people}", f",ou=bench,{people}")
 
 
-def _timed(run: Callable[[], ExportReport]) -> tuple[ExportReport, float, float]:
+_PHASES = ("creates", "modifies", "unchanged")
+
+
+def _timed(
+    run: Callable[[], ExportReport], profiler: cProfile.Profile | None = None
+) -> tuple[ExportReport, float, float]:
     """The report, the wall seconds and the client's CPU seconds of one export."""
     started, cpu = time.perf_counter(), time.process_time()
+    if profiler is not None:
+        profiler.enable()
     report = run()
+    if profiler is not None:
+        profiler.disable()
     return report, time.perf_counter() - started, time.process_time() - cpu
 
 
@@ -68,8 +82,12 @@ def _line(name: str, count: int, wall: float, cpu: float, tool: float | None = N
     return text
 
 
-def main(count: int, *, file: bool = False, window: int | None = None) -> None:
+def main(
+    count: int, *, file: bool = False, window: int | None = None, profile: str | None = None
+) -> None:
     """Run the benchmark with ``count`` users and print the figures."""
+    profiler = cProfile.Profile() if profile is not None else None
+    chosen = {phase: profiler if phase == profile else None for phase in _PHASES}
     with (
         tempfile.TemporaryDirectory() as folder,
         OpenLDAPServer() as server,
@@ -84,12 +102,18 @@ def main(count: int, *, file: bool = False, window: int | None = None) -> None:
         records = users(count)
         with Connector(config, store=store) as connector:
             add_plan = connector.plan(records)
-            created, create_wall, create_cpu = _timed(lambda: connector.export(records))
+            created, create_wall, create_cpu = _timed(
+                lambda: connector.export(records), chosen["creates"]
+            )
             for record in records:
                 record["displayName"] += " changed"
             modify_plan = connector.plan(records)
-            modified, modify_wall, modify_cpu = _timed(lambda: connector.export(records))
-            same, same_wall, same_cpu = _timed(lambda: connector.export(records))
+            modified, modify_wall, modify_cpu = _timed(
+                lambda: connector.export(records), chosen["modifies"]
+            )
+            same, same_wall, same_cpu = _timed(
+                lambda: connector.export(records), chosen["unchanged"]
+            )
         assert created.ok, created.failed[:3]
         assert modified.ok, modified.failed[:3]
         assert same.ok, same.failed[:3]
@@ -107,6 +131,9 @@ def main(count: int, *, file: bool = False, window: int | None = None) -> None:
     print(_line("unchanged", count, same_wall, same_cpu))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  peak RSS   {peak:.0f} MiB")
+    if profiler is not None:
+        print(f"\nprofile of the {profile} phase (own time, top 30):")
+        pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime").print_stats(30)
 
 
 def _option(name: str) -> int | None:
@@ -116,7 +143,24 @@ def _option(name: str) -> int | None:
     return None
 
 
+def _text_option(name: str) -> str | None:
+    arguments = sys.argv[1:]
+    if name in arguments:
+        value = arguments[arguments.index(name) + 1]
+        if value not in _PHASES:
+            raise SystemExit(f"{name} takes one of {', '.join(_PHASES)}, not {value!r}")
+        return value
+    return None
+
+
 if __name__ == "__main__":
     window = _option("--window")
-    numbers = [a for a in sys.argv[1:] if not a.startswith("--") and a != str(window)]
-    main(int(numbers[0]) if numbers else 2000, file="--file" in sys.argv[1:], window=window)
+    profile = _text_option("--profile")
+    given = {str(window), profile}
+    numbers = [a for a in sys.argv[1:] if not a.startswith("--") and a not in given]
+    main(
+        int(numbers[0]) if numbers else 2000,
+        file="--file" in sys.argv[1:],
+        window=window,
+        profile=profile,
+    )

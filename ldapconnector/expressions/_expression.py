@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from ldapconnector.expressions._builtins import default_functions
 from ldapconnector.expressions._compiler import Trace, compile_tree
 from ldapconnector.expressions._nodes import AttributeRef, Call, Node, children, describe
 from ldapconnector.expressions._parser import parse
@@ -15,6 +16,7 @@ from ldapconnector.expressions._registry import (
     EvaluationContext,
     Evaluator,
     FunctionRegistry,
+    FunctionSpec,
 )
 from ldapconnector.expressions._values import to_json
 
@@ -47,6 +49,25 @@ class Expression:
                 found.add(node.name)
             pending.extend(children(node))
         return frozenset(found)
+
+    @property
+    def calls(self) -> tuple[FunctionSpec, ...]:
+        """The functions the expression calls, as its registry binds them (each once).
+
+        With :attr:`FunctionSpec.pure`, this tells whether equal attributes always give an
+        equal result: the export keys its memo of unchanged users on that.
+        """
+        registry = self.functions if self.functions is not None else default_functions()
+        found: dict[str, FunctionSpec] = {}
+        pending: list[Node] = [self.tree]
+        while pending:
+            node = pending.pop()
+            if isinstance(node, Call):
+                spec = registry.get(node.name)
+                if spec is not None:  # always bound: the expression compiled
+                    found.setdefault(spec.name, spec)
+            pending.extend(children(node))
+        return tuple(found.values())
 
     def evaluate(
         self, attributes: Mapping[str, object], *, context: EvaluationContext | None = None

@@ -13,8 +13,13 @@ __all__ = ["DesiredEntry", "MappingFailure", "MappingResult"]
 _HIDDEN = "[Redact]"
 
 
+# One empty set for every empty field: an empty frozenset costs 216 bytes, and most
+# records' sets are empty (a report keeps them for every record of a run).
+_NO_NAMES: frozenset[str] = frozenset()
+
+
 def _frozen_names(names: Iterable[str]) -> frozenset[str]:
-    return frozenset(names)
+    return frozenset(names) or _NO_NAMES
 
 
 def _attribute_map(value: Mapping[str, tuple[Value, ...]]) -> Mapping[str, tuple[Value, ...]]:

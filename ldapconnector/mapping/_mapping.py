@@ -58,6 +58,7 @@ class AttributeMapping:
         default_value: used when a direct/expression mapping gives null.
         expression: the compiled expression (``expression`` mappings only).
         source: the source attribute (``direct`` mappings only).
+        value: the constant (``constant`` mappings only).
     """
 
     target: str
@@ -67,6 +68,7 @@ class AttributeMapping:
     default_value: str | None = None
     expression: Expression | None = None
     source: str | None = None
+    value: str | None = None
     _evaluate: Evaluator = attrs.field(repr=False, eq=False, alias="evaluate")
 
     @classmethod
@@ -98,6 +100,7 @@ class AttributeMapping:
             default_value=config.default_value if config.type is not MappingType.CONSTANT else None,
             expression=expression,
             source=config.source,
+            value=config.value if config.type is MappingType.CONSTANT else None,
             evaluate=evaluate,
         )
 

@@ -248,3 +248,15 @@ def test_failure_of_a_redacting_expression_hides_the_value() -> None:
     result = mapped.apply({**RECORD, "secret": "topsecret"}, creating=True)
     assert isinstance(result, MappingFailure)
     assert "topsecret" not in str(result)
+
+
+def test_empty_name_sets_are_one_object() -> None:
+    """Empty sets of names (most of a record's) share one object: a report keeps them all."""
+    mappings = MappingSet.compile([direct("cn", "displayName")])
+    first = mappings.apply({"id": "1", "displayName": "A"}, creating=True)
+    second = mappings.apply({"id": "2", "displayName": "B"}, creating=True)
+    assert isinstance(first, DesiredEntry)
+    assert isinstance(second, DesiredEntry)
+    empty = {id(first.do_not_flow), id(first.cleared), id(first.redacted), id(second.redacted)}
+    assert len(empty) == 1
+    assert not first.redacted

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
+from ldapconnector.anchors import Anchor
 from ldapconnector.config import DN_TARGET
 from ldapconnector.connection import LdapConnection
 from ldapconnector.dn import dn_key
@@ -279,7 +280,11 @@ class Snapshot:
     schema: Schema
     matching: tuple[str, ...]
     _entries: dict[str, Entry] = attrs.field(factory=dict, init=False)
-    _index: dict[tuple[str, object], dict[str, Entry]] = attrs.field(factory=dict, init=False)
+    _anchors: dict[str, Anchor] = attrs.field(factory=dict, init=False)
+    # Built on the first correlation (a run of unchanged users never needs it).
+    _index: dict[tuple[str, object], dict[str, Entry]] | None = attrs.field(
+        default=None, init=False
+    )
     _compare: tuple[tuple[str, Callable[[Value], object]], ...] = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
@@ -291,17 +296,39 @@ class Snapshot:
         for key, entry in entries:
             self.add(key, entry)
 
-    def add(self, key: str, entry: Entry) -> None:
-        """Add (or replace) one entry under its anchor key."""
+    def add(self, key: str, entry: Entry, anchor: Anchor | None = None) -> None:
+        """Add (or replace) one entry under its anchor key (with the anchor, when made)."""
         self._entries[key] = entry
+        if anchor is not None:
+            self._anchors[key] = anchor
+        else:
+            self._anchors.pop(key, None)
+        if self._index is not None:
+            self._indexed(self._index, key, entry)
+
+    def _indexed(
+        self, index: dict[tuple[str, object], dict[str, Entry]], key: str, entry: Entry
+    ) -> None:
         for attribute, compare in self._compare:
             for value in current_values(entry.attributes, self.schema, attribute):
                 # Keyed by anchor: one entry once, however many of its values match.
-                self._index.setdefault((attribute.lower(), compare(value)), {})[key] = entry
+                index.setdefault((attribute.lower(), compare(value)), {})[key] = entry
+
+    def _matches(self) -> dict[tuple[str, object], dict[str, Entry]]:
+        """The index of the matching attributes' values (made on the first call)."""
+        if self._index is None:
+            self._index = {}
+            for key, entry in self._entries.items():
+                self._indexed(self._index, key, entry)
+        return self._index
 
     def get(self, key: str) -> Entry | None:
         """The entry with this anchor key, or None."""
         return self._entries.get(key)
+
+    def anchor(self, key: str) -> Anchor | None:
+        """The anchor of the entry with this key, when it was added with it."""
+        return self._anchors.get(key)
 
     def correlate(
         self, desired: DesiredEntry, *, object_class: str | None
@@ -310,11 +337,12 @@ class Snapshot:
         refused = refused_matching(self.schema, desired)
         if refused is not None:
             return refused
+        index = self._matches()
         for attribute, values in desired.matching:
             compare = value_key(self.schema, attribute)
             found: dict[str, Entry] = {}
             for value in values:
-                found.update(self._index.get((attribute.lower(), compare(value)), {}))
+                found.update(index.get((attribute.lower(), compare(value)), {}))
             if object_class is not None:
                 wanted = object_class.lower()
                 found = {

@@ -12,8 +12,15 @@ this module's :data:`PLANNER_REVISION`. A digest that does not match only costs 
 planning path, so a stale one can never hide a change; a plan that fails or sends
 something records none.
 
+When the mappings are deterministic the digest covers the source record's values instead
+of the mapped record (:mod:`~ldapconnector.profiles.export._source_key`), so a matching
+digest also skips the mapping.
+
 The digests live in the link store when it offers :class:`ReconciledDigests`
-(``SqliteLinkStore`` does); with any other store every record is planned in full.
+(``SqliteLinkStore`` does); with any other store every record is planned in full. A store
+that also offers :class:`ReconciledLinks` and is not shared by several workers gives each
+digest with its link in the one query of the run's start, so an unchanged user costs no
+query of its own (:meth:`RunDigest.held`).
 """
 
 from __future__ import annotations
@@ -32,16 +39,20 @@ from ldapconnector.profiles.export._equality import value_key
 from ldapconnector.profiles.export._names import canonical
 from ldapconnector.profiles.export._operations import ModifyOperation, Operation
 from ldapconnector.profiles.export._plan import PlanOptions, needs_create_only_values, plan_update
+from ldapconnector.profiles.export._source_key import SourceKey, source_key
 from ldapconnector.schema import Schema
-from ldapconnector.space import Link, LinkStore
+from ldapconnector.space import Link, LinkState, LinkStore, SourceLocking
 
 if TYPE_CHECKING:
     from ldapconnector.profiles.export._request import ExportRequest
 
 __all__ = [
     "PLANNER_REVISION",
+    "HeldLink",
+    "Inputs",
     "PlannedUpdate",
     "ReconciledDigests",
+    "ReconciledLinks",
     "RunDigest",
     "predicted_entry",
     "run_digest",
@@ -50,7 +61,7 @@ __all__ = [
 
 #: Bumped whenever the planner's answer for the same inputs may change, so digests
 #: recorded by an older planner no longer match.
-PLANNER_REVISION = 1
+PLANNER_REVISION = 2
 
 # Request fields that do not change what an update plans (how a run sends and pages).
 _NOT_PLANNING = frozenset({"store", "max_deletes", "page_size", "write_window", "tree_delete"})
@@ -67,6 +78,23 @@ class ReconciledDigests(Protocol):
     def put_reconciled_digests(self, digests: Mapping[str, str | None]) -> None:
         """Record digests (None forgets one), inside the runner's batch."""
         ...
+
+
+#: A link's fields a digest covers: anchor key, DN, state, attributes hash.
+HeldLink = tuple[str, str, str, str | None]
+
+
+@runtime_checkable
+class ReconciledLinks(Protocol):
+    """A store that reads every digest with its link in one query (``SqliteLinkStore``)."""
+
+    def reconciled_links(self) -> dict[str, tuple[str, HeldLink | None]]:
+        """Every recorded digest by source id, with the fields of its link (None: no link)."""
+        ...
+
+
+def _held(link: Link) -> HeldLink:
+    return (link.anchor.key, link.dn, link.state.value, link.attributes_hash)
 
 
 def _stable(value: object) -> object:
@@ -117,13 +145,13 @@ class PlannedUpdate:
     """An update's plan: the mapped record, the desired entry, the operations.
 
     Attributes:
-        mapped: the record as the mappings give it (what the digest covers).
+        mapped: the record as the mappings give it (what the digest covers, unless
+            ``source`` is set).
         desired: the entry the update brings the directory in line with.
         operations: enable, rename, modify; empty when the entry is in line.
         enabled: the operations enable the user.
         digest: the digest of the update's inputs, when the run keeps digests.
-        known: the digest is the one the last run recorded: the plan was not made, and the
-            link is as that run left it.
+        source: the source record's key, when the digest covers it instead of ``mapped``.
     """
 
     mapped: DesiredEntry
@@ -131,7 +159,11 @@ class PlannedUpdate:
     operations: tuple[Operation, ...]
     enabled: bool = False
     digest: str | None = None
-    known: bool = False
+    source: str | None = None
+
+
+#: What a digest covers of the record: its source key (text), or the mapped record.
+Inputs = str | DesiredEntry
 
 
 @attrs.define
@@ -142,19 +174,43 @@ class RunDigest:
         context: the digest of the run's configuration and schema (:func:`run_digest`).
         recorded: the digests the store held when the run started.
         password: the password attribute, lower-cased (its values are left out).
+        source: how digests key on the source record, when the mappings are deterministic.
+        links: the fields of each recorded digest's link as the run started, when the
+            store read them with the digests (:class:`ReconciledLinks`).
     """
 
     context: str
     recorded: Mapping[str, str]
     password: str = "userpassword"  # noqa: S105 - an attribute name, not a secret
+    source: SourceKey | None = None
+    links: Mapping[str, HeldLink] | None = None
     _fresh: dict[str, str | None] = attrs.field(factory=dict, init=False)
 
-    def of(self, desired: DesiredEntry, entry: Entry, link: Link) -> str:
-        """The digest of one update's inputs."""
-        held = (link.anchor.key, link.dn, link.state.value, link.attributes_hash)
-        attributes = tuple((name, tuple(values)) for name, values in entry.attributes.items())
-        form = _desired_form(desired, self.password)
-        return _digest(self.context, form, entry.dn, attributes, held)
+    def source_key(self, source_id: str, record: Mapping[str, object]) -> str | None:
+        """The record's source key, when the run's digests cover it (else None)."""
+        return None if self.source is None else self.source.of(source_id, record)
+
+    def of(self, inputs: Inputs, entry: Entry, link: Link | HeldLink) -> str:
+        """The digest of one update's inputs: the source key or mapped record, entry, link."""
+        if isinstance(inputs, str):
+            form: tuple[object, ...] = ("source", inputs)
+        else:
+            form = ("mapped", _desired_form(inputs, self.password))
+        held = _held(link) if isinstance(link, Link) else link
+        return _digest(self.context, form, entry.dn, tuple(entry.attributes.items()), held)
+
+    def held(self, source_id: str) -> tuple[str, HeldLink] | None:
+        """The recorded digest and the fields of the active link it covers, when read in bulk.
+
+        None when the store did not read links with its digests, there is no digest, or
+        the link is not active (then only the full path can tell).
+        """
+        if self.links is None:
+            return None
+        link = self.links.get(source_id)
+        if link is None or link[2] != _ACTIVE:
+            return None
+        return self.recorded[source_id], link
 
     def in_line(self, source_id: str, digest: str) -> bool:
         """Whether the last run found the same inputs in line."""
@@ -180,13 +236,32 @@ class RunDigest:
         if entry is None:
             return
         reused = planned.digest if same and not planned.operations else None
-        self.record(source_id, reused or self.of(planned.mapped, entry, link))
+        inputs: Inputs = planned.source if planned.source is not None else planned.mapped
+        self.record(source_id, reused or self.of(inputs, entry, link))
 
     def flush(self, store: LinkStore) -> None:
         """Write the new digests (in the runner's batch) when the store keeps them."""
         fresh, self._fresh = self._fresh, {}
         if fresh and isinstance(store, ReconciledDigests):
             store.put_reconciled_digests(fresh)
+
+
+_ACTIVE = LinkState.ACTIVE.value
+
+
+def _recorded(store: LinkStore) -> tuple[dict[str, str], dict[str, HeldLink] | None]:
+    """The store's digests and, when it reads them in one query, their links' fields.
+
+    A store several workers share (:class:`~ldapconnector.space.SourceLocking`) is read per
+    record under the source's lock instead: another worker may change a link meanwhile.
+    """
+    if isinstance(store, ReconciledLinks) and not isinstance(store, SourceLocking):
+        rows = store.reconciled_links()
+        links = {source_id: link for source_id, (_, link) in rows.items() if link is not None}
+        return {source_id: digest for source_id, (digest, _) in rows.items()}, links
+    if isinstance(store, ReconciledDigests):
+        return store.reconciled_digests(), None
+    return {}, None
 
 
 def run_digest(request: ExportRequest, store: LinkStore) -> RunDigest:
@@ -204,10 +279,13 @@ def run_digest(request: ExportRequest, store: LinkStore) -> RunDigest:
         for f in attrs.fields(type(request))
         if f.name not in _NOT_PLANNING and not callable(getattr(request, f.name))
     )
-    recorded = store.reconciled_digests() if isinstance(store, ReconciledDigests) else {}
+    password = request.options.password_attribute.lower()
+    source = source_key(request.mappings, password)
+    recorded, links = _recorded(store)
+    fingerprint = source.fingerprint if source is not None else None
     return RunDigest(
-        context=_digest(PLANNER_REVISION, kept), recorded=recorded,
-        password=request.options.password_attribute.lower(),
+        context=_digest(PLANNER_REVISION, kept, fingerprint), recorded=recorded,
+        password=password, source=source, links=links,
     )  # fmt: skip
 
 

@@ -36,6 +36,13 @@ from ldapconnector.expressions import EvaluationContext
 from ldapconnector.mapping import OBJECT_CLASS_TARGET, DesiredEntry, MappingFailure, source_id_of
 from ldapconnector.model import Entry
 from ldapconnector.profiles.export._aliases import with_aliases
+from ldapconnector.profiles.export._case import (
+    Case,
+    already_deleted,
+    never_exported,
+    skipped,
+    update_outcome,
+)
 from ldapconnector.profiles.export._correlate import (
     Ambiguous,
     Refused,
@@ -45,17 +52,15 @@ from ldapconnector.profiles.export._correlate import (
 )
 from ldapconnector.profiles.export._extensible import with_extensible_object
 from ldapconnector.profiles.export._flows import (
-    DeprovisionFlow,
     plan_disable,
     plan_enable,
 )
 from ldapconnector.profiles.export._intents import heal_intent
 from ldapconnector.profiles.export._links import LinkWriter, current_link, marked_link
-from ldapconnector.profiles.export._memo import PlannedUpdate, RunDigest, settled_entry
+from ldapconnector.profiles.export._memo import Inputs, PlannedUpdate, RunDigest, settled_entry
 from ldapconnector.profiles.export._operations import (
     AddOperation,
     DeleteOperation,
-    ModifyDnOperation,
     Operation,
     PlanFailure,
 )
@@ -72,48 +77,12 @@ from ldapconnector.profiles.export._transitions import (
     record_flag,
     step_for,
 )
+from ldapconnector.profiles.export._unchanged import unchanged_by_digest
 from ldapconnector.space import Link, LinkState
 
 __all__ = ["RecordExporter"]
 
 Record = Mapping[str, object]
-
-
-@attrs.frozen(kw_only=True)
-class _Case:
-    """One record (or pruned link) on its way through the engine.
-
-    Attributes:
-        source_id: the record's id.
-        record: the source record (empty for a pruned link).
-        flag: the record's flag (deleted for a pruned link).
-        link: the record's link, if any.
-        retried: exported again after a lost connection (read live, not from the snapshot).
-        entry: the linked entry as it is now, when found.
-        flow: the flow the flag selects.
-    """
-
-    source_id: str
-    record: Record
-    flag: RecordFlag
-    link: Link | None
-    retried: bool
-    entry: Entry | None
-    flow: DeprovisionFlow
-
-    @property
-    def linked(self) -> Link:
-        """The link, which the table guarantees for the steps that use it."""
-        if self.link is None:  # pragma: no cover - the transition table rules it out
-            raise InvalidRequestError(f"no link for {self.source_id!r} in a linked step")
-        return self.link
-
-    @property
-    def found(self) -> Entry:
-        """The entry, which the table guarantees for the steps that use it."""
-        if self.entry is None:  # pragma: no cover - the transition table rules it out
-            raise InvalidRequestError(f"no entry for {self.source_id!r} in a step that needs one")
-        return self.entry
 
 
 @attrs.define
@@ -144,6 +113,10 @@ class RecordExporter:
             return failed(None, "the record has no 'id'")
         if retried:
             self._heal_own(source_id)
+        elif self.digests is not None and self.snapshot is not None:
+            known = unchanged_by_digest(self.digests, self.snapshot, source_id, record)
+            if known is not None:
+                return known
         link = self.request.store.get_by_source(source_id)
         return self._take(source_id, record, record_flag(record), link, retried=retried)
 
@@ -171,7 +144,7 @@ class RecordExporter:
             entry = self._resolve(link.anchor, live=retried)
         flow = self.request.flow_for(flag)
         step = step_for(flag, status, found=entry is not None, flow=flow.kind)
-        case = _Case(
+        case = Case(
             source_id=source_id, record=record, flag=flag, link=link, retried=retried,
             entry=entry, flow=flow,
         )  # fmt: skip
@@ -179,7 +152,7 @@ class RecordExporter:
 
     # ------------------------------------------------------------------ deprovisioning
 
-    def _deprovision(self, case: _Case) -> Outcome:
+    def _deprovision(self, case: Case) -> Outcome:
         """Delete or disable: the flow's operations, then the link's new state."""
         link, entry = case.linked, case.found
         operations = plan_disable(case.flow, entry)
@@ -207,7 +180,7 @@ class RecordExporter:
 
         return self.sink.send(operations, done, refused)
 
-    def _mark_deleted(self, case: _Case) -> ObjectResult:
+    def _mark_deleted(self, case: Case) -> ObjectResult:
         """The entry is gone already: deleting it is done, the link says so."""
         link = case.linked
         self._mark(link, LinkState.DELETED, link.dn)
@@ -222,7 +195,7 @@ class RecordExporter:
 
     # ------------------------------------------------------------------ update / join
 
-    def _update_linked(self, case: _Case) -> Outcome:
+    def _update_linked(self, case: Case) -> Outcome:
         return self._update(case.source_id, case.record, case.found, case.link)
 
     def _desired(
@@ -247,24 +220,36 @@ class RecordExporter:
                 return operations
         return ()
 
+    def _known(
+        self, source_id: str, inputs: Inputs, entry: Entry, link: Link | None
+    ) -> tuple[str | None, bool]:
+        """The digest of the update's inputs (when the run keeps digests), and whether the
+        last run found the same inputs in line."""
+        if self.digests is None or link is None:
+            return None, False
+        digest = self.digests.of(inputs, entry, link)
+        return digest, self.digests.in_line(source_id, digest)
+
     def _planned_update(
         self, source_id: str, record: Record, entry: Entry, link: Link | None
-    ) -> PlannedUpdate | MappingFailure | PlanFailure:
+    ) -> PlannedUpdate | MappingFailure | PlanFailure | None:
         """The desired entry, the operations (enable, rename, modify), whether they enable.
 
-        Inputs a previous run found in line (the same digest) are in line again: the plan
-        is empty without being made (see :mod:`~ldapconnector.profiles.export._memo`).
+        None: inputs a previous run found in line (the same digest) are in line again, and
+        the plan is not made (see :mod:`~ldapconnector.profiles.export._memo`); when the
+        digest covers the source record, the record is not even mapped.
         """
+        source = self.digests.source_key(source_id, record) if self.digests else None
+        digest, known = self._known(source_id, source, entry, link) if source else (None, False)
+        if known:
+            return None
         mapped = self._desired(source_id, record, own_dn=entry.dn, creating=False)
         if isinstance(mapped, MappingFailure):
             return mapped
-        digest = None
-        if self.digests is not None and link is not None:
-            digest = self.digests.of(mapped, entry, link)
-            if self.digests.in_line(source_id, digest):
-                return PlannedUpdate(
-                    mapped=mapped, desired=mapped, operations=(), digest=digest, known=True
-                )
+        if source is None:
+            digest, known = self._known(source_id, mapped, entry, link)
+            if known:
+                return None
         desired: DesiredEntry | MappingFailure = mapped
         if needs_create_only_values(mapped, entry, self.request.schema):
             # An auxiliary class is being added: its required values may be create-only.
@@ -280,7 +265,7 @@ class RecordExporter:
             return update
         return PlannedUpdate(
             mapped=mapped, desired=desired, operations=(*enable, *update),
-            enabled=bool(enable), digest=digest,
+            enabled=bool(enable), digest=digest, source=source,
         )  # fmt: skip
 
     def _update(
@@ -296,23 +281,25 @@ class RecordExporter:
         planned = self._planned_update(source_id, record, entry, link)
         if isinstance(planned, MappingFailure | PlanFailure):
             return failed(source_id, planned, dn=entry.dn, anchor=anchor)
-        operations = planned.operations
+        operations = planned.operations if planned is not None else ()
         dn = final_dn(entry.dn, operations)
         if anchor.kind is AnchorKind.DN:
             anchor = Anchor.from_directory(AnchorKind.DN, dn)
+        outcome = update_outcome(
+            operations, joined=joined, enabled=planned is not None and planned.enabled
+        )
+        if planned is None:  # in line by digest: the link is as the run that found it left it
+            return ObjectResult(id=source_id, outcome=outcome, dn=dn, anchor=anchor)
 
         def done() -> ObjectResult:  # once the directory confirmed the operations
-            if not planned.known:  # else the link is as the run that found it in line left it
-                fresh = current_link(source_id, anchor, dn, planned.desired, link)
-                if fresh is not None:
-                    self.links.put(fresh)
-                if link is not None:
-                    self._in_line(source_id, planned, entry, link, fresh)
+            fresh = current_link(source_id, anchor, dn, planned.desired, link)
+            if fresh is not None:
+                self.links.put(fresh)
+            if link is not None:
+                self._in_line(source_id, planned, entry, link, fresh)
             return ObjectResult(
-                id=source_id,
-                outcome=_update_outcome(operations, joined=joined, enabled=planned.enabled),
-                dn=dn, anchor=anchor, operations=operations,
-            )  # fmt: skip
+                id=source_id, outcome=outcome, dn=dn, anchor=anchor, operations=operations
+            )
 
         return self.sink.send(operations, done)
 
@@ -329,7 +316,7 @@ class RecordExporter:
             )
         self.digests.keep(source_id, planned, found, fresh or link, same=fresh is None)
 
-    def _create_or_join(self, case: _Case) -> Outcome:
+    def _create_or_join(self, case: Case) -> Outcome:
         desired = self._desired(case.source_id, case.record, own_dn=None, creating=True)
         if isinstance(desired, MappingFailure):
             return failed(case.source_id, desired)
@@ -445,53 +432,17 @@ class RecordExporter:
         return self.request.resolve(anchor, self.request.read_attributes)
 
 
-# ---------------------------------------------------------------------- the steps' results
-
-
-def _never_exported(_: RecordExporter, case: _Case) -> ObjectResult:
-    return ObjectResult(
-        id=case.source_id, outcome=ExportOutcome.SKIPPED, error="never exported: no link"
-    )
-
-
-def _already_deleted(_: RecordExporter, case: _Case) -> ObjectResult:
-    return ObjectResult(id=case.source_id, outcome=ExportOutcome.UNCHANGED, dn=case.linked.dn)
-
-
-def _skipped(reason: str) -> Callable[[RecordExporter, _Case], ObjectResult]:
-    def skip(_: RecordExporter, case: _Case) -> ObjectResult:
-        link = case.linked
-        return ObjectResult(
-            id=case.source_id, outcome=ExportOutcome.SKIPPED, dn=link.dn, anchor=link.anchor,
-            error=reason,
-        )  # fmt: skip
-
-    return skip
-
-
-def _update_outcome(
-    operations: Sequence[Operation], *, joined: bool, enabled: bool
-) -> ExportOutcome:
-    if joined:
-        return ExportOutcome.JOINED
-    if enabled:
-        return ExportOutcome.ENABLED
-    if any(isinstance(op, ModifyDnOperation) for op in operations):
-        return ExportOutcome.RENAMED
-    return ExportOutcome.UPDATED if operations else ExportOutcome.UNCHANGED
-
-
 #: Each step of the transition table and what takes it.
-_STEPS: Mapping[Step, Callable[[RecordExporter, _Case], Outcome]] = MappingProxyType(
+_STEPS: Mapping[Step, Callable[[RecordExporter, Case], Outcome]] = MappingProxyType(
     {
         Step.UPDATE: RecordExporter._update_linked,
         Step.CREATE_OR_JOIN: RecordExporter._create_or_join,
         Step.DELETE: RecordExporter._deprovision,
         Step.DISABLE: RecordExporter._deprovision,
         Step.MARK_DELETED: RecordExporter._mark_deleted,
-        Step.ALREADY_DELETED: _already_deleted,
-        Step.SKIP_NEVER_EXPORTED: _never_exported,
-        Step.SKIP_FLOW_NONE: _skipped("the flow is 'none'"),
-        Step.SKIP_ENTRY_GONE: _skipped("the linked entry no longer exists"),
+        Step.ALREADY_DELETED: already_deleted,
+        Step.SKIP_NEVER_EXPORTED: never_exported,
+        Step.SKIP_FLOW_NONE: skipped("the flow is 'none'"),
+        Step.SKIP_ENTRY_GONE: skipped("the linked entry no longer exists"),
     }
 )

@@ -57,6 +57,8 @@ __all__ = ["run_export"]
 log = logging.getLogger("ldapconnector.export")
 
 Record = Mapping[str, object]
+#: A record with its source id (None: it has none), worked out once per run.
+Keyed = tuple[str | None, Record]
 Progress = Callable[[ObjectResult], None]
 
 # Links are committed in transactions of this many records (a crash loses at most these
@@ -104,21 +106,22 @@ def _snapshot(request: ExportRequest) -> Snapshot:
                 base, attributes=request.read_attributes, page_size=request.page_size
             ):
                 try:
-                    snapshot.add(request.anchor_of(entry).key, entry)
+                    anchor = request.anchor_of(entry)
                 except InvalidRequestError:
                     continue  # no anchor: cannot be linked, and not correlated
+                snapshot.add(anchor.key, entry, anchor)
         except NoSuchObjectError:
             continue
     return snapshot
 
 
-def _duplicated(records: list[Record]) -> dict[str, str]:
+def _duplicated(ids: list[str | None]) -> dict[str, str]:
     """Source ids that appear more than once, each with the reason all its records fail.
 
     Two records cannot both own one link: exporting them would create one entry and then
     rename it into the other person. Refusing every one of them is the only safe answer.
     """
-    counts = Counter(source_id_of(record) for record in records)
+    counts = Counter(ids)
     return {
         source_id: (
             f"source id {source_id!r} appears {count} times in this run's input; none of "
@@ -129,15 +132,14 @@ def _duplicated(records: list[Record]) -> dict[str, str]:
     }
 
 
-def _unusable_ids(records: list[Record]) -> dict[str, str]:
+def _unusable_ids(ids: list[str | None]) -> dict[str, str]:
     """Source ids the link store cannot hold (a lone surrogate, a NUL), with the reason.
 
     Such an id would fail inside the store's first look-up and stop the whole run; it is
     refused for its own records instead.
     """
     refused: dict[str, str] = {}
-    for record in records:
-        source_id = source_id_of(record)
+    for source_id in ids:
         if source_id is None or source_id in refused:
             continue
         try:
@@ -171,7 +173,7 @@ def _open_intents(request: ExportRequest, *, plan_only: bool) -> dict[str, str]:
     }
 
 
-def _guard_count(request: ExportRequest, records: list[Record], pruned: list[Link]) -> int:
+def _guard_count(request: ExportRequest, keyed: list[Keyed], pruned: list[Link]) -> int:
     """How many entries the run would delete, or disable because of pruning.
 
     Counted with the engine's own table (:func:`guard_counts`), before anything is read.
@@ -180,21 +182,20 @@ def _guard_count(request: ExportRequest, records: list[Record], pruned: list[Lin
     count = sum(
         guard_counts(RecordFlag.DELETED, link_status(link), kind, pruned=True) for link in pruned
     )
-    for record in records:
+    for source_id, record in keyed:
         flag = record_flag(record)
         if flag not in COUNTABLE_FLAGS:
             continue  # no step of an unflagged record deletes: its link is not read
-        source_id = source_id_of(record)
         link = request.store.get_by_source(source_id) if source_id is not None else None
         count += guard_counts(flag, link_status(link), request.flow_for(flag).kind)
     return count
 
 
-def _prune_candidates(request: ExportRequest, records: list[Record]) -> list[Link]:
+def _prune_candidates(request: ExportRequest, ids: list[str | None]) -> list[Link]:
     """Linked users missing from the input (none when the delete flow is ``none``)."""
     if request.delete_flow.kind is FlowKind.NONE:
         return []
-    present = {source_id_of(record) for record in records}
+    present = set(ids)
     return [
         link
         for link in request.store.iter_links()
@@ -299,13 +300,13 @@ def _run_window(
 
 def _run_all(
     exporter: RecordExporter,
-    records: list[Record],
+    keyed: list[Keyed],
     pruned: list[Link],
     refused: Mapping[str, str],
     reconnect: Reconnector[LdapConnection],
     progress: Progress | None,
 ) -> list[ObjectResult]:
-    jobs = [(source_id_of(record), _record_job(exporter, record, refused)) for record in records]
+    jobs = [(i, _record_job(exporter, i, record, refused)) for i, record in keyed]
     jobs += [(link.source_id, _prune_job(exporter, link)) for link in pruned]
     results: list[ObjectResult] = []
     for start in range(0, len(jobs), _BATCH):
@@ -319,8 +320,9 @@ def _run_all(
     return results
 
 
-def _record_job(exporter: RecordExporter, record: Record, refused: Mapping[str, str]) -> Job:
-    source_id = source_id_of(record)
+def _record_job(
+    exporter: RecordExporter, source_id: str | None, record: Record, refused: Mapping[str, str]
+) -> Job:
     reason = refused.get(source_id) if source_id is not None else None
 
     def job(retried: bool) -> Outcome:
@@ -372,11 +374,13 @@ def run_export(
         One result per record (and per pruned link), in order.
     """
     records = list(records)
-    refused = _unusable_ids(records)
-    taken_ids = [r for r in records if source_id_of(r) not in refused]
+    keyed = [(source_id_of(record), record) for record in records]
+    ids = [source_id for source_id, _ in keyed]
+    refused = _unusable_ids(ids)
+    taken_ids = [source_id for source_id in ids if source_id not in refused]
     refused |= {**_open_intents(request, plan_only=plan_only), **_duplicated(taken_ids)}
-    pruned = _prune_candidates(request, records) if prune else []
-    taken = [record for record in records if source_id_of(record) not in refused]
+    pruned = _prune_candidates(request, ids) if prune else []
+    taken = [(source_id, r) for source_id, r in keyed if source_id not in refused]
     count = _guard_count(request, taken, pruned)
     guard = check_mass_deletion(count, request.max_deletes, force=force)
     if guard is not None:
@@ -387,7 +391,7 @@ def run_export(
         reconnect = Reconnector(
             close=request.close, open=request.connection, timeout=reconnect_timeout
         )
-        results = _run_all(exporter, records, pruned, refused, reconnect, progress)
+        results = _run_all(exporter, keyed, pruned, refused, reconnect, progress)
     return ExportReport(results=results, planned=plan_only, error=reconnect.lost)
 
 

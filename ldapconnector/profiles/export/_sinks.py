@@ -235,7 +235,7 @@ class Sender:
         )  # fmt: skip
         self.links.settle(job.source_id, link)
         if self.snapshot is not None:
-            self.snapshot.add(anchor.key, entry)
+            self.snapshot.add(anchor.key, entry, anchor)
         try:
             self._send(job.planned[1:])
         except LdapOperationError as error:

@@ -296,7 +296,7 @@ class PipelinedSender:
         )  # fmt: skip
         self.links.settle(job.source_id, link)
         if self.snapshot is not None:
-            self.snapshot.add(anchor.key, entry)
+            self.snapshot.add(anchor.key, entry, anchor)
         result = ObjectResult(
             id=job.source_id, outcome=ExportOutcome.CREATED, dn=entry.dn, anchor=anchor,
             operations=job.planned,
