@@ -14,9 +14,9 @@ nothing is registered globally, and the caller may pass the entry points to read
 from __future__ import annotations
 
 from collections.abc import Iterable
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint
 
-from ldapconnector._entry_points import entry_point_origin, load_entry_point_items
+from ldapconnector._entry_points import add_entry_point_items
 from ldapconnector.anchors._registry import AnchorRegistry, default_anchors
 from ldapconnector.anchors._strategy import AnchorStrategy
 from ldapconnector.errors import ConfigurationError
@@ -44,13 +44,12 @@ def installed_anchors(
             strategies, or names a kind that has a strategy already (each names the
             entry point and its distribution).
     """
-    found = entry_points(group=ANCHORS_ENTRY_POINT_GROUP) if points is None else points
     registry = base if base is not None else default_anchors()
-    for point in sorted(found, key=lambda p: p.name):
-        for strategy in load_entry_point_items(point, AnchorStrategy):
-            try:
-                registry = registry.with_strategy(strategy)
-            except ConfigurationError as error:
-                problems = [f"{entry_point_origin(point)}: {p}" for p in error.problems]
-                raise ConfigurationError(problems) from None
-    return registry
+    return add_entry_point_items(
+        group=ANCHORS_ENTRY_POINT_GROUP,
+        points=points,
+        base=registry,
+        kind=AnchorStrategy,
+        add=AnchorRegistry.with_strategy,
+        refusals=(ConfigurationError,),
+    )

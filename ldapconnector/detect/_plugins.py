@@ -16,12 +16,12 @@ table it is given (the built-in one when none), so detection stays a pure functi
 from __future__ import annotations
 
 from collections.abc import Iterable
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint
 
-from ldapconnector._entry_points import entry_point_origin, load_entry_point_items
+from ldapconnector._entry_points import add_entry_point_items
 from ldapconnector.detect._ruleset import VendorRules, default_rules
 from ldapconnector.detect._ruletypes import VendorRule
-from ldapconnector.errors import ConfigurationError, DetectionError
+from ldapconnector.errors import DetectionError
 
 __all__ = ["VENDOR_RULES_ENTRY_POINT_GROUP", "installed_vendor_rules"]
 
@@ -48,12 +48,12 @@ def installed_vendor_rules(
             has, a rule for ``unknown``, a rule without signals); each names the entry
             point and its distribution.
     """
-    found = entry_points(group=VENDOR_RULES_ENTRY_POINT_GROUP) if points is None else points
     rules = base if base is not None else default_rules()
-    for point in sorted(found, key=lambda p: p.name):
-        for rule in load_entry_point_items(point, VendorRule):
-            try:
-                rules = rules.with_rule(rule)
-            except DetectionError as error:
-                raise ConfigurationError([f"{entry_point_origin(point)}: {error}"]) from None
-    return rules
+    return add_entry_point_items(
+        group=VENDOR_RULES_ENTRY_POINT_GROUP,
+        points=points,
+        base=rules,
+        kind=VendorRule,
+        add=VendorRules.with_rule,
+        refusals=(DetectionError,),
+    )

@@ -14,10 +14,9 @@ nothing is registered globally, and the caller may pass the entry points to read
 from __future__ import annotations
 
 from collections.abc import Iterable
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint
 
-from ldapconnector._entry_points import entry_point_origin, load_entry_point_items
-from ldapconnector.errors import ConfigurationError
+from ldapconnector._entry_points import add_entry_point_items
 from ldapconnector.expressions._builtins import default_functions
 from ldapconnector.expressions._registry import FunctionRegistry, FunctionSpec
 
@@ -44,12 +43,11 @@ def installed_functions(
             function rows, or names a function that exists already (each names the
             entry point and its distribution).
     """
-    found = entry_points(group=FUNCTIONS_ENTRY_POINT_GROUP) if points is None else points
     registry = base if base is not None else default_functions()
-    for point in sorted(found, key=lambda p: p.name):
-        for spec in load_entry_point_items(point, FunctionSpec):
-            try:
-                registry = registry.with_function(spec)
-            except ValueError as error:
-                raise ConfigurationError([f"{entry_point_origin(point)}: {error}"]) from None
-    return registry
+    return add_entry_point_items(
+        group=FUNCTIONS_ENTRY_POINT_GROUP,
+        points=points,
+        base=registry,
+        kind=FunctionSpec,
+        add=FunctionRegistry.with_function,
+    )

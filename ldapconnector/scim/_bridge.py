@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from scim2_models import NotFoundException, Resource
+from scim2_models import NotFoundException, Resource, ScimProvider
 from scim2_server.applications.wsgi import send_response
 from scim2_server.responses import ScimResponse
 
@@ -63,6 +63,15 @@ def _store_opener(
         open_link_store, config.space, stores=stores,
         default_path=None if path is None else str(path), object_type=object_type,
     )  # fmt: skip
+
+
+def _group_storage(
+    groups: tuple[ConnectorWorker, GroupView], users: ConnectorWorker, provider: ScimProvider,
+    user_cache: UserCache,
+) -> GroupStorage:  # fmt: skip
+    """The /Groups storage on the group type's worker, next to the users' cache."""
+    model: type[Resource[Any]] = provider.model_for_endpoint("/Groups")  # type: ignore[assignment]
+    return GroupStorage(groups[0], users, groups[1], model, UserCache(), user_cache)
 
 
 def _open_groups(
@@ -154,11 +163,7 @@ class ConnectorBridge:
         provider = provider_for(view, groups=groups is not None)
         storage = DirectoryStorage(worker, view, provider, UserCache())
         if groups is not None:
-            model: type[Resource[Any]] = provider.model_for_endpoint("/Groups")  # type: ignore[assignment]
-            user_cache = storage.cache
-            storage.groups = GroupStorage(
-                groups[0], worker, groups[1], model, UserCache(), user_cache
-            )
+            storage.groups = _group_storage(groups, worker, provider, storage.cache)
         application = BridgeApplication(endpoint.name, storage, provider, token, write_log)
         bridge = cls(endpoint=endpoint, worker=worker, storage=storage, application=application,
                      autosync_seconds=autosync_minutes * 60)  # fmt: skip

@@ -19,12 +19,12 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint
 from types import MappingProxyType
 
 import attrs
 
-from ldapconnector._entry_points import entry_point_origin, load_entry_point_items
+from ldapconnector._entry_points import add_entry_point_items
 from ldapconnector.errors import ConfigurationError, LdapConnectorError, LinkStoreError
 from ldapconnector.space._postgres import DEFAULT_POSTGRES_SCHEMA, PostgresLinkStore
 from ldapconnector.space._sqlite import SqliteLinkStore
@@ -226,12 +226,11 @@ def installed_link_stores(
             link-store rows, or names a backend that is registered already (each names
             the entry point and its distribution).
     """
-    found = entry_points(group=LINK_STORES_ENTRY_POINT_GROUP) if points is None else points
     registry = base if base is not None else default_link_stores()
-    for point in sorted(found, key=lambda p: p.name):
-        for spec in load_entry_point_items(point, LinkStoreSpec):
-            try:
-                registry = registry.with_store(spec)
-            except ValueError as error:
-                raise ConfigurationError([f"{entry_point_origin(point)}: {error}"]) from None
-    return registry
+    return add_entry_point_items(
+        group=LINK_STORES_ENTRY_POINT_GROUP,
+        points=points,
+        base=registry,
+        kind=LinkStoreSpec,
+        add=LinkStoreRegistry.with_store,
+    )

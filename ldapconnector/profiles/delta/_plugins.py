@@ -13,10 +13,9 @@ nothing is registered globally, and the caller may pass the entry points to read
 from __future__ import annotations
 
 from collections.abc import Iterable
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint
 
-from ldapconnector._entry_points import entry_point_origin, load_entry_point_items
-from ldapconnector.errors import ConfigurationError
+from ldapconnector._entry_points import add_entry_point_items
 from ldapconnector.profiles.delta._sources import ReaderRegistry, ReaderSpec, default_readers
 
 __all__ = ["READERS_ENTRY_POINT_GROUP", "installed_readers"]
@@ -39,12 +38,11 @@ def installed_readers(
         ConfigurationError: an entry point cannot be loaded, gives something else than
             reader rows, or reads a source another reader reads already.
     """
-    found = entry_points(group=READERS_ENTRY_POINT_GROUP) if points is None else points
     registry = base if base is not None else default_readers()
-    for point in sorted(found, key=lambda p: p.name):
-        for spec in load_entry_point_items(point, ReaderSpec):
-            try:
-                registry = registry.with_reader(spec)
-            except ValueError as error:
-                raise ConfigurationError([f"{entry_point_origin(point)}: {error}"]) from None
-    return registry
+    return add_entry_point_items(
+        group=READERS_ENTRY_POINT_GROUP,
+        points=points,
+        base=registry,
+        kind=ReaderSpec,
+        add=ReaderRegistry.with_reader,
+    )
