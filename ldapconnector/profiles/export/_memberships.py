@@ -33,7 +33,7 @@ from ldapconnector.profiles.export._member_sweep import SWEEP_WATERMARK_KEY, dan
 from ldapconnector.profiles.export._members import MemberSettings, plan_membership, value_key
 from ldapconnector.profiles.export._operations import ModifyOperation
 from ldapconnector.schema import MemberValueKind
-from ldapconnector.space import LinkState, LinkStore, Watermark
+from ldapconnector.space import LinkState, LinkStore, Watermark, links_by_source
 
 __all__ = ["GroupMembershipResult", "MembershipReport", "MembershipRequest", "run_memberships"]
 
@@ -283,8 +283,10 @@ def _resolve(request: MembershipRequest, ids: Sequence[str]) -> tuple[list[str],
     """The members' current values, and the source ids not provisioned yet."""
     desired: list[str] = []
     pending: list[str] = []
-    for member_id in dict.fromkeys(ids):  # a member listed twice is one member
-        link = request.members.get_by_source(member_id)
+    unique = list(dict.fromkeys(ids))  # a member listed twice is one member
+    links = links_by_source(request.members, unique)  # a few queries, not one per member
+    for member_id in unique:
+        link = links.get(member_id)
         if link is None:
             pending.append(member_id)
         elif link.state is not LinkState.DELETED:
