@@ -15,7 +15,8 @@ or exception leaves this package: failures become :mod:`ldapconnector.errors` cl
 (sort and VLV, Post-Read, DirSync) are encoded and decoded with one BER codec; the DirSync
 one (:func:`encode_dirsync_request`, :func:`decode_dirsync_response`) is exported for the
 delta reader, which sends that control itself. :func:`read_ranged_values` reads every value
-of a big attribute, following AD's ranged retrieval (``member;range=0-1499``, ...).
+of a big attribute, following AD's ranged retrieval (``member;range=0-1499``, ...);
+:func:`complete_ranged` completes a search answer's ranged attributes the same way.
 :class:`Reconnector` is the runners' one policy for reopening a lost connection
 (exponential backoff up to a deadline). A
 :class:`ReferralPolicy` says which referrals are followed (only to allow-listed hosts, with
@@ -47,7 +48,12 @@ from ldapconnector.connection._dirsync import (
 )
 from ldapconnector.connection._factory import open_connection
 from ldapconnector.connection._pipeline import Pipeline, Reply, Waiter
-from ldapconnector.connection._ranged import RangedAnswer, answer_values, read_ranged_values
+from ldapconnector.connection._ranged import (
+    RangedAnswer,
+    answer_values,
+    complete_ranged,
+    read_ranged_values,
+)
 from ldapconnector.connection._reconnect import Reconnector
 from ldapconnector.connection._referrals import ReferralPolicy
 
@@ -97,6 +103,7 @@ __all__ = [
     "Waiter",
     "answer_values",
     "certificate_from_der",
+    "complete_ranged",
     "decode_dirsync_response",
     "encode_dirsync_request",
     "open_connection",

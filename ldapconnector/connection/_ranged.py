@@ -9,7 +9,10 @@ would then re-add every member). :func:`read_ranged_values` asks for the plain a
 and follows whatever ranges the server starts, so it costs one request on servers that
 return every value (OpenLDAP, 389 DS, and Samba, which has no ``MaxValRange`` and cuts
 values only where the request names a range). :func:`answer_values` is the pure step:
-the values of one answer and where the next range starts.
+the values of one answer and where the next range starts. :func:`complete_ranged` does
+the same for an entry a search returned: AD cuts every big attribute of a search result
+the same way (a full import of a group type sees ``member;range=0-1499``), and the entry
+is completed with the rest under the plain name.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from ldapconnector.connection._connection import LdapConnection
 from ldapconnector.errors import InvalidRequestError, LdapConnectorError
 from ldapconnector.model import Entry, Value
 
-__all__ = ["RangedAnswer", "answer_values", "read_ranged_values"]
+__all__ = ["RangedAnswer", "answer_values", "complete_ranged", "read_ranged_values"]
 
 _RANGE = "range="
 
@@ -110,7 +113,13 @@ def read_ranged_values(
     entry = connection.read_entry(dn, (first,))
     if entry is None:
         return None
-    answer = answer_values(entry, attribute)
+    return _followed(connection, dn, attribute, answer_values(entry, attribute), window)
+
+
+def _followed(
+    connection: LdapConnection, dn: str, attribute: str, answer: RangedAnswer, window: int | None
+) -> tuple[Value, ...]:
+    """The values of ``answer`` and of every range after it."""
     values = list(answer.values)
     while answer.next_low is not None:
         low = answer.next_low
@@ -124,3 +133,35 @@ def read_ranged_values(
             )
         values.extend(answer.values)
     return tuple(values)
+
+
+def _is_ranged(description: str) -> bool:
+    _, _, options = description.partition(";")
+    return any(o.lower().startswith(_RANGE) for o in options.split(";")) if options else False
+
+
+def complete_ranged(connection: LdapConnection, entry: Entry) -> Entry:
+    """``entry`` with every ranged attribute read to its end, under its plain name.
+
+    A search answer may carry ``member;range=0-1499`` instead of ``member`` (AD, over
+    ``MaxValRange``): the rest is read with ranged reads of that entry and the values
+    are returned as ``member``, as a server without ranges would have sent them. An
+    entry without a ranged attribute is returned as it is (no request).
+
+    Args:
+        connection: the bound connection the entry was read on.
+        entry: one entry of a search answer.
+
+    Raises:
+        LdapConnectorError: a range is malformed, the entry went away, or a read failed.
+    """
+    ranged = [d for d in entry.attributes if ";" in d and _is_ranged(d)]
+    if not ranged:
+        return entry
+    attributes = {d: v for d, v in entry.attributes.items() if d not in ranged}
+    for description in ranged:
+        name = description.partition(";")[0]
+        alone = Entry(dn=entry.dn, attributes={description: entry.attributes[description]})
+        values = _followed(connection, entry.dn, name, answer_values(alone, name), None)
+        attributes[name] = (*attributes.get(name, ()), *values)
+    return attrs.evolve(entry, attributes=attributes)

@@ -39,9 +39,11 @@ from ldapconnector.space._sqlite import SqliteLinkStore
 from ldapconnector.space._sqlite_schema import LINK_STORE_VERSION
 from ldapconnector.space._store import (
     Leasing,
+    LinksBySource,
     LinkStore,
     LinkStoreError,
     SourceLocking,
+    links_by_source,
     source_lock,
 )
 
@@ -61,6 +63,7 @@ __all__ = [
     "LinkStoreRegistry",
     "LinkStoreSettings",
     "LinkStoreSpec",
+    "LinksBySource",
     "PostgresLinkStore",
     "SourceLocking",
     "SqliteLinkStore",
@@ -68,5 +71,6 @@ __all__ = [
     "attributes_hash",
     "default_link_stores",
     "installed_link_stores",
+    "links_by_source",
     "source_lock",
 ]

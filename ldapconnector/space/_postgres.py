@@ -251,6 +251,11 @@ class PostgresLinkStore(PostgresSession, PostgresPendingMembers):
             return int(self._run("count").fetchone()[0])
         return int(self._run("count_in_state", (state.value,)).fetchone()[0])
 
+    def links_by_source(self, source_ids: Iterable[str]) -> dict[str, Link]:
+        """The links of these source ids (any state), in one query."""
+        rows = self._run("by_sources", (list(dict.fromkeys(source_ids)),)).fetchall()
+        return {row[0]: _link(row, self._anchors) for row in rows}
+
     def live_links_by_anchor(self, anchors: Iterable[Anchor]) -> dict[Anchor, Link]:
         """The live (not deleted) links of these anchors, in one query."""
         wanted = {anchor.key: anchor for anchor in anchors}

@@ -29,6 +29,7 @@ STATEMENTS: dict[str, str] = {
     ),
     "count": "SELECT COUNT(*) FROM {s}.links",
     "count_in_state": "SELECT COUNT(*) FROM {s}.links WHERE state = %s",
+    "by_sources": f"SELECT {_LINK_COLUMNS} FROM {{s}}.links WHERE source_id = ANY(%s)",
     "live_by_anchor": (
         f"SELECT {_LINK_COLUMNS}, anchor_key FROM {{s}}.links "
         "WHERE state <> 'deleted' AND anchor_key = ANY(%s)"

@@ -17,6 +17,7 @@ from ldapconnector.space._model import ImportedObject, Intent, Link, LinkState
 from ldapconnector.space._reconciled import ReconciledTable
 from ldapconnector.space._sqlite_imports import (
     column_rows,
+    link_rows_by_source,
     live_link_rows,
     object_rows,
     write_imports,
@@ -417,6 +418,11 @@ class SqliteLinkStore(ReconciledTable, SqlitePendingMembers, SqliteWatermarks):
         with self.batch():
             write_imports(self._db, rows)
             return self._live_links(dict(zip(keys, anchors, strict=True)))
+
+    def links_by_source(self, source_ids: Iterable[str]) -> dict[str, Link]:
+        """The links of these source ids (any state), a few hundred per query."""
+        rows = link_rows_by_source(self._db, list(dict.fromkeys(source_ids)), _LINK_COLUMNS)
+        return {row[0]: _link(row, self._anchors) for row in rows}
 
     def live_links_by_anchor(self, anchors: Iterable[Anchor]) -> dict[Anchor, Link]:
         """The live (not deleted) links of these anchors, a few hundred per query."""

@@ -96,3 +96,14 @@ def live_link_rows(
             f"WHERE state != 'deleted' AND anchor_key IN ({marks})"
         )
         yield from db.execute(query, chunk)
+
+
+def link_rows_by_source(
+    db: sqlite3.Connection, source_ids: Sequence[str], columns: str
+) -> Iterator[Sequence[Any]]:
+    """The ``links`` rows (``columns``) of these source ids, a few hundred ids per query."""
+    for start in range(0, len(source_ids), _IN_CHUNK):
+        chunk = source_ids[start : start + _IN_CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        query = f"SELECT {columns} FROM links WHERE source_id IN ({marks})"  # noqa: S608 - constants
+        yield from db.execute(query, chunk)

@@ -41,6 +41,7 @@ from ldapconnector.space import (
     Watermark,
     attributes_hash,
 )
+from ldapconnector.testing._batch_contract import LinksBySourceContract
 from ldapconnector.testing._digest_contract import (
     DigestContract,
     ReconciledDigestStore,
@@ -54,6 +55,7 @@ __all__ = [
     "UUID_B",
     "DigestContract",
     "LinkStoreContract",
+    "LinksBySourceContract",
     "ReconciledDigestStore",
     "SharedLinkStoreContract",
     "anchor",

@@ -15,6 +15,7 @@ from ldapconnector.connection import (
     LdapConnection,
     RangedAnswer,
     answer_values,
+    complete_ranged,
     open_connection,
     read_ranged_values,
 )
@@ -105,3 +106,29 @@ def test_a_window_below_one_is_refused(conn: LdapConnection) -> None:
     with pytest.raises(InvalidRequestError):
         read_ranged_values(conn, "cn=x", "member", window=0)
     assert conn.requests_sent == before
+
+
+@pytest.mark.integration
+def test_a_search_answer_without_a_cut_range_is_completed_without_a_request(
+    conn: LdapConnection,
+) -> None:
+    """A plain answer is returned as it is; a range ending in ``*`` is the whole attribute,
+    renamed to its plain name: nothing is asked for (a cut one is read on Samba, in
+    tests/profiles/export/test_groups_samba.py)."""
+    plain = Entry("cn=g,dc=x", {"member": ("a",), "cn": ("g",)})
+    last = Entry("cn=g,dc=x", {"member;range=0-*": ("a", "b"), "cn": ("g",)})
+    before = conn.requests_sent
+    assert complete_ranged(conn, plain) is plain
+    assert complete_ranged(conn, last) == Entry("cn=g,dc=x", {"cn": ("g",), "member": ("a", "b")})
+    assert conn.requests_sent == before
+
+
+@pytest.mark.integration
+def test_a_cut_range_of_an_entry_gone_since_is_an_error_naming_it(
+    conn: LdapConnection, directory_server: DirectoryUnderTest
+) -> None:
+    """The rest of a cut attribute is read from the entry: gone, the error names it."""
+    missing = f"cn=missing-ranged,{directory_server.people_dn}"
+    with pytest.raises(LdapConnectorError) as info:
+        complete_ranged(conn, Entry(missing, {"member;range=0-999": ("a",)}))
+    assert str(info.value) == f"{missing!r} went away while its member values were read"

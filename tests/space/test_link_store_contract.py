@@ -13,6 +13,7 @@ from ldapconnector.space import PostgresLinkStore, SqliteLinkStore
 from ldapconnector.testing import PostgreSQLServer
 from ldapconnector.testing.link_store_contract import (
     DigestContract,
+    LinksBySourceContract,
     LinkStoreContract,
     SharedLinkStoreContract,
 )
@@ -20,7 +21,7 @@ from ldapconnector.testing.link_store_contract import (
 _SPACES = itertools.count(1)
 
 
-class TestSqliteFile(LinkStoreContract, DigestContract):
+class TestSqliteFile(LinkStoreContract, DigestContract, LinksBySourceContract):
     """The default backend: one SQLite file."""
 
     @pytest.fixture(name="store")
@@ -30,7 +31,7 @@ class TestSqliteFile(LinkStoreContract, DigestContract):
             yield store
 
 
-class TestSqliteInMemory(LinkStoreContract, DigestContract):
+class TestSqliteInMemory(LinkStoreContract, DigestContract, LinksBySourceContract):
     """The test backend: SQLite in memory."""
 
     @pytest.fixture(name="store")
@@ -42,7 +43,9 @@ class TestSqliteInMemory(LinkStoreContract, DigestContract):
 
 @pytest.mark.integration
 @pytest.mark.postgresql
-class TestPostgres(LinkStoreContract, DigestContract, SharedLinkStoreContract):
+class TestPostgres(
+    LinkStoreContract, DigestContract, SharedLinkStoreContract, LinksBySourceContract
+):
     """The shared backend: PostgreSQL, one schema (one connector space) per test."""
 
     @pytest.fixture(name="space")

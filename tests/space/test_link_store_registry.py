@@ -32,6 +32,7 @@ from ldapconnector.space import (
     ImportedObject,
     Intent,
     Link,
+    LinksBySource,
     LinkState,
     LinkStoreSettings,
     LinkStoreSpec,
@@ -40,6 +41,7 @@ from ldapconnector.space import (
     Watermark,
     default_link_stores,
     installed_link_stores,
+    links_by_source,
 )
 from ldapconnector.testing import PostgreSQLServer
 from ldapconnector.testing.link_store_contract import LinkStoreContract, link
@@ -237,6 +239,14 @@ class TestDictLinkStore(LinkStoreContract):
         assert isinstance(store, DictLinkStore)
         with contextlib.closing(store):
             yield store
+
+
+def test_a_backend_without_a_batch_lookup_is_looked_up_one_id_at_a_time() -> None:
+    """``links_by_source`` falls back to ``get_by_source`` for a store without it."""
+    store = DictLinkStore(LinkStoreSettings(backend="memory"))
+    assert not isinstance(store, LinksBySource)
+    store.put(link("u1"))
+    assert links_by_source(store, ["u1", "u2", "u1"]) == {"u1": link("u1")}
 
 
 def test_a_third_party_backend_is_chosen_by_config_through_an_explicit_registry() -> None:

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 import attrs
 
 from ldapconnector.anchors import Anchor, AnchorStrategy, anchor_of_entry
-from ldapconnector.connection import LdapConnection
+from ldapconnector.connection import LdapConnection, complete_ranged
 from ldapconnector.detect import DeltaSource
 from ldapconnector.dn import dn_equal
 from ldapconnector.escaping import equality_filter, escape_filter_value
@@ -92,8 +92,8 @@ class TimestampReader:
         after = str(state["time"])
         seen = set(state["seen"])
         wanted = ("*", *self.anchor.search_attributes, *_TIME_ATTRIBUTES)
-        found = [
-            entry
+        found = [  # a big attribute may come back cut in ranges (AD): read the rest
+            complete_ranged(connection, entry)
             for base in self.bases
             for entry in connection.search(base, self._filter(after), attributes=wanted)
         ]

@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterator, Sequence
 import attrs
 
 from ldapconnector.anchors import Anchor, AnchorKind, AnchorStrategy, anchor_of_entry
-from ldapconnector.connection import LdapConnection
+from ldapconnector.connection import LdapConnection, complete_ranged
 from ldapconnector.detect import DeltaSource
 from ldapconnector.dn import dn_equal, dn_key, is_within
 from ldapconnector.escaping import equality_filter
@@ -156,7 +156,8 @@ class UsnReader:
         wanted = ("*", "objectGUID", "uSNChanged", "uSNCreated")
         for base in self.bases:
             for entry in connection.search(base, search_filter, attributes=wanted):
-                yield _usn(entry), entry
+                # A group over MaxValRange comes back as member;range=0-1499: read the rest.
+                yield _usn(entry), complete_ranged(connection, entry)
 
     def _tombstones(
         self, connection: LdapConnection, window: str, contexts: Sequence[str]

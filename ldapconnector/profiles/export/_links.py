@@ -19,6 +19,7 @@ import attrs
 
 from ldapconnector.anchors import Anchor
 from ldapconnector.mapping import DesiredEntry
+from ldapconnector.profiles.export._member_renames import record_rename
 from ldapconnector.space import Intent, Link, LinkState, LinkStore, attributes_hash
 
 __all__ = ["LinkWriter", "NoLinks", "StoreLinks", "current_link", "marked_link"]
@@ -27,8 +28,8 @@ __all__ = ["LinkWriter", "NoLinks", "StoreLinks", "current_link", "marked_link"]
 class LinkWriter(Protocol):
     """Where the record exporter's links go."""
 
-    def put(self, link: Link) -> None:
-        """Write (or replace) the link of ``link.source_id``."""
+    def put(self, link: Link, previous: Link | None = None) -> None:
+        """Write (or replace) the link of ``link.source_id`` (``previous``: the one stored)."""
         ...
 
     def intend(self, intent: Intent) -> None:
@@ -50,8 +51,13 @@ class StoreLinks:
 
     store: LinkStore
 
-    def put(self, link: Link) -> None:
-        """Write the link to the store (inside the runner's batch transaction)."""
+    def put(self, link: Link, previous: Link | None = None) -> None:
+        """Write the link to the store (inside the runner's batch transaction).
+
+        A link whose DN differs from ``previous`` records the old DN with it, for the
+        groups that hold it (:mod:`~ldapconnector.profiles.export._member_renames`).
+        """
+        record_rename(self.store, previous, link)
         self.store.put(link)
 
     def intend(self, intent: Intent) -> None:
@@ -67,7 +73,7 @@ class StoreLinks:
 class NoLinks:
     """Writes no link (a plan)."""
 
-    def put(self, link: Link) -> None:
+    def put(self, link: Link, previous: Link | None = None) -> None:
         """Do nothing: a plan leaves the link store as it was."""
 
     def intend(self, intent: Intent) -> None:

@@ -9,6 +9,11 @@ the group type's store under :data:`SWEEP_WATERMARK_KEY`; every deleted link on 
 first run) and searches the group type's bases for the groups holding their values,
 ``(|(member=DN1)(member=DN2)…)`` escaped, at most :data:`SWEEP_CHUNK` values per search.
 Only groups linked in the group type's store are touched: the connector's own.
+
+Renamed members are found the same way: the old DNs the export recorded for members
+renamed since the previous run (:mod:`~ldapconnector.profiles.export._member_renames`)
+are searched in the same filters, and a group holding one gets the new value (posixGroup:
+the new uid) added and the old one deleted.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import attrs
 from ldapconnector.connection import LdapConnection
 from ldapconnector.escaping import equality_filter
 from ldapconnector.profiles.export._member_ids import uid_of
+from ldapconnector.profiles.export._member_renames import renames_since
 from ldapconnector.profiles.export._members import MemberSettings, value_key
 from ldapconnector.schema import MemberValueKind
 from ldapconnector.space import LinkState, LinkStore
@@ -41,13 +47,16 @@ class DanglingValues:
         group_id: the group's source id (its link in the group type's store).
         dn: the group's DN.
         current: every value of the membership attribute the group holds.
-        dangling: the values of deleted members among them.
+        dangling: the values of deleted members among them, and renamed members' old
+            values.
+        replacements: the renamed members' new values, for the old ones in ``dangling``.
     """
 
     group_id: str
     dn: str
     current: tuple[str, ...]
     dangling: tuple[str, ...]
+    replacements: tuple[str, ...] = ()
 
 
 def _deleted_values(members: LinkStore, kind: MemberValueKind, since: datetime | None) -> list[str]:
@@ -58,6 +67,21 @@ def _deleted_values(members: LinkStore, kind: MemberValueKind, since: datetime |
             value = link.dn if kind is MemberValueKind.DN else uid_of(link.dn)
             if value is not None:
                 found.append(value)
+    return found
+
+
+def _renamed_values(
+    members: LinkStore, kind: MemberValueKind, since: datetime | None
+) -> list[tuple[str, str]]:
+    """The old and new values of the members renamed after ``since``."""
+    found = []
+    for rename in renames_since(members, since):
+        pair = (rename.old, rename.new)
+        if kind is MemberValueKind.UID:
+            pair = (uid_of(rename.old) or "", uid_of(rename.new) or "")
+        old, new = pair
+        if old and new and value_key(old, kind) != value_key(new, kind):
+            found.append(pair)
     return found
 
 
@@ -99,14 +123,24 @@ def dangling_values(
     kind = settings.value_kind
     values = _deleted_values(members, kind, since)
     wanted = {value_key(v, kind) for v in values}
+    pairs = [
+        (o, n) for o, n in _renamed_values(members, kind, since) if value_key(o, kind) not in wanted
+    ]
+    renamed = {value_key(old, kind): new for old, new in pairs}
+    old_values = [old for old, _ in pairs]
     found: dict[str, DanglingValues] = {}
-    for dn, current in _groups_holding(connection, bases, settings.attribute, values):
+    searched = [*values, *old_values]
+    for dn, current in _groups_holding(connection, bases, settings.attribute, searched):
         link = groups.get_by_dn(dn)
         if link is None or link.state is LinkState.DELETED or link.source_id in skip:
             continue
-        dangling = tuple(v for v in current if value_key(v, kind) in wanted)
+        keys = [value_key(v, kind) for v in current]
+        dangling = tuple(
+            v for v, k in zip(current, keys, strict=True) if k in wanted or k in renamed
+        )
         if dangling:
             found[link.source_id] = DanglingValues(
-                group_id=link.source_id, dn=dn, current=current, dangling=dangling
-            )
+                group_id=link.source_id, dn=dn, current=current, dangling=dangling,
+                replacements=tuple(renamed[k] for k in keys if k in renamed),
+            )  # fmt: skip
     return list(found.values())

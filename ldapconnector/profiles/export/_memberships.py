@@ -11,9 +11,10 @@ every later run resolves the pending members it can, also of groups whose record
 not given, and adds them. A member whose link is deleted is no member any more. Because
 the members' DNs come from their links, a renamed member's value follows the rename on
 the next run (our own rewrite, for servers without refint; where refint already rewrote
-the value, nothing is sent). Each group is one result; one group's failure stops neither
-the others nor hides what was applied: the result counts the values applied before the
-refused request and names it.
+the value, nothing is sent); in groups whose records the run lacks, the sweep rewrites
+the old DNs the export recorded at the rename. Each group is one result; one group's
+failure stops neither the others nor hides what was applied: the result counts the
+values applied before the refused request and names it.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from ldapconnector.profiles.export._member_sweep import SWEEP_WATERMARK_KEY, dan
 from ldapconnector.profiles.export._members import MemberSettings, plan_membership, value_key
 from ldapconnector.profiles.export._operations import ModifyOperation
 from ldapconnector.schema import MemberValueKind
-from ldapconnector.space import LinkState, LinkStore, Watermark
+from ldapconnector.space import LinkState, LinkStore, Watermark, links_by_source
 
 __all__ = ["GroupMembershipResult", "MembershipReport", "MembershipRequest", "run_memberships"]
 
@@ -174,7 +175,8 @@ def _named(result: GroupMembershipResult, resolver: MemberResolver) -> GroupMemb
 def _sweep(
     request: MembershipRequest, handled: set[str], plan_only: bool
 ) -> list[GroupMembershipResult]:
-    """Delete the values deleted members left in groups not handled by this run."""
+    """Delete the values deleted members left, and rewrite renamed members' old values,
+    in groups not handled by this run."""
     started = datetime.now(UTC)
     mark = request.groups.get_watermark(SWEEP_WATERMARK_KEY)
     try:
@@ -190,7 +192,8 @@ def _sweep(
     results = []
     for group in found:
         gone = set(group.dangling)
-        desired = [v for v in group.current if v not in gone and v != request.settings.placeholder]
+        kept = [v for v in group.current if v not in gone and v != request.settings.placeholder]
+        desired = [*kept, *group.replacements]
         operations = plan_membership(group.dn, request.settings, group.current, desired)
         if plan_only:
             results.append(_result(group.group_id, group.dn, (), operations, None))
@@ -280,8 +283,10 @@ def _resolve(request: MembershipRequest, ids: Sequence[str]) -> tuple[list[str],
     """The members' current values, and the source ids not provisioned yet."""
     desired: list[str] = []
     pending: list[str] = []
-    for member_id in dict.fromkeys(ids):  # a member listed twice is one member
-        link = request.members.get_by_source(member_id)
+    unique = list(dict.fromkeys(ids))  # a member listed twice is one member
+    links = links_by_source(request.members, unique)  # a few queries, not one per member
+    for member_id in unique:
+        link = links.get(member_id)
         if link is None:
             pending.append(member_id)
         elif link.state is not LinkState.DELETED:

@@ -191,7 +191,7 @@ class RecordExporter:
     def _mark(self, link: Link, state: LinkState, dn: str) -> None:
         marked = marked_link(link, state, dn)
         if marked is not None:
-            self.links.put(marked)
+            self.links.put(marked, link)
 
     # ------------------------------------------------------------------ update / join
 
@@ -294,7 +294,7 @@ class RecordExporter:
         def done() -> ObjectResult:  # once the directory confirmed the operations
             fresh = current_link(source_id, anchor, dn, planned.desired, link)
             if fresh is not None:
-                self.links.put(fresh)
+                self.links.put(fresh, link)
             if link is not None:
                 self._in_line(source_id, planned, entry, link, fresh)
             return ObjectResult(

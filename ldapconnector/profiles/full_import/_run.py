@@ -24,7 +24,7 @@ import attrs
 
 from ldapconnector.anchors import Anchor, anchor_of_entry
 from ldapconnector.config import Paging
-from ldapconnector.connection import LdapConnection, Reconnector
+from ldapconnector.connection import LdapConnection, Reconnector, complete_ranged
 from ldapconnector.errors import (
     AdminLimitExceededError,
     ConfigurationError,
@@ -345,6 +345,8 @@ class _Reader:
             if anchor is None:
                 self._skip(entry)
             elif not check or not self._handed_out(anchor):
+                # AD cuts a big attribute (member;range=0-1499): read the rest of it.
+                entry = complete_ranged(self.connection, entry)
                 attributes = entry.attributes
                 if expose:
                     attributes = exposed_attributes(cast(Schema, schema), entry.dn, attributes)

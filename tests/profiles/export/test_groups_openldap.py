@@ -268,6 +268,41 @@ def test_a_deleted_member_leaves_the_groups_whose_records_the_run_lacks(groups: 
     assert groups.members("groups", []).results == ()  # the next run looks after it only
 
 
+def test_a_renamed_member_is_rewritten_in_the_groups_whose_records_the_run_lacks(
+    groups: Groups,
+) -> None:
+    """No refint here: a run given no group record still rewrites the old DN of a member
+    the users' export renamed since the last run (twice: the first DN too), in a plan
+    first, in every group holding it; a posixGroup gets the new uid."""
+    one = {"id": "g-one", "name": "one", "members": ["u20", "u21", "u22"]}
+    two = {"id": "g-two", "name": "two", "members": ["u20"]}
+    posix = {"id": "p20", "name": "posix20", "gid": "5020", "members": ["u20", "u21"]}
+    groups.export("groups", [one, two])
+    groups.members("groups", [one, two])
+    groups.export("posix", [posix])
+    groups.members("posix", [posix])
+    groups.export("users", [user(20, login="renamed20"), user(22, login="moved22")])
+    groups.export("users", [user(22, login="renamed22")])
+    planned = groups.members("groups", [], plan_only=True)
+    assert sorted(r.source_id for r in planned.results) == ["g-one", "g-two"]
+    assert groups.values("two") == {groups.dn(20)}  # a plan writes nothing
+    by_id = {r.source_id: r for r in groups.members("groups", []).results}
+    assert sorted(by_id) == ["g-one", "g-two"]
+    assert sorted(m.reference for m in by_id["g-one"].added_members) == ["u20", "u22"]
+    assert sorted(m.reference for m in by_id["g-one"].removed_members) == [
+        groups.dn(20), groups.dn(22)
+    ]  # fmt: skip
+    assert groups.values("one") == {
+        groups.dn(20, "renamed20"), groups.dn(21), groups.dn(22, "renamed22")
+    }  # fmt: skip
+    assert groups.values("two") == {groups.dn(20, "renamed20")}
+    (result,) = groups.members("posix", []).results
+    assert (result.source_id, result.error) == ("p20", None)
+    assert groups.values("posix20", "memberUid") == {"renamed20", "user21"}
+    assert groups.members("groups", []).results == ()  # the next run looks after it only
+    assert groups.members("posix", []).results == ()
+
+
 @pytest.fixture(name="refint", scope="module")
 def fixture_refint() -> Iterator[Groups]:
     """A slapd with the memberof and refint overlays, 20 users and a group of all of them."""

@@ -19,9 +19,17 @@ import attrs
 import pytest
 
 from ldapconnector.connection import open_connection, read_ranged_values
+from ldapconnector.connector import Connector
 from ldapconnector.dn import dn_key
 from ldapconnector.model import ModifyOp
-from ldapconnector.profiles import MembershipRequest, member_settings, run_memberships
+from ldapconnector.profiles import (
+    MemberResolver,
+    MembershipRequest,
+    member_settings,
+    run_full_import,
+    run_memberships,
+    with_group_members,
+)
 from ldapconnector.testing import SambaADServer
 from tests.profiles.export.groups_live import (
     GroupScenario,
@@ -135,6 +143,33 @@ def test_a_membership_run_over_ranged_answers_sees_the_whole_group(
     assert [
         (op.changes[0].op, [dn_key(v) for v in op.changes[0].values]) for op in changed.operations
     ] == [(ModifyOp.DELETE, [dn_key(groups.dn(0))])]
+
+
+def test_a_full_import_follows_a_search_answer_cut_in_ranges(groups: GroupScenario) -> None:
+    """A search answer cut in ranges (AD's over MaxValRange; Samba's when the search names
+    a range, as here) is read to its end: the imported group holds all 5,000 values under
+    ``member`` and all 5,000 members by source id."""
+    config = groups.config.for_object_type("groups")
+    settings = member_settings(config.object_type)
+    assert settings is not None
+    with Connector(config, groups.stores["groups"]) as connector:
+        plan = connector.import_plan()
+        cut = (*(a for a in plan.attributes if a != "*"), "member;range=0-999")
+        connection = connector.connection
+        before = connection.requests_sent
+        result = run_full_import(connection, attrs.evolve(plan, attributes=cut))
+        resolver = MemberResolver(settings=settings, store=groups.stores["users"])
+        wanted = dn_key(groups.group_dn("big"))
+        imported = list(with_group_members(result, resolver))
+        (big,) = [e for e in imported if dn_key(e.dn) == wanted]
+        sent = connection.requests_sent - before
+    assert [name for name in big.attributes if name.lower().startswith("member")] == ["member"]
+    assert dn_keys(set(map(str, big.attributes["member"]))) == groups.expected(range(MEMBERS))
+    assert big.members is not None
+    assert sorted(m.reference for m in big.members) == sorted(f"u{n}" for n in range(MEMBERS))
+    # The search (one page), then member;range=1000-*: Samba answers it whole, where AD
+    # would cut it again at 1,500 values and be asked on.
+    assert sent == 2, [e.dn for e in imported]
 
 
 def test_100_members_added_and_100_removed(groups: GroupScenario) -> None:
