@@ -22,7 +22,7 @@ from typing import Protocol, cast, runtime_checkable
 
 import attrs
 
-from ldapconnector.anchors import Anchor, anchor_of_entry
+from ldapconnector.anchors import Anchor, anchors_of_entries
 from ldapconnector.config import Paging
 from ldapconnector.connection import LdapConnection, Reconnector
 from ldapconnector.errors import (
@@ -147,7 +147,9 @@ class ImportResult:
 
 def _texts(entry: Entry, name: str) -> tuple[str, ...]:
     """``entry.texts(name)``, without building a new tuple when every value is text."""
-    values = entry.get(name)
+    values = entry.attributes.get(name)  # the name as spelled: no call to entry.get
+    if values is None:
+        values = entry.get(name)
     for value in values:
         if not isinstance(value, str):
             return entry.texts(name)
@@ -340,8 +342,7 @@ class _Reader:
         strategy, schema = self.plan.anchor, self.plan.schema
         # "Treat as single value" is how an attribute is exposed: one value, the mapped one.
         expose = schema is not None and bool(schema.options.single_valued)
-        for entry in raw_page:
-            anchor = anchor_of_entry(entry, strategy)
+        for entry, anchor in zip(raw_page, anchors_of_entries(raw_page, strategy), strict=True):
             if anchor is None:
                 self._skip(entry)
             elif not check or not self._handed_out(anchor):
