@@ -17,7 +17,7 @@ gains a plug-in's :class:`AnchorStrategy` with ``with_strategy``, and
 :func:`installed_anchors` adds those of the ``ldapconnector.anchors`` entry points.
 """
 
-from ldapconnector.anchors._anchor import Anchor, LookupPlan, anchor_of_entry
+from ldapconnector.anchors._anchor import Anchor, LookupPlan, anchor_of_entry, anchors_of_entries
 from ldapconnector.anchors._choose import AttributeFacts, SchemaLookup, choose_anchor
 from ldapconnector.anchors._codecs import AnchorCodec
 from ldapconnector.anchors._kind import AnchorKind
@@ -42,6 +42,7 @@ __all__ = [
     "LookupPlan",
     "SchemaLookup",
     "anchor_of_entry",
+    "anchors_of_entries",
     "choose_anchor",
     "default_anchors",
     "installed_anchors",

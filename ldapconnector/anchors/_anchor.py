@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 import attrs
@@ -13,7 +13,7 @@ from ldapconnector.errors import InvalidRequestError
 from ldapconnector.escaping import equality_filter
 from ldapconnector.model import Entry, SearchScope
 
-__all__ = ["Anchor", "LookupPlan", "anchor_of_entry"]
+__all__ = ["Anchor", "LookupPlan", "anchor_of_entry", "anchors_of_entries"]
 
 _PRESENCE_FILTER = "(objectClass=*)"
 
@@ -302,3 +302,31 @@ def anchor_of_entry(entry: Entry, strategy: AnchorStrategy) -> Anchor | None:
         return Anchor.from_directory(strategy, raw)
     except InvalidRequestError:
         return None
+
+
+def anchors_of_entries(entries: Sequence[Entry], strategy: AnchorStrategy) -> list[Anchor | None]:
+    """:func:`anchor_of_entry` of each entry, in order (a full import's page in one call).
+
+    The built-in codecs' shortcut is taken inline: a page of a thousand entries would
+    otherwise cost four Python calls per anchor (the anchor, the attribute's first value
+    twice over, the canonical anchor). Any entry the shortcut does not settle goes
+    through :func:`anchor_of_entry`, so the results are the same.
+    """
+    fast = strategy._fast
+    if fast is None or strategy.kind is AnchorKind.DN:
+        return [anchor_of_entry(entry, strategy) for entry in entries]
+    name, kind = strategy.attribute, strategy.kind
+    new, assign = object.__new__, object.__setattr__
+    anchors: list[Anchor | None] = []
+    for entry in entries:
+        values = entry.attributes.get(name)
+        canonical = fast(values[0]) if values else None
+        if canonical is None:  # another spelling of the name, no value, not canonical
+            anchors.append(anchor_of_entry(entry, strategy))
+            continue
+        anchor = new(Anchor)
+        assign(anchor, "kind", kind)
+        assign(anchor, "value", canonical)
+        assign(anchor, "strategy", strategy)
+        anchors.append(anchor)
+    return anchors

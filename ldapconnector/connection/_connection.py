@@ -287,8 +287,7 @@ class LdapConnection:
                 # Ask for the next page before handing out this one: the server works on
                 # it while the caller processes these entries.
                 pending = self._start(request, controls, page_size, cookie) if cookie else None
-                for message in raw:
-                    yield decoder.decode(message)
+                yield from map(decoder.decode, raw)  # no Python loop per entry
                 for uris in references if self.referrals.follow else ():
                     yield from self._chaser.search(
                         uris, request, page_size, binary_attributes, controls

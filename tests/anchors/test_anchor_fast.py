@@ -8,9 +8,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ldapconnector.anchors import ANCHOR_STRATEGIES, Anchor, AnchorKind
+from ldapconnector.anchors import (
+    ANCHOR_STRATEGIES,
+    Anchor,
+    AnchorKind,
+    anchor_of_entry,
+    anchors_of_entries,
+)
 from ldapconnector.anchors._fast import FAST_CANONICAL
 from ldapconnector.errors import InvalidRequestError
+from ldapconnector.model import Entry
 
 _HEX = "0123456789abcdefABCDEF"
 uuid_texts = st.uuids().map(str) | st.uuids().map(lambda u: str(u).upper())
@@ -85,3 +92,28 @@ def test_a_text_the_shortcut_keeps_is_what_normalize_gives(
         return
     assert ANCHOR_STRATEGIES[kind].codec.normalize(text) == text
     assert Anchor(kind=kind, value=text).value == text
+
+
+# An entry's attributes for an anchor attribute: absent, empty, spelled otherwise, or set.
+def _entries(attribute: str) -> st.SearchStrategy[Entry]:
+    names = st.sampled_from([attribute, attribute.lower(), attribute.upper()])
+    attributes = st.dictionaries(names, st.lists(values, max_size=2).map(tuple), max_size=1)
+    return st.builds(Entry, st.just("uid=a,dc=x"), attributes)
+
+
+@given(
+    kind=st.sampled_from(sorted(ANCHOR_STRATEGIES, key=lambda k: k.value)),
+    data=st.data(),
+)
+def test_a_page_of_anchors_is_what_anchor_of_entry_gives(
+    kind: AnchorKind, data: st.DataObject
+) -> None:
+    """anchors_of_entries (the full import's page at once) agrees with anchor_of_entry."""
+    strategy = ANCHOR_STRATEGIES[kind]
+    entries = data.draw(st.lists(_entries(strategy.attribute or "cn"), max_size=4))
+    page = anchors_of_entries(entries, strategy)
+    one_by_one = [anchor_of_entry(entry, strategy) for entry in entries]
+    assert page == one_by_one
+    assert [None if a is None else (a.kind, a.value, a.strategy) for a in page] == [
+        None if a is None else (a.kind, a.value, a.strategy) for a in one_by_one
+    ]

@@ -116,6 +116,35 @@ def test_an_import_page_from_columns_records_what_record_imports_does() -> None:
         )
 
 
+def test_an_import_page_read_again_replaces_the_first_read() -> None:
+    """A page whose anchors were all recorded before (a base read twice) replaces them:
+    new DNs, old values gone; an anchor twice in one page keeps both reads' values."""
+    other = Anchor.parse("entryUUID", "7d3e0c1a-16a6-1027-98f4-d28b5365dc14")
+    with SqliteLinkStore.in_memory() as store:
+        store.record_import_page(
+            [ANCHOR, other], ["uid=a,dc=x", "uid=b,dc=x"], {"mail": [("a@x",), ("b@x",)]}
+        )
+        store.record_import_page(
+            [ANCHOR, other], ["uid=a2,dc=x", "uid=b2,dc=x"], {"mail": [("a2@x",), ()]}
+        )
+        assert store.find_by_matching("mail", "a@x") == ()
+        assert store.find_by_matching("mail", "b@x") == ()
+        assert store.find_by_matching("mail", "a2@x") == (ANCHOR,)
+        assert [(o.dn, dict(o.matching_values)) for o in store.iter_imported()] == sorted(
+            [("uid=a2,dc=x", {"mail": ("a2@x",)}), ("uid=b2,dc=x", {})]
+        )
+        store.clear_imports()
+        store.record_import_page(
+            [other, other], ["uid=b,dc=x", "uid=b3,dc=x"], {"mail": [("b@x",), ("b3@x",)]}
+        )
+        imported = store.get_imported(other)
+        assert imported is not None
+        assert (imported.dn, sorted(imported.matching_values["mail"])) == (
+            "uid=b3,dc=x",
+            ["b3@x", "b@x"],
+        )
+
+
 def test_an_import_page_with_uneven_columns_writes_nothing() -> None:
     """Columns of different lengths raise before anything is written."""
     with SqliteLinkStore.in_memory() as store:

@@ -22,7 +22,7 @@ from typing import Protocol, cast, runtime_checkable
 
 import attrs
 
-from ldapconnector.anchors import Anchor, anchor_of_entry
+from ldapconnector.anchors import Anchor, anchors_of_entries
 from ldapconnector.config import Paging
 from ldapconnector.connection import LdapConnection, Reconnector, complete_ranged
 from ldapconnector.errors import (
@@ -147,11 +147,28 @@ class ImportResult:
 
 def _texts(entry: Entry, name: str) -> tuple[str, ...]:
     """``entry.texts(name)``, without building a new tuple when every value is text."""
-    values = entry.get(name)
+    values = entry.attributes.get(name)  # the name as spelled: no call to entry.get
+    if values is None:
+        values = entry.get(name)
     for value in values:
         if not isinstance(value, str):
             return entry.texts(name)
     return cast(tuple[str, ...], values)
+
+
+def _text_column(entries: Sequence[Entry], name: str) -> list[tuple[str, ...]]:
+    """:func:`_texts` of each entry: a page's column in one call, not a call per entry."""
+    column: list[tuple[str, ...]] = []
+    for entry in entries:
+        values = entry.attributes.get(name)
+        if values is None:
+            values = entry.get(name)
+        for value in values:
+            if not isinstance(value, str):
+                values = entry.texts(name)
+                break
+        column.append(cast(tuple[str, ...], values))
+    return column
 
 
 @runtime_checkable
@@ -174,7 +191,7 @@ def _record(
 ) -> dict[Anchor, Link]:
     """Record the page's entries (inside the page's transaction); return their live links."""
     if isinstance(store, _ImportPages):
-        matching = {name: [_texts(e, name) for e in raw] for name in plan.matching_attributes}
+        matching = {name: _text_column(raw, name) for name in plan.matching_attributes}
         return store.record_import_page([o.anchor for o in page], [o.dn for o in page], matching)
     store.record_imports(
         ImportedObject(
@@ -340,8 +357,9 @@ class _Reader:
         strategy, schema = self.plan.anchor, self.plan.schema
         # "Treat as single value" is how an attribute is exposed: one value, the mapped one.
         expose = schema is not None and bool(schema.options.single_valued)
-        for entry in raw_page:
-            anchor = anchor_of_entry(entry, strategy)
+        anchors = anchors_of_entries(raw_page, strategy)
+        classes = _text_column(raw_page, "objectClass")
+        for entry, anchor, object_classes in zip(raw_page, anchors, classes, strict=True):
             if anchor is None:
                 self._skip(entry)
             elif not check or not self._handed_out(anchor):
@@ -354,7 +372,7 @@ class _Reader:
                     ImportedEntry(
                         anchor=anchor,
                         dn=entry.dn,
-                        object_classes=_texts(entry, "objectClass"),
+                        object_classes=object_classes,
                         attributes=attributes,
                     )
                 )
