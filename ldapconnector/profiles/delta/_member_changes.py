@@ -6,7 +6,8 @@ A change log records a modify of ``member`` as the values added and deleted (acc
 into the net members added and removed, and the whole membership where the record
 states it: an added group (its values), a deleted group (none left; the values
 ``reqOld`` kept are the ones removed), a replace (the new values; added and removed
-relative to the ``reqOld`` values where the log keeps them, as slapd's ``logold`` does),
+relative to the ``reqOld`` values where the log keeps them, as slapd's ``logold`` does;
+a DirSync or changelog replace states the whole membership only),
 and a source that reports the object's current values instead of operations (USN,
 timestamps). Values are compared as the membership attribute compares them: DNs by
 ``dn_key`` (case and spacing aside), uids exactly. Attribute names with options
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from ldapconnector.detect import DeltaSource
 from ldapconnector.dn import dn_key
 from ldapconnector.errors import LdapConnectorError
 from ldapconnector.model import GroupMember, ModifyOp, Value
@@ -52,9 +54,10 @@ def _values(mapping: Mapping[str, tuple[Value, ...]], attribute: str) -> list[st
 class _Net:
     """The members added and removed so far, relative to the values before the change."""
 
-    def __init__(self, before: Iterable[str], kind: MemberValueKind) -> None:
+    def __init__(self, before: Iterable[str] | None, kind: MemberValueKind) -> None:
         self.kind = kind
-        self.before = {_key(v, kind): v for v in before}
+        # None: the log keeps no old values, so a replace tells the whole membership only.
+        self.before = None if before is None else {_key(v, kind): v for v in before}
         self.added: dict[str, str] = {}
         self.removed: dict[str, str] = {}
         self.whole: dict[str, str] | None = None
@@ -73,6 +76,9 @@ class _Net:
                     self.whole.pop(key, None)
         else:  # a replace, or a delete of every value: the whole membership is known
             self.whole = values if change.op is ModifyOp.REPLACE else {}
+            if self.before is None:  # what it added and removed is not known
+                self.added, self.removed = {}, {}
+                return
             self.added = {k: v for k, v in self.whole.items() if k not in self.before}
             self.removed = {k: v for k, v in self.before.items() if k not in self.whole}
 
@@ -114,7 +120,9 @@ def membership_change(
         # USN and timestamp sources report the object's current values, not operations.
         current = resolve(_values(record.attributes, attribute))
         return MembershipChange(attribute=attribute, members=current)
-    net = _Net(_values(record.old_attributes, attribute), kind)
+    # Only the accesslog keeps old values (reqOld); DirSync and changelog replaces do not.
+    known = record.source == DeltaSource.ACCESSLOG
+    net = _Net(_values(record.old_attributes, attribute) if known else None, kind)
     for change in changes:
         net.apply(change)
     return MembershipChange(

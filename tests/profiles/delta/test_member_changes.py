@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import attrs
+
 from ldapconnector.detect import DeltaSource
 from ldapconnector.model import GroupMember, ModifyOp
 from ldapconnector.profiles.delta import (
@@ -76,6 +78,19 @@ def test_a_replace_states_the_whole_membership_and_the_difference_to_req_old() -
     emptied = of(record(ChangeType.MODIFY, changes=[change(ModifyOp.DELETE)],
                         old_attributes={"member": (ANN,)}))  # fmt: skip
     assert (emptied.members, refs(emptied.removed)) == ((), ["u-ann"])
+
+
+def test_a_replace_from_a_log_without_old_values_states_the_whole_membership_only() -> None:
+    """DirSync (and a changelog) give a replaced member attribute without its old values:
+    the whole membership is known, what was added and removed is not."""
+    rec = ChangeRecord(
+        type=ChangeType.MODIFY, dn=GROUP, position="1", source=DeltaSource.DIRSYNC,
+        changes=[change(ModifyOp.REPLACE, ANN, BOB)],
+    )  # fmt: skip
+    found = of(rec)
+    assert (refs(found.members), found.added, found.removed) == (["u-ann", "u-bob"], (), ())
+    later = attrs.evolve(rec, changes=[change(ModifyOp.REPLACE, ANN), change(ModifyOp.ADD, BOB)])
+    assert (refs(of(later).members), refs(of(later).added)) == (["u-ann", "u-bob"], ["u-bob"])
 
 
 def test_added_and_deleted_groups() -> None:
