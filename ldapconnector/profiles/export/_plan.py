@@ -219,10 +219,11 @@ def _managed(
     desired: DesiredEntry, schema: Schema, options: PlanOptions
 ) -> dict[str, tuple[Value, ...]]:
     """The attributes an update brings in line: always-applied and flowing."""
+    create_only = {canonical(schema, name) for name in desired.create_only}  # made once
     return {
         name: values
         for name, values in _flowing(desired, options).items()
-        if not has_name(schema, desired.create_only, name)
+        if canonical(schema, name) not in create_only
     }
 
 
