@@ -29,11 +29,11 @@ def _memo_of(schema: Schema) -> dict[str, str]:
 
 def canonical(schema: Schema, name: str) -> str:
     """The lower-cased canonical name (``surname`` and ``SN`` both give ``sn``)."""
-    memo = _memo_of(schema)
-    found = memo.get(name)
-    if found is None:
+    memo = _MEMO.get(id(schema))
+    found = memo.get(name) if memo is not None else None
+    if found is None:  # the first time for this schema or name (the hot path is above)
         info = schema.attribute(name)
-        found = memo[name] = (info.name if info is not None else name).lower()
+        found = _memo_of(schema)[name] = (info.name if info is not None else name).lower()
     return found
 
 
