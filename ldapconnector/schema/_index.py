@@ -86,6 +86,9 @@ class Index:
         # Memo for the validator: objectClass values -> (closure, problems with them).
         self.class_checks: dict[tuple[str, ...], tuple[Closure | None, tuple[SchemaProblem, ...]]]
         self.class_checks = {}
+        # Attribute descriptions as an entry writes them -> (the slot's key, or None for a
+        # "dn" key; the type; the name to report): a run's entries repeat the same few.
+        self.entry_keys: dict[str, tuple[str | None, AttributeType | None, str]] = {}
 
     def object_class(self, name: str) -> ObjectClass | None:
         """The class with this name or OID, or None."""

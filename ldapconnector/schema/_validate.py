@@ -59,23 +59,37 @@ def _as_text(value: object) -> str:
     return str(value)
 
 
+def _entry_key(index: Index, key: str) -> tuple[str | None, AttributeType | None, str]:
+    """How ``_group`` files one key: its slot (None for ``dn``), its type, its name."""
+    found = index.entry_keys.get(key)
+    if found is None:
+        base = key.split(";", 1)[0].strip()
+        definition = index.attribute_type(base)
+        name = definition.name if definition is not None else base
+        found = (None if base.lower() == "dn" else name.lower(), definition, name)
+        if len(index.entry_keys) < _ENTRY_KEYS_MAX:
+            index.entry_keys[key] = found
+    return found
+
+
+_ENTRY_KEYS_MAX = 4096
+
+
 def _group(index: Index, entry: Mapping[str, object]) -> tuple[dict[str, _Attribute], str | None]:
     """Merge the entry's keys by attribute type; pull out a ``dn`` key."""
     grouped: dict[str, _Attribute] = {}
     dn = None
     for key, raw in entry.items():
-        base = key.split(";", 1)[0].strip()
-        if base.lower() == "dn":
+        slot_key, definition, name = _entry_key(index, key)
+        if slot_key is None:
             dn = _as_text(raw)
             continue
         values = _as_list(raw)
         if not values:
             continue
-        definition = index.attribute_type(base)
-        name = definition.name if definition is not None else base
-        slot = grouped.get(name.lower())
+        slot = grouped.get(slot_key)
         if slot is None:
-            slot = grouped[name.lower()] = _Attribute(name=name, written=key, definition=definition)
+            slot = grouped[slot_key] = _Attribute(name=name, written=key, definition=definition)
         slot.values.extend(values)
     return grouped, dn
 

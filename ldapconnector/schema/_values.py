@@ -120,7 +120,7 @@ _CHECKS: Mapping[ValueType, Callable[[object], str | None]] = {
 
 def _check_sendable(value_type: ValueType, value: object) -> str | None:
     """Why a value cannot be sent at all: text that is not UTF-8, or a NUL in a string."""
-    if isinstance(value, str):
+    if isinstance(value, str) and not value.isascii():  # ASCII holds no surrogate
         try:
             value.encode("utf-8")
         except UnicodeEncodeError as error:

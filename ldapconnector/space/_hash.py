@@ -14,6 +14,7 @@ import base64
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from json.encoder import encode_basestring
 
 __all__ = ["AttributeValue", "attributes_hash"]
 
@@ -43,15 +44,24 @@ def _values(raw: AttributeValue | Sequence[AttributeValue] | None) -> list[Attri
     return list(raw)
 
 
+def _sort_key(encoded: _JsonValue) -> str:
+    # The value's JSON text orders and de-duplicates it. For a string that text is what
+    # json.dumps(..., ensure_ascii=False) gives through this very function, without
+    # building an encoder per value (most of a hash's cost).
+    if isinstance(encoded, str):
+        return encode_basestring(encoded)
+    return json.dumps(encoded, sort_keys=True, ensure_ascii=False)
+
+
 def _canonical(
     attributes: Mapping[str, AttributeValue | Sequence[AttributeValue] | None],
 ) -> dict[str, list[_JsonValue]]:
     merged: dict[str, dict[str, _JsonValue]] = {}
     for name, raw in attributes.items():
+        found = merged.setdefault(name.strip().lower(), {})
         for value in _values(raw):
             encoded = _encode(value)
-            sort_key = json.dumps(encoded, sort_keys=True, ensure_ascii=False)
-            merged.setdefault(name.strip().lower(), {})[sort_key] = encoded
+            found[_sort_key(encoded)] = encoded
     return {name: [found[key] for key in sorted(found)] for name, found in merged.items() if found}
 
 

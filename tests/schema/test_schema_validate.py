@@ -298,3 +298,32 @@ def test_problems_have_readable_str(openldap: Schema) -> None:
     """str(problem) is its message."""
     (problem,) = openldap.validate({"objectClass": "person", "cn": "x"})
     assert str(problem) == "attribute 'sn' is required by person but missing"
+
+
+def test_remembered_entry_keys_file_each_spelling_as_the_first_time(
+    openldap: Schema, entry: dict[str, Any]
+) -> None:
+    """The index remembers how each key is filed; a key met again is filed the same way.
+
+    Aliases merge into one attribute (``surname`` and ``SN`` with ``sn``: too many values
+    for none of them alone), options are dropped, a ``dn`` key is the DN, and an unknown
+    name stays unknown, on the first entry and on every later one.
+    """
+    odd = {
+        **entry,
+        "surname": ["Other"],
+        "SN;lang-en": ["Third"],
+        "DN": "uid=other,ou=people,dc=contoso,dc=lab",
+        "x-unknown": ["1"],
+        "displayName": ["One", "Two"],
+    }
+    first = openldap.validate(odd)
+    assert openldap.validate(odd) == first
+    assert openldap.validate(entry, dn=DN) == ()
+    kinds = _kinds(first)
+    assert ProblemKind.UNKNOWN_ATTRIBUTE in kinds
+    too_many = {p.attribute for p in first if p.kind is ProblemKind.TOO_MANY_VALUES}
+    assert too_many == {"displayName"}  # sn is multi-valued: three values merge, no problem
+    rdn = [p for p in first if p.kind is ProblemKind.RDN_NOT_IN_ENTRY]
+    assert rdn  # the "DN" key was read as the DN
+    assert "other" in rdn[0].message

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import hashlib
+import json
 import random
 from datetime import datetime
 
@@ -79,6 +80,33 @@ def test_hash_ignores_name_case_and_value_order(
         seed.shuffle(copy)
         shuffled[name.upper()] = copy
     assert attributes_hash(shuffled) == attributes_hash(attributes)
+
+
+def _reference_hash(attributes: dict[str, list[AttributeValue]]) -> str:
+    """The hash as first defined: every value's sort key through ``json.dumps``."""
+    merged: dict[str, dict[str, object]] = {}
+    for name, values in attributes.items():
+        for value in values:
+            encoded = hash_module._encode(value)
+            key = json.dumps(encoded, sort_keys=True, ensure_ascii=False)
+            merged.setdefault(name.strip().lower(), {})[key] = encoded
+    canonical = {n: [f[k] for k in sorted(f)] for n, f in merged.items() if f}
+    document = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(document.encode("utf-8")).hexdigest()
+
+
+_HASH_VALUES = st.text(max_size=6) | st.binary(max_size=4) | st.integers() | st.booleans()
+
+
+@given(st.dictionaries(st.sampled_from(["cn", "CN", " mail", "x"]), st.lists(_HASH_VALUES)))
+def test_hash_matches_the_json_dumps_definition(
+    attributes: dict[str, list[AttributeValue]],
+) -> None:
+    """Strings' sort keys skip json.dumps; the hash (stored in every link) stays the same.
+
+    Text covers quotes, backslashes, control characters, surrogates and non-ASCII.
+    """
+    assert attributes_hash(attributes) == _reference_hash(attributes)
 
 
 def test_link_validation() -> None:

@@ -35,10 +35,10 @@ log = logging.getLogger("ldapconnector.export")
 _TOKEN_LENGTH = 20
 
 
-def _token(name: str, value: Value) -> str:
+def _token(folded_name: str, value: Value) -> str:
     # Case-folded: a server may keep a value's case or not; the DN already pins the user.
     text = value if isinstance(value, str) else value.decode("utf-8", "surrogateescape")
-    folded = f"{name.strip().casefold()}\0{text.casefold()}"
+    folded = f"{folded_name}\0{text.casefold()}"
     digest = hashlib.sha256(folded.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:_TOKEN_LENGTH]
 
@@ -53,12 +53,12 @@ def fingerprint(
         leave_out: attributes not to fingerprint (the redacted ones: passwords).
     """
     skipped = {name.casefold() for name in leave_out}
-    return frozenset(
-        _token(name, value)
-        for name, values in attributes.items()
-        if name.casefold() not in skipped
-        for value in values
-    )
+    tokens: set[str] = set()
+    for name, values in attributes.items():
+        if name.casefold() not in skipped:
+            folded_name = name.strip().casefold()  # once per attribute, not per value
+            tokens.update(_token(folded_name, value) for value in values)
+    return frozenset(tokens)
 
 
 def intent_for(source_id: str, add: AddOperation, desired: DesiredEntry) -> Intent:

@@ -18,13 +18,13 @@ from ldapconnector.mapping import OBJECT_CLASS_TARGET, DesiredEntry
 from ldapconnector.model import Entry, Modification, ModifyOp, Value, shown_value
 from ldapconnector.profiles.export._diff import (
     attribute_changes,
-    current_values,
+    by_canonical_name,
     schema_single_valued,
     with_rdn_values,
 )
 from ldapconnector.profiles.export._equality import value_key
 from ldapconnector.profiles.export._ldif_out import REDACTED_PLACEHOLDER
-from ldapconnector.profiles.export._names import find_name, has_name, schema_name
+from ldapconnector.profiles.export._names import canonical, find_name, has_name, schema_name
 from ldapconnector.profiles.export._operations import (
     AddOperation,
     ModifyDnOperation,
@@ -219,10 +219,11 @@ def _managed(
     desired: DesiredEntry, schema: Schema, options: PlanOptions
 ) -> dict[str, tuple[Value, ...]]:
     """The attributes an update brings in line: always-applied and flowing."""
+    create_only = {canonical(schema, name) for name in desired.create_only}  # made once
     return {
         name: values
         for name, values in _flowing(desired, options).items()
-        if not has_name(schema, desired.create_only, name)
+        if canonical(schema, name) not in create_only
     }
 
 
@@ -312,18 +313,17 @@ def _changes(
 ) -> list[Modification]:
     rdn = parse_dn(entry.dn)[0]
     changes = [Modification(ModifyOp.ADD, OBJECT_CLASS_TARGET, auxiliary)] if auxiliary else []
+    # Indexed once: each attribute compared would otherwise scan every name of the entry.
+    held = by_canonical_name(schema, entry.attributes)
     for name, values in managed.items():
         wanted = with_rdn_values(schema, name, values, rdn)
-        changes += attribute_changes(
-            schema, name, wanted, current_values(entry.attributes, schema, name)
-        )
+        changes += attribute_changes(schema, name, wanted, held.get(canonical(schema, name), ()))
+    skipped = {canonical(schema, name) for name in (*desired.create_only, *managed)}
     for name in sorted(desired.cleared, key=str.lower):
-        if has_name(schema, desired.create_only, name) or find_name(schema, managed, name):
+        if canonical(schema, name) in skipped:
             continue
         wanted = with_rdn_values(schema, name, (), rdn)
-        changes += attribute_changes(
-            schema, name, wanted, current_values(entry.attributes, schema, name)
-        )
+        changes += attribute_changes(schema, name, wanted, held.get(canonical(schema, name), ()))
     return changes
 
 

@@ -78,7 +78,8 @@ _PLAIN_DN = re.compile(f"{_PLAIN_PAIR}(?:,{_PLAIN_PAIR})*")
 
 def _key(dn: str) -> str:
     """:func:`~ldapconnector.dn.dn_key`, with a fast path for the DNs the planner writes."""
-    if "  " not in dn and _PLAIN_DN.fullmatch(dn):
+    # Printable ASCII only: dn_key maps other characters (U+00A0 to a space, RFC 4518 2.2).
+    if "  " not in dn and dn.isascii() and dn.isprintable() and _PLAIN_DN.fullmatch(dn):
         return dn.casefold()
     return dn_key(dn)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from ldapconnector.cli._demo_data import posix_example, user_record
@@ -51,3 +53,19 @@ def test_an_intent_at_a_foreign_entry_or_nowhere_is_dropped() -> None:
         assert store.list_intents() == ()
         assert store.get_by_source("src-000000") is None
     assert [r.outcome for r in report.results] == [ExportOutcome.CREATED]
+
+
+def test_fingerprint_tokens_are_the_stored_format() -> None:
+    """Each token is the first 20 hex digits of SHA-256 over ``name\\0value``, case-folded.
+
+    Intents stay in the link store across upgrades: a token computed another way would make
+    every open intent look like someone else's entry.
+    """
+
+    def token(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+    found = fingerprint(
+        {" SN ": ["Simon", b"Stra\xc3\x9fe"], "userPassword": ["x"]}, leave_out=["USERPASSWORD"]
+    )
+    assert found == frozenset({token("sn\0simon"), token("sn\0strasse")})

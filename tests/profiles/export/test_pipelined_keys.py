@@ -27,6 +27,8 @@ _typed = st.lists(
 @example(dn="CN=B  Simon,OU=People,DC=x")
 @example(dn="cn=a\\,b,dc=x")
 @example(dn="cn=a+sn=b, dc=x")
+@example(dn="A=0\xa00")  # a no-break space is a space to dn_key (RFC 4518 section 2.2)
+@example(dn="cn=a\tb,dc=x")
 def test_the_fast_key_is_the_dn_key(dn: str) -> None:
     """Two DNs share a key exactly when ``dn_key`` says they name one entry."""
     try:

@@ -145,6 +145,19 @@ def test_create_only_and_do_not_flow_targets_are_left_alone(schema: Schema) -> N
     )
 
 
+def test_create_only_targets_match_under_any_spelling(schema: Schema) -> None:
+    """A create-only ``surname`` keeps ``sn`` out of the update; a cleared ``SN`` too."""
+    desired = want(
+        {"sn": ("Other",), "title": ("Boss",)},
+        dn=DN,
+        create_only=frozenset({"surname"}),
+        cleared=frozenset({"SN"}),
+    )
+    assert only_changes(plan_update(desired, current(), schema)) == (
+        Modification(ModifyOp.ADD, "title", ("Boss",)),
+    )
+
+
 def test_null_attributes_are_left_alone_unless_cleared(schema: Schema) -> None:
     """An absent target is not touched; a cleared one (flow_nulls) is removed."""
     entry = current(title=("Boss",))
