@@ -16,7 +16,7 @@ import argparse
 from pathlib import Path
 
 from ldapconnector.config import ConnectorConfig
-from ldapconnector.connector import open_link_store
+from ldapconnector.connector import object_type_path, open_link_store
 from ldapconnector.space import LinkStore, LinkStoreRegistry, SqliteLinkStore
 
 __all__ = ["IN_MEMORY", "add_state_argument", "open_store", "state_path"]
@@ -78,8 +78,8 @@ def open_store(
     name = getattr(args, "object_type", None)
     if override is not None:  # --state is always a SQLite file (or memory)
         path = state_path(config, args.config, override)
-        if path is not None and name is not None:  # one state file per object type
-            path = str(Path(path).with_suffix(f".{name}{Path(path).suffix}"))
-        return SqliteLinkStore.in_memory() if path is None else SqliteLinkStore.open(path)
+        if path is None:
+            return SqliteLinkStore.in_memory()
+        return SqliteLinkStore.open(object_type_path(path, name))  # one file per object type
     default = str(Path(args.config).with_suffix(_DEFAULT_SUFFIX))
     return open_link_store(config.space, stores=stores, default_path=default, object_type=name)

@@ -11,13 +11,14 @@ pure layers to a live server. :func:`open_link_store` opens the store ``[space]`
 
 from ldapconnector.connector._detect import detect, detect_with_subschema
 from ldapconnector.connector._facade import Connector, schema_options
-from ldapconnector.connector._store import link_store_settings, open_link_store
+from ldapconnector.connector._store import link_store_settings, object_type_path, open_link_store
 
 __all__ = [
     "Connector",
     "detect",
     "detect_with_subschema",
     "link_store_settings",
+    "object_type_path",
     "open_link_store",
     "schema_options",
 ]

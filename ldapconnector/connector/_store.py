@@ -18,7 +18,17 @@ from ldapconnector.space import (
     installed_link_stores,
 )
 
-__all__ = ["link_store_settings", "open_link_store"]
+__all__ = ["link_store_settings", "object_type_path", "open_link_store"]
+
+
+def object_type_path(path: str, object_type: str | None) -> str:
+    """One object type's SQLite file: its name before the suffix (``c.state.groups.sqlite``).
+
+    ``path`` itself for a configuration of one ``[object_type]`` (``object_type`` None).
+    """
+    if object_type is None:
+        return path
+    return str(Path(path).with_suffix(f".{object_type}{Path(path).suffix}"))
 
 
 def link_store_settings(
@@ -47,7 +57,7 @@ def link_store_settings(
     if object_type is not None:
         schema = f"{schema}_{object_type}"
         if path is not None:
-            path = str(Path(path).with_suffix(f".{object_type}{Path(path).suffix}"))
+            path = object_type_path(path, object_type)
     return LinkStoreSettings(
         backend=str(space.backend),
         path=path,
