@@ -74,19 +74,19 @@ def main() -> None:
         store = SqliteLinkStore.open(Path(tmp) / "state.sqlite")
         with store, Connector(_config(server), store=store) as connector:
             connector.delta_import().drain()  # the watermark, before the full import
-            t0 = time.perf_counter()
+            t0, cpu0 = time.perf_counter(), time.process_time()
             full = connector.full_import().drain()
-            full_seconds = time.perf_counter() - t0
+            full_seconds, full_cpu = time.perf_counter() - t0, time.process_time() - cpu0
             admin_settings = server.connectivity_config("ldaps", "simple", as_service=False)
             with open_connection(admin_settings) as admin:
                 _make_changes(admin, quarter)
-            t0 = time.perf_counter()
+            t0, cpu0 = time.perf_counter(), time.process_time()
             delta = connector.delta_import().drain()
-            delta_seconds = time.perf_counter() - t0
-    print(f"full import:  {full.objects:,} objects in {full_seconds:.3f} s")
+            delta_seconds, delta_cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    print(f"full import:  {full.objects:,} objects in {full_seconds:.3f} s (client CPU {full_cpu:.3f} s)")
     print(
         f"delta import: {delta.changes} changes ({delta.log_entries} log entries) "
-        f"in {delta_seconds * 1000:.1f} ms"
+        f"in {delta_seconds * 1000:.1f} ms (client CPU {delta_cpu * 1000:.1f} ms)"
     )
     print(f"ratio: {delta_seconds / full_seconds:.2%} of the full import (target <= 2 %)")
 

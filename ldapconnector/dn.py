@@ -50,6 +50,12 @@ _HEX_VALUE = re.compile(r"#(?:[0-9A-Fa-f]{2})+")
 _HEX_PAIR = re.compile(r"[0-9A-Fa-f]{2}")
 _ESCAPABLE = frozenset(' "#+,;<=>\\')
 _SPACES = re.compile(r"\s+")
+# A DN of plain ``type=value`` pairs: no escape, no multi-valued RDN, no space to strip
+# around a value, no "#" value. In printable ASCII without a run of spaces (dn_key maps
+# other characters, U+00A0 to a space: RFC 4518 section 2.2), its normal form is its
+# lower-cased self, so it needs no parsing.
+_PLAIN_PAIR = r"[A-Za-z][A-Za-z0-9-]*=[^\s\\\"+,;<>=#](?:[^\\\"+,;<>=]*[^\s\\\"+,;<>=])?"
+_PLAIN_DN = re.compile(f"{_PLAIN_PAIR}(?:,{_PLAIN_PAIR})*")
 
 
 @attrs.frozen(kw_only=True)
@@ -214,6 +220,12 @@ def normalize_dn(dn: str) -> str:
     >>> normalize_dn("CN=B  Simon , DC=Contoso,DC=lab")
     'cn=b simon,dc=contoso,dc=lab'
     """
+    if "  " not in dn and dn.isascii() and dn.isprintable() and _PLAIN_DN.fullmatch(dn):
+        return dn.lower()  # what the parsing below gives such a DN (a test checks it)
+    return _normalized_by_parsing(dn)
+
+
+def _normalized_by_parsing(dn: str) -> str:
     rdns = []
     for rdn in parse_dn(dn):
         pairs = sorted((kind.lower(), _normal_value(value)) for kind, value in rdn.pairs)

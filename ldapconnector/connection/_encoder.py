@@ -36,6 +36,8 @@ from ldapconnector.model import (
 )
 
 __all__ = [
+    "ALWAYS_DEREFERENCE",
+    "NEVER_DEREFERENCE",
     "encode_abandon",
     "encode_add",
     "encode_compare",
@@ -71,7 +73,9 @@ _NEW_PASSWORD = 0x82
 _MODIFY_CODES = {ModifyOp.ADD: 0, ModifyOp.DELETE: 1, ModifyOp.REPLACE: 2, ModifyOp.INCREMENT: 3}
 #: SearchRequest scope codes (RFC 4511 section 4.5.1.2).
 _SCOPE_CODES = {SearchScope.BASE: 0, SearchScope.ONE_LEVEL: 1, SearchScope.SUBTREE: 2}
-_NEVER_DEREFERENCE = 0
+#: SearchRequest derefAliases codes (RFC 4511 section 4.5.1.3).
+NEVER_DEREFERENCE = 0
+ALWAYS_DEREFERENCE = 3
 
 
 def _octets(value: Value) -> bytes:
@@ -185,8 +189,12 @@ def encode_search(
     size_limit: int = 0,
     time_limit: int = 0,
     types_only: bool = False,
+    dereference: int = NEVER_DEREFERENCE,
 ) -> bytes:
-    """A SearchRequest (RFC 4511 section 4.5.1), aliases never dereferenced.
+    """A SearchRequest (RFC 4511 section 4.5.1), aliases never dereferenced by default.
+
+    ``dereference`` is the derefAliases code (:data:`NEVER_DEREFERENCE` to
+    :data:`ALWAYS_DEREFERENCE`).
 
     Raises:
         InvalidRequestError: ``search_filter`` is not an RFC 4515 filter.
@@ -194,7 +202,7 @@ def encode_search(
     return encode_sequence(
         _string(base),
         encode_enumerated(_SCOPE_CODES[scope]),
-        encode_enumerated(_NEVER_DEREFERENCE),
+        encode_enumerated(dereference),
         encode_integer(size_limit),
         encode_integer(time_limit),
         encode_boolean(types_only),

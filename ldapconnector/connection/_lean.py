@@ -15,12 +15,16 @@ are read inline in the loop over attributes (a call per element would cost more)
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from typing import Any
 
 from ldap3 import DIGEST_MD5
 from ldap3.core.exceptions import (
     LDAPExceptionError,
+    LDAPSASLBindInProgressError,
+    LDAPSocketOpenError,
     LDAPSocketReceiveError,
+    LDAPSocketSendError,
     communication_exception_factory,
 )
 from ldap3.strategy.base import RESPONSE_COMPLETE, SESSION_TERMINATED_BY_SERVER, TRANSACTION_ERROR
@@ -149,7 +153,39 @@ class LeanSyncStrategy(SyncStrategy):  # type: ignore[misc]  # ldap3 ships no ty
       be answered while another request's responses are read: its messages are kept for
       it, so reading ahead never disturbs the request being waited for.
     - :meth:`forget` drops the answers of a request nobody will read any more.
+    - :meth:`send_encoded` sends a request already encoded as bytes
+      (:mod:`~ldapconnector.connection._encoder`) with ``send``'s checks and bookkeeping.
     """
+
+    def send_encoded(self, message: Callable[[int], bytes], request: dict[str, Any]) -> int:
+        """Send the LDAPMessage ``message(message_id)`` builds; return its message id.
+
+        ldap3's ``send`` without its pyasn1 tree: the same checks (an open socket, no SASL
+        bind under way), the same message ids, and ``request`` (ldap3's description of
+        the request) recorded as outstanding, so the answer is collected as for any
+        request. Not for a connection whose messages ldap3 must sign (DIGEST-MD5
+        integrity): the caller sends those through ldap3.
+        """
+        connection = self.connection
+        connection.request = None
+        if not connection.listening:
+            connection.last_error = "unable to send message, socket is not open"
+            raise LDAPSocketOpenError(connection.last_error)
+        if connection.sasl_in_progress:
+            connection.last_error = "cannot send operation requests while SASL bind is in progress"
+            raise LDAPSASLBindInProgressError(connection.last_error)
+        message_id = int(connection.server.next_message_id())
+        data = message(message_id)
+        connection.request = request
+        self._outstanding[message_id] = request
+        try:
+            connection.socket.sendall(data)
+        except OSError as error:
+            connection.last_error = f"socket sending error{error}"
+            raise communication_exception_factory(LDAPSocketSendError, type(error)(str(error)))(
+                connection.last_error
+            ) from None
+        return message_id
 
     def _lean_state(self) -> tuple[dict[int, list[bytes]], set[int]]:
         # The class is swapped onto an existing ldap3 strategy, so the state is made here.

@@ -24,7 +24,6 @@ planned while the server works. What stays exactly as in the sequential path:
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
@@ -70,24 +69,10 @@ class IntentBatches(Protocol):
         ...
 
 
-# A DN of plain ``type=value`` pairs (no escapes, no multi-valued RDN, no space to
-# collapse or strip): its normal form is its case-folded self, without parsing it.
-_PLAIN_PAIR = r"[A-Za-z][\w-]*=[^\s\\\"+,;<>=#](?:[^\\\"+,;<>=]*[^\s\\\"+,;<>=])?"
-_PLAIN_DN = re.compile(f"{_PLAIN_PAIR}(?:,{_PLAIN_PAIR})*")
-
-
-def _key(dn: str) -> str:
-    """:func:`~ldapconnector.dn.dn_key`, with a fast path for the DNs the planner writes."""
-    # Printable ASCII only: dn_key maps other characters (U+00A0 to a space, RFC 4518 2.2).
-    if "  " not in dn and dn.isascii() and dn.isprintable() and _PLAIN_DN.fullmatch(dn):
-        return dn.casefold()
-    return dn_key(dn)
-
-
 def _keys(operations: Sequence[Operation]) -> frozenset[str]:
     """The DNs the operations touch (a rename touches its new DN too), normalised."""
-    keys = {_key(op.dn) for op in operations}
-    keys.update(_key(op.new_dn) for op in operations if isinstance(op, ModifyDnOperation))
+    keys = {dn_key(op.dn) for op in operations}
+    keys.update(dn_key(op.new_dn) for op in operations if isinstance(op, ModifyDnOperation))
     return frozenset(keys)
 
 
