@@ -2,7 +2,9 @@
 
 A full import records every entry it reads, a page (about a thousand entries) at a time,
 so the rows are built in flat loops with each anchor's key computed once, and each table
-is written with one ``executemany``. Two shapes come in: :class:`ImportedObject` values
+is written with one ``INSERT`` of many rows (``VALUES (...), (...), ...``): SQLite
+binds the whole page in one call and inserts it in one step, which costs about a third
+less than ``executemany``'s step per row. Two shapes come in: :class:`ImportedObject` values
 (``record_imports``, any caller) and the columns of one import page
 (``record_import_page``, the full import's runner), which spare the runner an object per
 entry.
@@ -10,6 +12,8 @@ entry.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -17,22 +21,27 @@ from typing import Any
 from ldapconnector.anchors import Anchor
 from ldapconnector.space._model import ImportedObject
 
-__all__ = ["ImportRows", "column_rows", "live_link_rows", "object_rows", "write_imports"]
+__all__ = [
+    "ImportRows",
+    "column_rows",
+    "insert_rows",
+    "live_link_rows",
+    "object_rows",
+    "write_imports",
+]
 
 # Anchors per "IN (...)" query: well under SQLite's limit of bound parameters.
 _IN_CHUNK = 500
 _FORGET_IMPORTED_VALUES = "DELETE FROM imported_values WHERE anchor_key = ?"
-_RECORD_IMPORTED = (
-    "INSERT OR REPLACE INTO imported (anchor_key, anchor_kind, anchor_value, dn) "
-    "VALUES (?, ?, ?, ?)"
-)
-_RECORD_NEW_IMPORTED = (
-    "INSERT OR IGNORE INTO imported (anchor_key, anchor_kind, anchor_value, dn) VALUES (?, ?, ?, ?)"
-)
+_RECORD_IMPORTED = "INSERT OR REPLACE INTO imported (anchor_key, anchor_kind, anchor_value, dn)"
+_RECORD_NEW_IMPORTED = "INSERT OR IGNORE INTO imported (anchor_key, anchor_kind, anchor_value, dn)"
 _RECORD_IMPORTED_VALUE = (
-    "INSERT OR IGNORE INTO imported_values (anchor_key, attribute, attribute_key, value, "
-    "value_key) VALUES (?, ?, ?, ?, ?)"
+    "INSERT OR IGNORE INTO imported_values (anchor_key, attribute, attribute_key, value, value_key)"
 )
+# Rows per INSERT: a page of a full import in one statement (each distinct count is one
+# prepared statement in SQLite's cache), fewer where the parameters would exceed the
+# connection's limit (999 in SQLite before 3.32).
+_ROWS_PER_INSERT = 1000
 
 #: The ``imported`` rows (key, kind, value, dn) and ``imported_values`` rows (key,
 #: attribute, attribute key, value, value key) of some imported entries.
@@ -74,6 +83,28 @@ def column_rows(
     return entries, values
 
 
+@functools.lru_cache(maxsize=32)
+def _insert_sql(head: str, width: int, count: int) -> str:
+    row = "(" + ", ".join("?" * width) + ")"
+    return f"{head} VALUES " + ", ".join([row] * count)
+
+
+def insert_rows(db: sqlite3.Connection, head: str, rows: Sequence[Sequence[Any]]) -> int:
+    """Insert ``rows`` with ``head`` (``INSERT ... INTO table (columns)``), many rows per
+    statement; return how many rows went in (SQLite's count of changes)."""
+    if not rows:
+        return 0
+    width = len(rows[0])
+    limit = db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width
+    size = max(1, min(_ROWS_PER_INSERT, limit))
+    changed = 0
+    for start in range(0, len(rows), size):
+        chunk = rows[start : start + size]
+        flat = list(itertools.chain.from_iterable(chunk))
+        changed += db.execute(_insert_sql(head, width, len(chunk)), flat).rowcount
+    return changed
+
+
 def write_imports(db: sqlite3.Connection, rows: ImportRows) -> None:
     """Write (replace) the rows, one ``executemany`` per statement (inside a transaction).
 
@@ -86,10 +117,10 @@ def write_imports(db: sqlite3.Connection, rows: ImportRows) -> None:
     to delete: this spares a lookup per entry in ``imported_values``.
     """
     entries, values = rows
-    if db.executemany(_RECORD_NEW_IMPORTED, entries).rowcount != len(entries):
+    if insert_rows(db, _RECORD_NEW_IMPORTED, entries) != len(entries):
         db.executemany(_FORGET_IMPORTED_VALUES, [(entry[0],) for entry in entries])
-        db.executemany(_RECORD_IMPORTED, entries)
-    db.executemany(_RECORD_IMPORTED_VALUE, values)
+        insert_rows(db, _RECORD_IMPORTED, entries)
+    insert_rows(db, _RECORD_IMPORTED_VALUE, values)
 
 
 def live_link_rows(
