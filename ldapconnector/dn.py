@@ -220,9 +220,14 @@ def normalize_dn(dn: str) -> str:
     >>> normalize_dn("CN=B  Simon , DC=Contoso,DC=lab")
     'cn=b simon,dc=contoso,dc=lab'
     """
-    if "  " not in dn and dn.isascii() and dn.isprintable() and _PLAIN_DN.fullmatch(dn):
+    if _plain(dn):
         return dn.lower()  # what the parsing below gives such a DN (a test checks it)
     return _normalized_by_parsing(dn)
+
+
+def _plain(dn: str) -> bool:
+    """Whether ``dn`` is a plain DN (see ``_PLAIN_DN``), whose normal form is ``dn.lower()``."""
+    return "  " not in dn and dn.isascii() and dn.isprintable() and bool(_PLAIN_DN.fullmatch(dn))
 
 
 def _normalized_by_parsing(dn: str) -> str:
@@ -276,6 +281,13 @@ def is_within(dn: str, base: str) -> bool:
     >>> is_within("cn=evil\\,ou=people,dc=lab", "ou=people,dc=lab")
     False
     """
+    if _plain(dn) and _plain(base):  # no escaped comma: RDNs end exactly at the commas
+        child, parent = dn.lower(), base.lower()
+        return child == parent or child.endswith("," + parent)
+    return _is_within_by_parsing(dn, base)
+
+
+def _is_within_by_parsing(dn: str, base: str) -> bool:
     try:
         child, parent = _normal_rdns(dn), _normal_rdns(base)
     except InvalidRequestError:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from ldapconnector.dn import Rdn, _normalized_by_parsing, format_dn, normalize_dn
+from ldapconnector.dn import (
+    Rdn,
+    _is_within_by_parsing,
+    _normalized_by_parsing,
+    format_dn,
+    is_within,
+    normalize_dn,
+)
 from ldapconnector.errors import InvalidRequestError
 
 _type = st.from_regex(r"[A-Za-z][A-Za-z0-9_-]{0,8}", fullmatch=True)
@@ -41,3 +48,15 @@ def test_the_fast_path_is_the_parsed_normal_form(dn: str) -> None:
     except InvalidRequestError:
         found = "not a DN"
     assert found == expected
+
+
+@given(dn=st.one_of(_written, _typed), base=st.one_of(_written, _typed))
+@example(dn="uid=a,ou=People,dc=x", base="ou=people,dc=x")
+@example(dn="uid=a,xou=people,dc=x", base="ou=people,dc=x")  # a suffix, not an RDN
+@example(dn="cn=a\\,ou=people,dc=x", base="ou=people,dc=x")
+@example(dn="ou=people,dc=x", base="OU=People,DC=x")
+def test_is_within_takes_the_fast_path_only_where_parsing_agrees(dn: str, base: str) -> None:
+    """Plain DNs are compared as text; the answer is the RDN-by-RDN one."""
+    assert is_within(dn, base) == _is_within_by_parsing(dn, base)
+    parent = base.split(",", 1)[-1]
+    assert is_within(dn, parent) == _is_within_by_parsing(dn, parent)

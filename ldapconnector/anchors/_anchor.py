@@ -7,6 +7,7 @@ from typing import TypeVar
 
 import attrs
 
+from ldapconnector.anchors._fast import CANONICAL_TEXT_BY_CODEC
 from ldapconnector.anchors._kind import AnchorKind, as_anchor_kind
 from ldapconnector.anchors._strategy import ANCHOR_STRATEGIES, AnchorStrategy
 from ldapconnector.errors import InvalidRequestError
@@ -304,6 +305,10 @@ def anchor_of_entry(entry: Entry, strategy: AnchorStrategy) -> Anchor | None:
         return None
 
 
+def _no_match(_text: str) -> None:
+    return None
+
+
 def anchors_of_entries(entries: Sequence[Entry], strategy: AnchorStrategy) -> list[Anchor | None]:
     """:func:`anchor_of_entry` of each entry, in order (a full import's page in one call).
 
@@ -316,11 +321,17 @@ def anchors_of_entries(entries: Sequence[Entry], strategy: AnchorStrategy) -> li
     if fast is None or strategy.kind is AnchorKind.DN:
         return [anchor_of_entry(entry, strategy) for entry in entries]
     name, kind = strategy.attribute, strategy.kind
+    text = CANONICAL_TEXT_BY_CODEC.get(strategy.codec)
+    is_canonical = text.fullmatch if text is not None else _no_match
     new, assign = object.__new__, object.__setattr__
     anchors: list[Anchor | None] = []
     for entry in entries:
         values = entry.attributes.get(name)
-        canonical = fast(values[0]) if values else None
+        if values:  # a canonical text is its own canonical form: no call for it
+            value = values[0]
+            canonical = value if type(value) is str and is_canonical(value) else fast(value)
+        else:
+            canonical = None
         if canonical is None:  # another spelling of the name, no value, not canonical
             anchors.append(anchor_of_entry(entry, strategy))
             continue

@@ -29,7 +29,7 @@ from ldapconnector.anchors._codecs import (
 )
 from ldapconnector.anchors._kind import AnchorKind
 
-__all__ = ["FAST_BY_CODEC", "FAST_CANONICAL", "FastDecode"]
+__all__ = ["CANONICAL_TEXT_BY_CODEC", "FAST_BY_CODEC", "FAST_CANONICAL", "FastDecode"]
 
 #: A directory value -> its canonical string, or None (take the codec's path).
 FastDecode = Callable[[str | bytes], str | None]
@@ -89,6 +89,17 @@ FAST_BY_CODEC: Mapping[AnchorCodec, FastDecode] = MappingProxyType(
         EDIRECTORY_GUID_CODEC: _edirectory_guid,
         NS_UNIQUE_ID_CODEC: _ns_unique_id,
         IBM_ENTRY_UUID_CODEC: _ibm_entry_uuid,
+    }
+)
+
+#: Built-in codec whose canonical form is text -> the pattern of that text: a ``str``
+#: value matching it is its own canonical form (what the codec's shortcut returns for it),
+#: so a page of anchors can be read with one match per entry and no call.
+CANONICAL_TEXT_BY_CODEC: Mapping[AnchorCodec, re.Pattern[str]] = MappingProxyType(
+    {
+        ENTRY_UUID_CODEC: _CANONICAL_UUID,
+        NS_UNIQUE_ID_CODEC: _CANONICAL_NS_UNIQUE_ID,
+        IBM_ENTRY_UUID_CODEC: _CANONICAL_UUID,
     }
 )
 

@@ -29,6 +29,8 @@ _PREFIXED = {"~": _APPROX, ">": _GREATER, "<": _LESS}  # the character before "=
 
 def _unescape(text: str, where: int) -> bytes:
     """The octets of an RFC 4515 value: ``\\XX`` is one byte, the rest is UTF-8."""
+    if "\\" not in text and not any(char in text for char in "()*\x00"):
+        return text.encode("utf-8")  # nothing to undo (nor to refuse): the common value
     out = bytearray()
     index = 0
     while index < len(text):

@@ -359,12 +359,15 @@ class _Reader:
         expose = schema is not None and bool(schema.options.single_valued)
         anchors = anchors_of_entries(raw_page, strategy)
         classes = _text_column(raw_page, "objectClass")
+        # AD cuts a big attribute (member;range=0-1499): read the rest of it. A page
+        # whose names have no option at all has no such attribute: no look per entry.
+        ranged = any(";" in name for name in set().union(*(e.attributes for e in raw_page)))
         for entry, anchor, object_classes in zip(raw_page, anchors, classes, strict=True):
             if anchor is None:
                 self._skip(entry)
             elif not check or not self._handed_out(anchor):
-                # AD cuts a big attribute (member;range=0-1499): read the rest of it.
-                entry = complete_ranged(self.connection, entry)
+                if ranged:
+                    entry = complete_ranged(self.connection, entry)
                 attributes = entry.attributes
                 if expose:
                     attributes = exposed_attributes(cast(Schema, schema), entry.dn, attributes)
