@@ -56,6 +56,7 @@ _SPACES = re.compile(r"\s+")
 # lower-cased self, so it needs no parsing.
 _PLAIN_PAIR = r"[A-Za-z][A-Za-z0-9-]*=[^\s\\\"+,;<>=#](?:[^\\\"+,;<>=]*[^\s\\\"+,;<>=])?"
 _PLAIN_DN = re.compile(f"{_PLAIN_PAIR}(?:,{_PLAIN_PAIR})*")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # a lone surrogate is not UTF-8: an error
 
 
 @attrs.frozen(kw_only=True)
@@ -102,6 +103,14 @@ def parse_dn(dn: str) -> tuple[Rdn, ...]:
     >>> [str(rdn) for rdn in parse_dn("CN=Simon\\\\, Britta , DC=contoso")]
     ['CN=Simon\\\\, Britta', 'DC=contoso']
     """
+    if _PLAIN_DN.fullmatch(dn) and _SURROGATE.search(dn) is None:
+        # Nothing to unescape, no multi-valued RDN, no space to strip: split as written.
+        return tuple(Rdn(pairs=(_pair(text),)) for text in dn.split(","))
+    return _parsed_by_reading(dn)
+
+
+def _parsed_by_reading(dn: str) -> tuple[Rdn, ...]:
+    """:func:`parse_dn` character by character."""
     if not dn.strip():
         return ()
     rdns: list[Rdn] = []
@@ -122,6 +131,11 @@ def parse_dn(dn: str) -> tuple[Rdn, ...]:
         if position == len(dn):
             return tuple(rdns)
         position += 1
+
+
+def _pair(text: str) -> tuple[str, str]:
+    kind, _, value = text.partition("=")
+    return kind, value
 
 
 def _read_value(dn: str, start: int) -> tuple[str, int]:

@@ -6,6 +6,8 @@ value that is never escaped is a value that can change the meaning of the reques
 
 from __future__ import annotations
 
+import re
+
 __all__ = ["equality_filter", "escape_dn_value", "escape_filter_value"]
 
 # RFC 4515 section 3: these must be escaped as \XX in an assertion value.
@@ -41,6 +43,9 @@ def equality_filter(attribute: str, value: str | bytes) -> str:
 
 # RFC 4514 section 2.4: always escaped wherever they appear.
 _DN_SPECIALS = frozenset('"+,;<>\\=')
+# Anything escape_dn_value changes: a special or NUL anywhere, a leading space or "#",
+# a trailing space.
+_NEEDS_DN_ESCAPE = re.compile(r'[\x00"+,;<>\\=]|\A[ #]| \Z')
 
 
 def escape_dn_value(value: str) -> str:
@@ -53,6 +58,13 @@ def escape_dn_value(value: str) -> str:
     >>> escape_dn_value(" #lead")
     '\\\\ #lead'
     """
+    if _NEEDS_DN_ESCAPE.search(value) is None:
+        return value  # the common value: nothing to escape, one search in C
+    return _escape_each(value)
+
+
+def _escape_each(value: str) -> str:
+    """:func:`escape_dn_value` character by character."""
     out: list[str] = []
     last = len(value) - 1
     for index, char in enumerate(value):

@@ -1,4 +1,4 @@
-"""DN normal forms: the fast path for plain DNs agrees with parsing on any DN."""
+"""The DN fast paths (plain DNs, values with nothing to escape) agree with the slow ones."""
 
 from __future__ import annotations
 
@@ -9,11 +9,14 @@ from ldapconnector.dn import (
     Rdn,
     _is_within_by_parsing,
     _normalized_by_parsing,
+    _parsed_by_reading,
     format_dn,
     is_within,
     normalize_dn,
+    parse_dn,
 )
 from ldapconnector.errors import InvalidRequestError
+from ldapconnector.escaping import _escape_each, escape_dn_value
 
 _type = st.from_regex(r"[A-Za-z][A-Za-z0-9_-]{0,8}", fullmatch=True)
 _value = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12)
@@ -60,3 +63,33 @@ def test_is_within_takes_the_fast_path_only_where_parsing_agrees(dn: str, base: 
     assert is_within(dn, base) == _is_within_by_parsing(dn, base)
     parent = base.split(",", 1)[-1]
     assert is_within(dn, parent) == _is_within_by_parsing(dn, parent)
+
+
+_any_text = st.text(max_size=16)
+
+
+@given(dn=st.one_of(_written, _typed, _any_text))
+@example(dn="cn=a\ud800,dc=x")  # a lone surrogate: not UTF-8
+@example(dn="cn=a  b,dc=x")
+@example(dn="cn= a,dc=x")
+@example(dn="cn=a ,dc=x")
+@example(dn="cn=a\tb,dc=x")
+def test_parse_dn_splits_plain_dns_as_reading_them_does(dn: str) -> None:
+    """The split of a plain DN is what reading it character by character gives."""
+    try:
+        expected: object = _parsed_by_reading(dn)
+    except InvalidRequestError:
+        expected = "not a DN"
+    try:
+        found: object = parse_dn(dn)
+    except InvalidRequestError:
+        found = "not a DN"
+    assert found == expected
+
+
+@given(value=st.one_of(_any_text, st.text(alphabet=' #"+,;<>\\=a\x00', max_size=6)))
+@example(value=" ")
+@example(value="#")
+@example(value="a ")
+def test_escape_dn_value_returns_unchanged_only_what_needs_no_escape(value: str) -> None:
+    assert escape_dn_value(value) == _escape_each(value)
