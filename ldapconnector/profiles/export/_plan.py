@@ -315,15 +315,19 @@ def _changes(
     changes = [Modification(ModifyOp.ADD, OBJECT_CLASS_TARGET, auxiliary)] if auxiliary else []
     # Indexed once: each attribute compared would otherwise scan every name of the entry.
     held = by_canonical_name(schema, entry.attributes)
+    # Only the RDN's attributes can gain its values: the others are wanted as mapped.
+    naming = {canonical(schema, kind) for kind, _ in rdn.pairs}
     for name, values in managed.items():
-        wanted = with_rdn_values(schema, name, values, rdn)
-        changes += attribute_changes(schema, name, wanted, held.get(canonical(schema, name), ()))
+        known = canonical(schema, name)
+        wanted = with_rdn_values(schema, name, values, rdn) if known in naming else values
+        changes += attribute_changes(schema, name, wanted, held.get(known, ()))
     skipped = {canonical(schema, name) for name in (*desired.create_only, *managed)}
     for name in sorted(desired.cleared, key=str.lower):
-        if canonical(schema, name) in skipped:
+        known = canonical(schema, name)
+        if known in skipped:
             continue
-        wanted = with_rdn_values(schema, name, (), rdn)
-        changes += attribute_changes(schema, name, wanted, held.get(canonical(schema, name), ()))
+        wanted = with_rdn_values(schema, name, (), rdn) if known in naming else ()
+        changes += attribute_changes(schema, name, wanted, held.get(known, ()))
     return changes
 
 
