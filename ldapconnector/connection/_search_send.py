@@ -54,10 +54,10 @@ def send_search(
     sent = list(controls)
     if page_size:
         sent.append((PAGED_RESULTS_OID, False, encode_paged_results(page_size, cookie or b"")))
+    base = safe_dn(request.base) if ldap.check_names and request.base else request.base
     strategy = ldap.strategy
     if not isinstance(strategy, LeanSyncStrategy) or ldap.usage or _signed(ldap):
-        return _send_through_ldap3(ldap, request, sent)
-    base = safe_dn(request.base) if ldap.check_names and request.base else request.base
+        return _send_through_ldap3(ldap, base, request, sent)
     attributes = request.attributes or (ldap3.NO_ATTRIBUTES,)
     operation = encode_search(
         base,
@@ -84,9 +84,10 @@ def _signed(ldap: ldap3.Connection) -> bool:
     return ldap.sasl_mechanism == ldap3.DIGEST_MD5 and bool(getattr(ldap, "_digest_md5_kic", None))
 
 
-def _send_through_ldap3(ldap: ldap3.Connection, request: SearchRequest, sent: list[Control]) -> int:
+def _send_through_ldap3(
+    ldap: ldap3.Connection, base: str, request: SearchRequest, sent: list[Control]
+) -> int:
     """ldap3's own encoding and sending of a search (its filter parser, its pyasn1 tree)."""
-    base = safe_dn(request.base) if ldap.check_names and request.base else request.base
     operation = search_operation(
         base,
         request.search_filter,

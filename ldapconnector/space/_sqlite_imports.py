@@ -106,7 +106,7 @@ def insert_rows(db: sqlite3.Connection, head: str, rows: Sequence[Sequence[Any]]
 
 
 def write_imports(db: sqlite3.Connection, rows: ImportRows) -> None:
-    """Write (replace) the rows, one ``executemany`` per statement (inside a transaction).
+    """Write (replace) the rows, one multi-row ``INSERT`` per table (inside a transaction).
 
     An entry recorded again loses the values recorded before: a second read of the same
     anchor in one import (overlapping bases) replaces the first. A full import starts
